@@ -1,0 +1,45 @@
+# fakesys build. `make` builds build/fakesys; see README.md for the rest.
+CC      ?= cc
+PREFIX  ?= /usr/local
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc
+LDLIBS  += -lseccomp
+
+ARCH    := $(shell uname -m)
+SRCS    := $(wildcard src/*.c) src/arch/$(ARCH).c
+LIBSRCS := $(filter-out src/main.c,$(SRCS))
+PROFILES := $(sort $(wildcard profiles/*.conf))
+
+all: build/fakesys
+
+build/profiles.c: $(PROFILES) tools/embed-profiles.sh
+	@mkdir -p build
+	sh tools/embed-profiles.sh $(PROFILES) > $@.tmp && mv $@.tmp $@
+
+build/fakesys: $(SRCS) build/profiles.c $(wildcard src/*.h src/arch/*.h)
+	$(CC) $(CFLAGS) -o $@ $(SRCS) build/profiles.c $(LDFLAGS) $(LDLIBS)
+
+# One self-contained binary to drop into any sandbox image.
+build/fakesys-static: $(SRCS) build/profiles.c $(wildcard src/*.h src/arch/*.h)
+	$(CC) $(CFLAGS) -static -o $@ $(SRCS) build/profiles.c $(LDFLAGS) $(LDLIBS)
+
+# The same tool under AddressSanitizer and UndefinedBehaviorSanitizer.
+build/asan/fakesys: $(SRCS) build/profiles.c $(wildcard src/*.h src/arch/*.h)
+	@mkdir -p build/asan
+	$(CC) $(CFLAGS) -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -o $@ $(SRCS) build/profiles.c $(LDFLAGS) $(LDLIBS)
+
+static: build/fakesys-static
+asan: build/asan/fakesys
+
+install: build/fakesys
+	install -D -m 0755 build/fakesys $(DESTDIR)$(PREFIX)/bin/fakesys
+	install -D -m 0644 man/fakesys.1 $(DESTDIR)$(PREFIX)/share/man/man1/fakesys.1
+
+check: all
+	sh tests/run
+
+clean:
+	rm -rf build
+
+.PHONY: all static asan install check clean

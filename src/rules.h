@@ -1,0 +1,58 @@
+/* Rule set: the immutable result of parsing profiles, indexed for fast lookup. */
+#ifndef FAKESYS_RULES_H
+#define FAKESYS_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum rule_kind {
+	RULE_FILE, /* a fake file with a value */
+	RULE_DIR,  /* a fake directory (may be empty) */
+};
+
+enum rule_policy {
+	POLICY_STORE,      /* always serve the store */
+	POLICY_REAL_FIRST, /* serve the real file while it exists and is readable and
+	                      nothing was written; writes always go to the store */
+};
+
+struct rule {
+	char *path;           /* canonical absolute path, e.g. /proc/sys/kernel/panic */
+	enum rule_kind kind;
+	enum rule_policy policy;
+	char *content;        /* initial value (RULE_FILE); sysctl values end in "\n" */
+	size_t content_len;
+	bool sysctl;          /* value under /proc/sys: writes are normalised like the kernel */
+	char *origin;         /* "FILE:LINE" or "--sysctl" for messages and --print-profile */
+};
+
+/* A directory that holds fake entries: every ancestor of a rule, and RULE_DIR rules. */
+struct vdir {
+	char *path;
+	const struct rule *rule; /* the RULE_DIR rule, or NULL for an implied ancestor */
+	size_t nchildren;
+	char **children;         /* names of direct fake children (files and vdirs) */
+};
+
+struct ruleset {
+	struct rule *rules; /* sorted by path */
+	size_t nrules;
+	struct vdir *dirs;  /* sorted by path */
+	size_t ndirs;
+};
+
+enum match_kind { MATCH_NONE, MATCH_FILE, MATCH_DIR };
+
+struct match {
+	enum match_kind kind;
+	const struct rule *rule; /* MATCH_FILE */
+	const struct vdir *dir;  /* MATCH_DIR */
+};
+
+/* Build the directory index; rules must already be sorted and free of conflicts. */
+void rules_index(struct ruleset *rs);
+/* Match a canonical absolute path. Cheap for paths outside every rule. */
+struct match rules_match(const struct ruleset *rs, const char *path);
+void rules_free(struct ruleset *rs);
+
+#endif
