@@ -1,0 +1,164 @@
+/* fakesys: parse options, load the profile, open the store, trace CMD. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "profile.h"
+#include "stats.h"
+#include "store.h"
+#include "tracer.h"
+
+#define FAKESYS_VERSION "0.1.0"
+#define EXIT_USAGE 2
+#define EXIT_TRACE_FAILED 125
+
+static void usage(FILE *out)
+{
+	fputs("usage: fakesys [options] -- CMD [ARGS...]\n"
+	      "  -p, --profile NAME|FILE  load a profile (repeatable; later wins; default: " PROFILE_DEFAULT ")\n"
+	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
+	      "      --store DIR          keep the fake store in DIR (shared between runs)\n"
+	      "      --no-seccomp         stop at every syscall instead of filtering\n"
+	      "  -v, --verbose            print each redirection to stderr\n"
+	      "      --log FILE           append one JSON object per redirection to FILE\n"
+	      "      --stats              print stop and tracer-call counters at exit\n"
+	      "      --list-profiles      list the embedded profiles and exit\n"
+	      "      --print-profile      print the effective rules and exit\n"
+	      "  -h, --help               show this help\n"
+	      "      --version            show the version\n",
+	      out);
+}
+
+static _Noreturn void bad_usage(const char *what)
+{
+	msg("%s", what);
+	usage(stderr);
+	exit(EXIT_USAGE);
+}
+
+enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_LOG, OPT_STATS, OPT_LIST, OPT_PRINT, OPT_VERSION };
+
+static const struct option options[] = {
+	{ "profile", required_argument, NULL, 'p' },
+	{ "sysctl", required_argument, NULL, 's' },
+	{ "store", required_argument, NULL, OPT_STORE },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "list-profiles", no_argument, NULL, OPT_LIST },
+	{ "print-profile", no_argument, NULL, OPT_PRINT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A profile or sysctl source, applied in command-line order. */
+struct source {
+	bool sysctl;
+	const char *text;
+};
+
+int main(int argc, char **argv)
+{
+	struct source *sources = calloc((size_t)argc, sizeof *sources);
+	if (!sources)
+		die_oom();
+	size_t nsources = 0;
+	bool any_profile = false, verbose = false, want_stats = false, print = false;
+	const char *store_dir = NULL, *log_path = NULL;
+	struct tracer_config tc = { 0 };
+
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, "+p:s:vh", options, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			sources[nsources++] = (struct source){ false, optarg };
+			any_profile = true;
+			break;
+		case 's':
+			sources[nsources++] = (struct source){ true, optarg };
+			break;
+		case 'v': verbose = true; break;
+		case OPT_STORE: store_dir = optarg; break;
+		case OPT_NO_SECCOMP: tc.no_seccomp = true; break;
+		case OPT_LOG: log_path = optarg; break;
+		case OPT_STATS: want_stats = true; break;
+		case OPT_PRINT: print = true; break;
+		case OPT_LIST:
+			profile_list(stdout);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_VERSION:
+			puts("fakesys " FAKESYS_VERSION);
+			return 0;
+		default: {
+			char what[128];
+			if (optopt && optopt < 256)
+				snprintf(what, sizeof what, "option -%c: %s", optopt,
+				         strchr("ps", optopt) ? "needs an argument" : "unknown option");
+			else
+				snprintf(what, sizeof what, "%s: unknown option or missing argument", argv[optind - 1]);
+			bad_usage(what);
+		}
+		}
+	}
+
+	struct profile_builder *b = profile_builder_new();
+	char err[512];
+	int rc = any_profile ? 0 : profile_add(b, PROFILE_DEFAULT, err, sizeof err);
+	for (size_t i = 0; i < nsources && rc == 0; i++)
+		rc = sources[i].sysctl ? profile_add_sysctl(b, sources[i].text, err, sizeof err)
+		                       : profile_add(b, sources[i].text, err, sizeof err);
+	free(sources);
+	/* profile_finish frees the builder, so it runs even after an error. */
+	struct ruleset rules;
+	char later_err[sizeof err];
+	int finished = profile_finish(b, &rules, rc == 0 ? err : later_err, sizeof err);
+	if (rc == 0)
+		rc = finished;
+	else if (finished == 0)
+		rules_free(&rules);
+	if (rc < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	if (print) {
+		profile_print(&rules, stdout);
+		rules_free(&rules);
+		return 0;
+	}
+
+	if (optind >= argc || strcmp(argv[optind - 1], "--") != 0) {
+		rules_free(&rules);
+		bad_usage(optind >= argc ? "missing -- CMD" : "missing -- before CMD");
+	}
+
+	struct store *store = store_open(store_dir, &rules, err, sizeof err);
+	if (!store) {
+		msg("%s", err);
+		rules_free(&rules);
+		return EXIT_USAGE;
+	}
+	if (audit_open(verbose, log_path) < 0) {
+		store_close(store);
+		rules_free(&rules);
+		return EXIT_USAGE;
+	}
+
+	tc.argv = argv + optind;
+	tc.rules = &rules;
+	tc.store = store;
+	int status = tracer_run(&tc);
+
+	store_close(store);
+	audit_close();
+	rules_free(&rules);
+	if (want_stats)
+		stats_print(stderr);
+	return status;
+}

@@ -1,0 +1,154 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <unistd.h>
+#include "log.h"
+#include "memory.h"
+#include "stats.h"
+
+#define WORD sizeof(long)
+
+static int mem_fd(struct task *t)
+{
+	if (t->mm->mem_fd < 0) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/%d/mem", (int)t->tid);
+		stats_tracer_call();
+		t->mm->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	return t->mm->mem_fd;
+}
+
+/* Word-by-word fallback for kernels where /proc/PID/mem cannot be read. */
+static size_t peek(pid_t tid, uint64_t addr, char *buf, size_t len, bool stop_at_nul)
+{
+	size_t done = 0;
+	while (done < len) {
+		uint64_t aligned = (addr + done) & ~(uint64_t)(WORD - 1);
+		size_t skip = (size_t)(addr + done - aligned);
+		errno = 0;
+		stats_tracer_call();
+		long word = ptrace(PTRACE_PEEKDATA, tid, aligned, 0);
+		if (errno)
+			break;
+		size_t n = WORD - skip < len - done ? WORD - skip : len - done;
+		memcpy(buf + done, (char *)&word + skip, n);
+		done += n;
+		if (stop_at_nul && memchr(buf + done - n, '\0', n))
+			break;
+	}
+	return done;
+}
+
+/* Reads up to len bytes; a short count means the rest is unmapped. */
+static size_t read_some(struct task *t, uint64_t addr, char *buf, size_t len, bool stop_at_nul)
+{
+	int fd = mem_fd(t);
+	if (fd >= 0) {
+		stats_tracer_call();
+		ssize_t n = pread(fd, buf, len, (off_t)addr);
+		if (n >= 0)
+			return (size_t)n;
+	}
+	return peek(t->tid, addr, buf, len, stop_at_nul);
+}
+
+long mem_read_string(struct task *t, uint64_t addr, char *buf, size_t size)
+{
+	size_t have = 0;
+	while (have < size) {
+		/* Stop at page ends: the next page may be unmapped, and one pread that
+		   crosses into it would fail as a whole. Most paths need one read. */
+		uint64_t at = addr + have;
+		size_t to_page_end = 4096 - (size_t)(at & 4095);
+		size_t want = size - have < to_page_end ? size - have : to_page_end;
+		size_t got = read_some(t, at, buf + have, want, true);
+		char *nul = memchr(buf + have, '\0', got);
+		if (nul)
+			return nul - buf;
+		have += got;
+		if (got < want)
+			return -1;
+	}
+	return -1;
+}
+
+int mem_read(struct task *t, uint64_t addr, void *buf, size_t len)
+{
+	return read_some(t, addr, buf, len, false) == len ? 0 : -1;
+}
+
+/* The scratch area belongs to fakesys, so whole words are written, zero-padded. */
+static int poke(pid_t tid, uint64_t addr, const char *s, size_t len)
+{
+	for (size_t off = 0; off < len; off += WORD) {
+		long word = 0;
+		memcpy(&word, s + off, len - off < WORD ? len - off : WORD);
+		stats_tracer_call();
+		if (ptrace(PTRACE_POKEDATA, tid, addr + off, word) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int place_stable(struct task *t, const char *s, uint64_t *addr)
+{
+	struct mm *mm = t->mm;
+	for (size_t i = 0; i < mm->nstrings; i++) {
+		if (mm->strings[i].key == s) {
+			*addr = mm->strings[i].addr;
+			return 0;
+		}
+	}
+	size_t len = strlen(s) + 1;
+	size_t padded = (len + WORD - 1) & ~(WORD - 1);
+	if (mm->table_used + padded > SCRATCH_TABLE_SIZE)
+		return -1;
+	uint64_t at = mm->scratch + mm->table_used;
+	if (poke(t->tid, at, s, len) < 0)
+		return -1;
+	if (mm->nstrings == mm->cap) {
+		size_t cap = mm->cap ? mm->cap * 2 : 16;
+		struct scratch_string *grown = realloc(mm->strings, cap * sizeof *grown);
+		if (!grown)
+			die_oom();
+		mm->strings = grown;
+		mm->cap = cap;
+	}
+	/* Entries are only appended and never rewritten, so threads that are still on
+	   their way into the kernel with an older entry are never disturbed. */
+	mm->strings[mm->nstrings++] = (struct scratch_string){ s, at };
+	mm->table_used += padded;
+	*addr = at;
+	return 0;
+}
+
+static int place_in_slot(struct task *t, const char *s, uint64_t *addr)
+{
+	struct mm *mm = t->mm;
+	if (t->slot < 0) {
+		for (size_t i = 0; i < SCRATCH_SLOTS; i++) {
+			if (!(mm->slot_used[i / 8] & (1u << (i % 8)))) {
+				mm->slot_used[i / 8] |= (unsigned char)(1u << (i % 8));
+				t->slot = (int)i;
+				break;
+			}
+		}
+		if (t->slot < 0)
+			return -1;
+	}
+	uint64_t at = mm->scratch + SCRATCH_TABLE_SIZE + (uint64_t)t->slot * 4096;
+	if (poke(t->tid, at, s, strlen(s) + 1) < 0)
+		return -1;
+	*addr = at;
+	return 0;
+}
+
+int scratch_place(struct task *t, const char *s, bool stable, uint64_t *addr)
+{
+	return stable ? place_stable(t, s, addr) : place_in_slot(t, s, addr);
+}

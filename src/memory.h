@@ -1,0 +1,22 @@
+/* Tracee memory: reading with one pread of /proc/PID/mem (PEEKDATA as fallback),
+   writing only with POKEDATA (the one primitive that works in gVisor), and only
+   inside the scratch mapping fakesys injected. */
+#ifndef FAKESYS_MEMORY_H
+#define FAKESYS_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tasks.h"
+
+/* Reads a NUL-terminated string of at most size-1 bytes. Returns its length, or -1
+   (unreadable memory, or no NUL within size). */
+long mem_read_string(struct task *t, uint64_t addr, char *buf, size_t size);
+int mem_read(struct task *t, uint64_t addr, void *buf, size_t len);
+
+/* The tracee address of string s, written into the scratch mapping if needed.
+   stable: s is a tracer string that never changes (a store path); it is written once
+   per address space. Otherwise it goes into the calling thread's own slot.
+   Returns 0, or -1 if it cannot be written. The mapping must exist (mm->scratch). */
+int scratch_place(struct task *t, const char *s, bool stable, uint64_t *addr);
+
+#endif

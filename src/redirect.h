@@ -1,0 +1,40 @@
+/* Deciding what a path syscall should see instead: the pure half of interception.
+   Given the path a task passed, resolve it as the kernel would and match it against
+   the rules; the tracer then asks the store for a target and rewrites the call. */
+#ifndef FAKESYS_REDIRECT_H
+#define FAKESYS_REDIRECT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include "arch.h"
+#include "path.h"
+#include "rules.h"
+#include "store.h"
+#include "syscalls.h"
+#include "tasks.h"
+
+enum action {
+	ACTION_PASS,  /* leave the call untouched */
+	ACTION_READ,  /* serve the value (or the real file, for real-first) */
+	ACTION_WRITE, /* a fresh writer file in the store */
+	ACTION_DIR,   /* a directory with fake entries */
+	ACTION_REAL,  /* a real path reached through a mirror: give the tracee the real path */
+	ACTION_SKIP,  /* cancel the call and return 0 (truncate of a fake) */
+};
+
+struct request {
+	const struct syscall_desc *desc;
+	struct resolved where;   /* the canonical path the call names */
+	struct match match;
+	enum action action;
+	bool write_prefill;      /* ACTION_WRITE: O_RDWR without O_TRUNC keeps the value */
+	uint64_t flags;          /* the call's flags (O_* or AT_*), 0 if it has none */
+	bool through_mirror;     /* resolved from a cwd or dirfd inside a store mirror */
+};
+
+/* Reads the path argument and classifies the call. Returns false when the call must
+   pass untouched (most calls end here, after one read of the path). */
+bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
+                       const struct ruleset *rules, const struct store *store, struct request *req);
+
+#endif

@@ -1,0 +1,38 @@
+#include <errno.h>
+#include <stdint.h>
+#include <seccomp.h>
+#include <sys/prctl.h>
+#include "seccomp_filter.h"
+#include "syscalls.h"
+
+static int load(int no_new_privs)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	int count, rc = 0;
+	const long *nrs = syscall_traced(&count);
+	/* Calls from a foreign ABI (x32, i386) are let through rather than killed. */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, (uint32_t)no_new_privs);
+	for (int i = 0; i < count && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nrs[i], 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int seccomp_install(void)
+{
+	/* Without no_new_privs, setuid programs keep working under fakesys; that needs
+	   CAP_SYS_ADMIN, so fall back to setting it. */
+	int rc = load(0);
+	if (rc == -EACCES || rc == -EPERM) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+			return -errno;
+		rc = load(1);
+	}
+	return rc;
+}

@@ -1,0 +1,75 @@
+/* The traced tasks (threads) and their address spaces. */
+#ifndef FAKESYS_TASKS_H
+#define FAKESYS_TASKS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "arch.h"
+
+/* Size of the scratch mapping fakesys injects into each address space: a string
+   table of stable targets (store paths), then one PATH_MAX slot per thread for
+   targets that change from call to call. Reserved, not committed (MAP_NORESERVE). */
+#define SCRATCH_SIZE (16UL << 20)
+#define SCRATCH_TABLE_SIZE (256UL << 10)
+#define SCRATCH_SLOTS ((SCRATCH_SIZE - SCRATCH_TABLE_SIZE) / 4096)
+
+/* A stable string already written into the scratch table. */
+struct scratch_string {
+	const char *key; /* the tracer's pointer (store strings never move) */
+	uint64_t addr;   /* where the tracee sees it */
+};
+
+/* One address space, shared by threads and by vfork/CLONE_VM children. */
+struct mm {
+	int refs;
+	int mem_fd;                 /* /proc/<pid>/mem, -1 until first use */
+	uint64_t scratch;           /* 0 until injected */
+	bool scratch_failed;        /* injection failed: leave this address space alone */
+	size_t table_used;
+	struct scratch_string *strings;
+	size_t nstrings, cap;
+	unsigned char slot_used[SCRATCH_SLOTS / 8];
+};
+
+/* What a task is waiting for. A thread is in exactly one phase at every stop; the
+   phase is never inferred from the order of stops (it differs under gVisor). */
+enum phase {
+	PHASE_RUNNING,       /* resumed; the next stop is whatever comes */
+	PHASE_INJECTED,      /* an injected mmap runs; its exit stop restores the call */
+	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
+	PHASE_LOG_RESULT,    /* a redirected call runs; its exit stop logs the result */
+};
+
+struct pending_log;
+
+struct task {
+	pid_t tid, tgid;
+	struct mm *mm;
+	enum phase phase;
+	bool attached;        /* its first stop was seen */
+	bool claimed;         /* its creator's clone event was seen (or it is the first) */
+	bool in_syscall;      /* --no-seccomp: between entry and exit stop */
+	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
+	int slot;             /* per-thread scratch slot, -1 if none */
+	long skip_result;
+	arch_regs saved;      /* registers of the call an injection interrupted */
+	struct pending_log *log;
+	struct task *next;    /* hash chain */
+};
+
+struct task *task_find(pid_t tid);
+struct task *task_add(pid_t tid);
+void task_remove(struct task *t);
+/* Calls fn for every task (fn may remove the task it is given). */
+void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);
+size_t task_count(void);
+
+struct mm *mm_new(void);
+struct mm *mm_get(struct mm *mm);
+void mm_put(struct mm *mm);
+/* For a fork child: same scratch address, but nothing known to be written yet. */
+struct mm *mm_fork(const struct mm *parent);
+void task_set_mm(struct task *t, struct mm *mm);
+
+#endif

@@ -1,0 +1,21 @@
+/* The tracer: starts CMD under ptrace and runs the event loop until every traced
+   task is gone. */
+#ifndef FAKESYS_TRACER_H
+#define FAKESYS_TRACER_H
+
+#include <stdbool.h>
+#include "rules.h"
+#include "store.h"
+
+struct tracer_config {
+	char **argv;                 /* CMD and its arguments */
+	const struct ruleset *rules;
+	struct store *store;
+	bool no_seccomp;             /* stop at every syscall instead of filtering */
+};
+
+/* Returns fakesys's exit status: CMD's status, 128+N if it died of signal N,
+   127/126 if it could not be found/executed, 125 if tracing failed. */
+int tracer_run(const struct tracer_config *cfg);
+
+#endif
