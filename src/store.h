@@ -16,6 +16,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 #include "rules.h"
 
 struct store;
@@ -35,18 +36,20 @@ void store_sync(struct store *s);
 
 /* Where a reader (open O_RDONLY, stat, access, readlink) of a fake file goes.
    Returns false when the real file must be served (POLICY_REAL_FIRST, real file readable,
-   never written). Otherwise *path is the value file; it is stable for the whole run. */
-bool store_read_target(struct store *s, const struct rule *r, const char **path);
+   never written). Otherwise *path is the value file; it is stable for the whole run.
+   pid is the tracee: a rule path under /proc/self is checked against /proc/<pid>. */
+bool store_read_target(struct store *s, pid_t pid, const struct rule *r, const char **path);
 
 /* A fresh writer file for one open-for-write of r. With prefill (O_RDWR without O_TRUNC)
-   it starts with the current value. Writes the absolute path into path[PATH_MAX]. */
+   it starts with the current value. Writes the absolute path into path[PATH_MAX].
+   Returns 0, or -1 with errno set. */
 int store_new_writer(struct store *s, const struct rule *r, bool prefill, char path[PATH_MAX]);
 
 /* Where an opener of virtual directory d goes. Returns false when the real directory
    already lists every fake child (serve it untouched). Otherwise refreshes the mirror
    (placeholders for real entries, so a listing shows the union) and sets *path to the
-   mirror, which is stable for the whole run. */
-bool store_dir_target(struct store *s, const struct vdir *d, const char **path);
+   mirror, which is stable for the whole run. pid as for store_read_target. */
+bool store_dir_target(struct store *s, pid_t pid, const struct vdir *d, const char **path);
 
 /* If path lies inside root/, write the virtual path it stands for into virt and return
    true (used to resolve paths relative to an fd or cwd that points into a mirror). */
