@@ -39,7 +39,11 @@ install: build/fakesys
 check: all
 	sh tests/run
 
+# Builds and runs fakesys on its default profile, with and without gVisor.
+demo:
+	sh tools/demo.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all static asan install check clean
+.PHONY: all static asan install check demo clean
