@@ -10,6 +10,11 @@
 static bool base_dir(struct task *t, int dirfd, char base[PATH_MAX])
 {
 	char link[64];
+	const char *cwd = dirfd == AT_FDCWD ? mm_cwd(t) : NULL;
+	if (cwd) {
+		strcpy(base, cwd);
+		return true;
+	}
 	if (dirfd == AT_FDCWD)
 		snprintf(link, sizeof link, "/proc/%d/cwd", (int)t->tid);
 	else
@@ -19,6 +24,8 @@ static bool base_dir(struct task *t, int dirfd, char base[PATH_MAX])
 	if (n <= 0 || base[0] != '/')
 		return false; /* a bad fd, or a pipe or socket: the kernel will fail the call */
 	base[n] = '\0';
+	if (dirfd == AT_FDCWD)
+		mm_set_cwd(t, base);
 	return true;
 }
 
@@ -56,6 +63,8 @@ static enum action file_action(const struct request *req)
 	case ACCESS_INSPECT:
 	case ACCESS_CHDIR:
 		return ACTION_READ;
+	case ACCESS_FCHDIR:
+		break;
 	}
 	return ACTION_PASS;
 }

@@ -44,13 +44,14 @@ static const struct syscall_entry table[] = {
 	{ SYS_readlinkat, { "readlinkat",  0, 1, -1, FLAGS_NONE,    ACCESS_INSPECT } },
 	{ SYS_truncate,   { "truncate",   -1, 0, -1, FLAGS_NONE,    ACCESS_TRUNCATE } },
 	{ SYS_chdir,      { "chdir",      -1, 0, -1, FLAGS_NONE,    ACCESS_CHDIR } },
+	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,   ACCESS_FCHDIR } },
 };
 
 #define NENTRIES (sizeof table / sizeof table[0])
 
 const struct syscall_desc *syscall_lookup(long nr)
 {
-	/* Fifteen entries: a linear scan is as fast as any index. */
+	/* Sixteen entries: a linear scan is as fast as any index. */
 	for (size_t i = 0; i < NENTRIES; i++)
 		if (table[i].nr == nr)
 			return &table[i].desc;

@@ -10,6 +10,7 @@ enum access_kind {
 	ACCESS_CREAT,    /* creat(2): always a write */
 	ACCESS_INSPECT,  /* stat, access, readlink: reads metadata only */
 	ACCESS_CHDIR,    /* chdir(2) */
+	ACCESS_FCHDIR,   /* fchdir(2): no path, but the cwd changes */
 	ACCESS_TRUNCATE, /* truncate(2): a write that must never reach the kernel file */
 };
 
@@ -23,7 +24,7 @@ enum flags_where {
 struct syscall_desc {
 	const char *name;
 	int dirfd_arg;           /* -1: relative paths use the cwd */
-	int path_arg;
+	int path_arg;            /* -1: none (fchdir) */
 	int flags_arg;           /* -1: none */
 	enum flags_where flags_where;
 	enum access_kind access;

@@ -98,6 +98,7 @@ void mm_put(struct mm *mm)
 	if (mm->mem_fd >= 0)
 		close(mm->mem_fd);
 	free(mm->strings);
+	free(mm->cwd);
 	free(mm);
 }
 
@@ -108,4 +109,24 @@ struct mm *mm_fork(const struct mm *parent)
 	   the mapping itself is inherited, not the table of what it holds. */
 	mm->scratch = parent->scratch;
 	return mm;
+}
+
+const char *mm_cwd(const struct task *t)
+{
+	/* Threads share their cwd; a vfork child shares the address space but not the cwd. */
+	return t->mm->cwd && t->mm->cwd_tgid == t->tgid ? t->mm->cwd : NULL;
+}
+
+void mm_set_cwd(struct task *t, const char *cwd)
+{
+	free(t->mm->cwd);
+	if (!(t->mm->cwd = strdup(cwd)))
+		die_oom();
+	t->mm->cwd_tgid = t->tgid;
+}
+
+void mm_forget_cwd(struct mm *mm)
+{
+	free(mm->cwd);
+	mm->cwd = NULL;
 }

@@ -26,6 +26,8 @@ struct mm {
 	int mem_fd;                 /* /proc/<pid>/mem, -1 until first use */
 	uint64_t scratch;           /* 0 until injected */
 	bool scratch_failed;        /* injection failed: leave this address space alone */
+	char *cwd;                  /* cached cwd of process cwd_tgid; NULL if unknown */
+	pid_t cwd_tgid;
 	size_t table_used;
 	struct scratch_string *strings;
 	size_t nstrings, cap;
@@ -38,7 +40,7 @@ enum phase {
 	PHASE_RUNNING,       /* resumed; the next stop is whatever comes */
 	PHASE_INJECTED,      /* an injected mmap runs; its exit stop restores the call */
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
-	PHASE_LOG_RESULT,    /* a redirected call runs; its exit stop logs the result */
+	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or forgets the cwd */
 };
 
 struct pending_log;
@@ -51,6 +53,7 @@ struct task {
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
 	bool in_syscall;      /* --no-seccomp: between entry and exit stop */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
+	bool changes_cwd;     /* in chdir/fchdir: the cached cwd is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;
 	arch_regs saved;      /* registers of the call an injection interrupted */
@@ -71,5 +74,9 @@ void mm_put(struct mm *mm);
 /* For a fork child: same scratch address, but nothing known to be written yet. */
 struct mm *mm_fork(const struct mm *parent);
 void task_set_mm(struct task *t, struct mm *mm);
+/* The cwd cache saves a readlink of /proc/PID/cwd per relative path. */
+const char *mm_cwd(const struct task *t);
+void mm_set_cwd(struct task *t, const char *cwd);
+void mm_forget_cwd(struct mm *mm);
 
 #endif

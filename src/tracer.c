@@ -162,12 +162,33 @@ static void skip_call(struct task *t, arch_regs *regs, long result)
 	resume_to_exit(t, PHASE_SKIPPED);
 }
 
+/* Resumes a task after its entry stop; an exit stop is taken only when the call
+   must be logged or changes the cwd. */
+static void finish_entry(struct task *t)
+{
+	if (t->log || t->changes_cwd)
+		resume_to_exit(t, PHASE_AFTER_CALL);
+	else
+		resume(t, 0);
+}
+
 static void on_path_syscall(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
-	struct request req;
-	if (!d || (stats.intercepted++, !redirect_classify(t, &regs, d, cfg->rules, cfg->store, &req))) {
+	if (!d) {
 		resume(t, 0);
+		return;
+	}
+	stats.intercepted++;
+	if (d->access == ACCESS_CHDIR || d->access == ACCESS_FCHDIR) {
+		/* Forgotten now and again at exit: another thread may cache the old cwd
+		   while this call runs. */
+		mm_forget_cwd(t->mm);
+		t->changes_cwd = true;
+	}
+	struct request req;
+	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, cfg->rules, cfg->store, &req)) {
+		finish_entry(t);
 		return;
 	}
 	if (req.action == ACTION_SKIP) {
@@ -176,11 +197,10 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 		return;
 	}
 	if (!t->mm->scratch) {
-		if (t->mm->scratch_failed) {
-			resume(t, 0);
-			return;
-		}
-		inject_scratch(t, &regs);
+		if (t->mm->scratch_failed)
+			finish_entry(t);
+		else
+			inject_scratch(t, &regs);
 		return;
 	}
 
@@ -189,17 +209,14 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 	bool stable;
 	uint64_t addr;
 	if (!choose_target(t, &req, &target, &stable, buf)) {
-		if (req.action == ACTION_REAL && audit_enabled()) {
+		if (req.action == ACTION_REAL && req.match.kind == MATCH_FILE)
 			remember_for_log(t, &req, "real", req.where.path);
-			resume_to_exit(t, PHASE_LOG_RESULT);
-		} else {
-			resume(t, 0);
-		}
+		finish_entry(t);
 		return;
 	}
 	if (scratch_place(t, target, stable, &addr) < 0) {
 		msg("cannot write to the scratch area of task %d; %s left alone", (int)t->tid, req.where.path);
-		resume(t, 0);
+		finish_entry(t);
 		return;
 	}
 	arch_set_arg(&regs, d->path_arg, addr);
@@ -209,12 +226,8 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 	if (arch_set_regs(t->tid, &regs) < 0)
 		return;
 	stats.redirected++;
-	if (audit_enabled()) {
-		remember_for_log(t, &req, action_name(req.action), target);
-		resume_to_exit(t, PHASE_LOG_RESULT);
-		return;
-	}
-	resume(t, 0);
+	remember_for_log(t, &req, action_name(req.action), target);
+	finish_entry(t);
 }
 
 static void log_result(struct task *t, long result)
@@ -263,10 +276,16 @@ static void on_exit_stop(struct task *t)
 			return;
 		log_result(t, result);
 		break;
-	case PHASE_LOG_RESULT:
-		if (arch_peek_result(t->tid, &result) < 0)
-			return;
-		log_result(t, result);
+	case PHASE_AFTER_CALL:
+		if (t->changes_cwd) {
+			mm_forget_cwd(t->mm);
+			t->changes_cwd = false;
+		}
+		if (t->log) {
+			if (arch_peek_result(t->tid, &result) < 0)
+				return;
+			log_result(t, result);
+		}
 		break;
 	}
 	resume(t, 0);
@@ -355,6 +374,7 @@ static void on_exec(struct task *t)
 	task_set_mm(t, mm_new());
 	t->phase = PHASE_RUNNING;
 	t->expect_entry = false;
+	t->changes_cwd = false;
 	t->in_syscall = true; /* --no-seccomp: execve's exit stop comes next */
 	free(t->log);
 	t->log = NULL;
