@@ -89,12 +89,26 @@ static ssize_t read_file(struct store *s, int dfd, const char *name)
 	return (ssize_t)len;
 }
 
+/* Opens directory dfd/name, never through a symlink. Not with O_DIRECTORY: gVisor then
+   follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a FIFO in the way must not block us. */
+static int open_dir_nofollow(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		close(fd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	return fd;
+}
+
 /* Removes dfd/name and, if it is a directory, everything below it; never follows a symlink. */
 static void remove_tree(int dfd, const char *name)
 {
 	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
 		return;
-	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open_dir_nofollow(dfd, name);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	if (!d) {
 		if (fd >= 0)
@@ -113,8 +127,7 @@ static void remove_tree(int dfd, const char *name)
    a non-directory in the way (a mirror placeholder or a value of an older profile). */
 static int open_subdir(int dfd, const char *name, bool create)
 {
-	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(dfd, name, flags);
+	int fd = open_dir_nofollow(dfd, name);
 	if (fd >= 0 || !create)
 		return fd;
 	if (errno == ENOTDIR || errno == ELOOP)
@@ -123,7 +136,7 @@ static int open_subdir(int dfd, const char *name, bool create)
 		return -1;
 	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
 		return -1;
-	return openat(dfd, name, flags);
+	return open_dir_nofollow(dfd, name);
 }
 
 /* Opens root/<the first len bytes of vpath>, one component at a time. */
@@ -252,7 +265,8 @@ static void rescan(struct store *s)
 	for (size_t i = 0; i < s->nwriters; i++)
 		if (fstatat(s->wfd, s->writers[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 			s->writers[i].mtime = st.st_mtim;
-	qsort(s->writers, s->nwriters, sizeof *s->writers, by_mtime);
+	if (s->nwriters)
+		qsort(s->writers, s->nwriters, sizeof *s->writers, by_mtime);
 	for (size_t i = 0; i < s->nwriters; i++)
 		writer_event(s, i, IN_MODIFY);
 }
@@ -405,7 +419,8 @@ static struct entries list_dir(int fd, const struct vdir *d)
 		l.e[l.n++].type = type;
 	}
 	closedir(dir);
-	qsort(l.e, l.n, sizeof *l.e, by_name);
+	if (l.n) /* qsort must not get NULL, even for no entries */
+		qsort(l.e, l.n, sizeof *l.e, by_name);
 	return l;
 }
 
@@ -518,7 +533,7 @@ static int open_private(struct store *s, char *err, size_t errlen)
 	}
 	if (!s->dir)
 		return fail(err, errlen, "cannot create a store directory in $TMPDIR or /tmp: %s", strerror(errno));
-	s->storefd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	s->storefd = open_dir_nofollow(AT_FDCWD, s->dir);
 	char *abs = s->storefd < 0 ? NULL : realpath(s->dir, NULL); /* tracees get absolute paths */
 	if (!abs)
 		return fail(err, errlen, "store %s: %s", s->dir, strerror(errno));
@@ -533,7 +548,7 @@ static int open_persistent(struct store *s, const char *dir, char *err, size_t e
 {
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return fail(err, errlen, "store %s: cannot create: %s", dir, strerror(errno));
-	s->storefd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	s->storefd = open_dir_nofollow(AT_FDCWD, dir);
 	if (s->storefd < 0)
 		return fail(err, errlen, "store %s: %s", dir, errno == ELOOP ? "is a symlink" : strerror(errno));
 	struct stat st;

@@ -1,0 +1,543 @@
+/* Unit test of the fake store (src/store.c): layout and safety of the store directory,
+   kernel-like write semantics, atomic replacement under concurrency, directory mirrors.
+   Prints "ok - name" / "not ok - name" per check; exits 1 if any check failed. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static int failures;
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("%s - ", ok ? "ok" : "not ok");
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+	failures += !ok;
+}
+
+static char T[64]; /* scratch directory of this test */
+
+static char *tpath(const char *rel)
+{
+	static char bufs[8][PATH_MAX];
+	static int next;
+	char *p = bufs[next++ % 8];
+	snprintf(p, PATH_MAX, "%s/%s", T, rel);
+	return p;
+}
+
+/* The whole content of path, NUL-terminated, or "<errno text>" if it cannot be read. */
+static const char *slurp(const char *path)
+{
+	static char buf[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "<cannot open>";
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	buf[n < 0 ? 0 : n] = '\0';
+	return buf;
+}
+
+static void put(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, data, strlen(data)) < 0)
+		perror(path), exit(2);
+	close(fd);
+}
+
+/* ---- TEMPORARY stand-in for src/rules.c (not written yet): remove when it lands ---- */
+
+static struct vdir *standin_dir(struct ruleset *r, const char *path, size_t len)
+{
+	for (size_t i = 0; i < r->ndirs; i++)
+		if (strlen(r->dirs[i].path) == len && !strncmp(r->dirs[i].path, path, len))
+			return &r->dirs[i];
+	r->dirs = realloc(r->dirs, (r->ndirs + 1) * sizeof *r->dirs);
+	r->dirs[r->ndirs] = (struct vdir){.path = len ? strndup(path, len) : strdup("/")};
+	return &r->dirs[r->ndirs++];
+}
+
+static void standin_child(struct vdir *d, const char *name)
+{
+	for (size_t i = 0; i < d->nchildren; i++)
+		if (!strcmp(d->children[i], name))
+			return;
+	d->children = realloc(d->children, (d->nchildren + 1) * sizeof *d->children);
+	d->children[d->nchildren++] = strdup(name);
+}
+
+static int standin_by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct vdir *)a)->path, ((const struct vdir *)b)->path);
+}
+
+void rules_index(struct ruleset *r)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		const char *p = r->rules[i].path;
+		if (r->rules[i].kind == RULE_DIR)
+			standin_dir(r, p, strlen(p))->rule = &r->rules[i];
+		for (const char *slash = strchr(p + 1, '/'), *start = p; start; start = slash, slash = slash ? strchr(slash + 1, '/') : NULL) {
+			const char *end = slash ? slash : p + strlen(p);
+			char name[256];
+			snprintf(name, sizeof name, "%.*s", (int)(end - start - 1), start + 1);
+			standin_child(standin_dir(r, p, (size_t)(start - p)), name);
+		}
+	}
+	qsort(r->dirs, r->ndirs, sizeof *r->dirs, standin_by_path);
+}
+
+void rules_free(struct ruleset *r)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		free(r->rules[i].path);
+		free(r->rules[i].content);
+		free(r->rules[i].origin);
+	}
+	for (size_t i = 0; i < r->ndirs; i++) {
+		free(r->dirs[i].path);
+		for (size_t j = 0; j < r->dirs[i].nchildren; j++)
+			free(r->dirs[i].children[j]);
+		free(r->dirs[i].children);
+	}
+	free(r->rules);
+	free(r->dirs);
+}
+
+/* ---- the rule set ---- */
+
+static struct ruleset rs;
+
+static void add_rule(const char *path, enum rule_kind kind, enum rule_policy policy, const char *content)
+{
+	rs.rules = realloc(rs.rules, (rs.nrules + 1) * sizeof *rs.rules);
+	rs.rules[rs.nrules++] = (struct rule){
+		.path = strdup(path),
+		.kind = kind,
+		.policy = policy,
+		.content = strdup(content),
+		.content_len = strlen(content),
+		.sysctl = !strncmp(path, "/proc/sys/", 10),
+		.origin = strdup("test"),
+	};
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(((const struct rule *)a)->path, ((const struct rule *)b)->path);
+}
+
+static const struct rule *rule(const char *path)
+{
+	for (size_t i = 0; i < rs.nrules; i++)
+		if (!strcmp(rs.rules[i].path, path))
+			return &rs.rules[i];
+	fprintf(stderr, "no rule %s\n", path);
+	exit(2);
+}
+
+static const struct vdir *vdir(const char *path)
+{
+	for (size_t i = 0; i < rs.ndirs; i++)
+		if (!strcmp(rs.dirs[i].path, path))
+			return &rs.dirs[i];
+	fprintf(stderr, "no vdir %s\n", path);
+	exit(2);
+}
+
+#define MAXKEYS "/proc/sys/kernel/keys/root_maxkeys"
+#define PANIC "/proc/sys/kernel/panic"
+#define PLAIN "/sys/module/fakesys_test/parameters/plain"
+#define SELF_MISSING "/proc/self/fakesys-test-missing"
+#define SELF_STATUS "/proc/self/status"
+
+static void build_rules(void)
+{
+	add_rule(MAXKEYS, RULE_FILE, POLICY_STORE, "1000000\n");
+	add_rule(PANIC, RULE_FILE, POLICY_STORE, "0\n");
+	add_rule(PLAIN, RULE_FILE, POLICY_STORE, "abc\n");
+	add_rule(SELF_MISSING, RULE_FILE, POLICY_REAL_FIRST, "fake missing\n");
+	add_rule(SELF_STATUS, RULE_FILE, POLICY_REAL_FIRST, "fake status\n");
+	add_rule(tpath("real/fakefile"), RULE_FILE, POLICY_STORE, "fake\n");
+	add_rule(tpath("real/fakedir"), RULE_DIR, POLICY_STORE, "");
+	add_rule(tpath("missing/only"), RULE_FILE, POLICY_STORE, "only\n");
+	add_rule(tpath("realfile"), RULE_FILE, POLICY_REAL_FIRST, "fake\n");
+	qsort(rs.rules, rs.nrules, sizeof *rs.rules, by_path);
+	rules_index(&rs);
+}
+
+/* ---- helpers around the store ---- */
+
+static struct store *open_store(const char *dir)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, &rs, err, sizeof err);
+	if (!s)
+		fprintf(stderr, "store_open: %s\n", err), exit(2);
+	return s;
+}
+
+/* What a tracee reading r would see. */
+static const char *read_value(struct store *s, const char *path)
+{
+	const char *target;
+	if (!store_read_target(s, getpid(), rule(path), &target))
+		return "<real>";
+	return slurp(target);
+}
+
+/* One open-for-write as the tracer sets it up, then a sync as at the next fake access. */
+static void write_value(struct store *s, const char *path, int flags, const char *data)
+{
+	char w[PATH_MAX];
+	if (store_new_writer(s, rule(path), false, w) < 0)
+		perror("store_new_writer"), exit(2);
+	int fd = open(w, flags | O_CLOEXEC, 0640);
+	if (fd < 0 || write(fd, data, strlen(data)) < 0)
+		perror(w), exit(2);
+	close(fd);
+	store_sync(s);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0;
+}
+
+static mode_t type_of(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 ? st.st_mode & S_IFMT : 0;
+}
+
+static size_t count_entries(const char *dir)
+{
+	size_t n = 0;
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));)
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* ---- the checks ---- */
+
+static void test_private(void)
+{
+	struct store *s = open_store(NULL);
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", store_root(s));
+	*strrchr(dir, '/') = '\0';
+	struct stat st;
+	check(stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700, "private store is a 0700 directory");
+	check(!strncmp(dir, tpath("tmpdir/fakesys."), strlen(tpath("tmpdir/fakesys."))), "private store is under $TMPDIR");
+	check(!strcmp(read_value(s, MAXKEYS), "1000000\n"), "initial value reads back");
+	store_close(s);
+	check(!exists(dir), "private store is removed at close");
+}
+
+static void refused(const char *dir, const char *what)
+{
+	char err[512] = "";
+	struct store *s = store_open(dir, &rs, err, sizeof err);
+	check(!s && strstr(err, dir), "persistent store refused: %s (%s)", what, err);
+	store_close(s);
+}
+
+static void test_persistent_refused(void)
+{
+	mkdir(tpath("target"), 0700);
+	symlink(tpath("target"), tpath("link"));
+	refused(tpath("link"), "symlink to a directory");
+	mkdir(tpath("world"), 0700);
+	chmod(tpath("world"), 0777);
+	refused(tpath("world"), "world-writable");
+	mkdir(tpath("group"), 0700);
+	chmod(tpath("group"), 0740);
+	refused(tpath("group"), "group-readable");
+	put(tpath("plainfile"), "x");
+	refused(tpath("plainfile"), "not a directory");
+	if (geteuid() == 0) {
+		mkdir(tpath("other"), 0700);
+		if (chown(tpath("other"), 65534, 65534) == 0)
+			refused(tpath("other"), "owned by another user");
+	}
+}
+
+static void test_persistent(void)
+{
+	const char *dir = tpath("persist");
+	struct store *s = open_store(dir);
+	struct stat st;
+	check(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "persistent store is created 0700");
+	write_value(s, MAXKEYS, O_WRONLY | O_TRUNC, "42");
+	store_close(s);
+	check(exists(dir), "persistent store stays after close");
+
+	/* Leftovers of a crashed run. */
+	put(tpath("persist/w/999"), "stale");
+	put(tpath("persist/tmp/999"), "stale");
+	s = open_store(dir);
+	check(!strcmp(read_value(s, MAXKEYS), "42\n"), "persistent value is kept across runs");
+	check(!strcmp(read_value(s, PANIC), "0\n"), "untouched persistent value reads back");
+	check(!exists(tpath("persist/w/999")) && !exists(tpath("persist/tmp/999")), "leftover w/ and tmp/ files are cleaned at open");
+	store_close(s);
+}
+
+static void test_writes(void)
+{
+	struct store *s = open_store(NULL);
+
+	write_value(s, MAXKEYS, O_WRONLY | O_CREAT | O_TRUNC, "1");
+	check(!strcmp(read_value(s, MAXKEYS), "1\n"), "sysctl: \"1\" over \"1000000\" with O_TRUNC reads \"1\\n\"");
+	write_value(s, MAXKEYS, O_WRONLY, "1000000");
+	write_value(s, MAXKEYS, O_WRONLY, "1");
+	check(!strcmp(read_value(s, MAXKEYS), "1\n"), "sysctl: \"1\" over \"1000000\" without O_TRUNC reads \"1\\n\"");
+	write_value(s, MAXKEYS, O_WRONLY, "  7 \n\n");
+	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "sysctl: whitespace is trimmed to one final newline");
+	write_value(s, MAXKEYS, O_WRONLY, " \n");
+	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "sysctl: a blank write keeps the value");
+	write_value(s, PLAIN, O_WRONLY | O_TRUNC, "x y");
+	check(!strcmp(read_value(s, PLAIN), "x y"), "non-sysctl value is stored verbatim");
+
+	/* Two writers open at once: the later write wins, also after the earlier one closes. */
+	char w1[PATH_MAX], w2[PATH_MAX];
+	store_new_writer(s, rule(PANIC), false, w1);
+	store_new_writer(s, rule(PANIC), false, w2);
+	int fd1 = open(w1, O_WRONLY | O_TRUNC), fd2 = open(w2, O_WRONLY | O_TRUNC);
+	check(write(fd1, "5", 1) == 1 && write(fd2, "6", 1) == 1, "two writers write");
+	store_sync(s);
+	check(!strcmp(read_value(s, PANIC), "6\n"), "the second writer's later write wins");
+	close(fd1);
+	check(!strcmp(read_value(s, PANIC), "6\n"), "closing the earlier writer does not bring its value back");
+	check(write(fd2, "8", 1) == 1, "writer writes again");
+	check(!strcmp(read_value(s, PANIC), "68\n"), "each write commits the writer's whole file");
+	close(fd2);
+	store_sync(s);
+	check(!exists(w1) && !exists(w2), "closed writer files are removed");
+
+	/* O_RDWR without O_TRUNC: the writer starts with the current value. */
+	store_new_writer(s, rule(PANIC), true, w1);
+	check(!strcmp(slurp(w1), "68\n"), "prefilled writer starts with the current value");
+	int fd = open(w1, O_RDWR);
+	check(pwrite(fd, "9\n", 2, 0) == 2, "prefilled writer writes");
+	close(fd);
+	check(!strcmp(read_value(s, PANIC), "9\n"), "prefilled writer's write reads back");
+
+	const char *p1, *p2;
+	store_read_target(s, getpid(), rule(PANIC), &p1);
+	store_read_target(s, getpid(), rule(PANIC), &p2);
+	check(p1 == p2, "read target is the same string every time");
+	char virt[PATH_MAX];
+	check(store_to_virtual(s, p1, virt) && !strcmp(virt, PANIC), "store_to_virtual maps a value file");
+
+	/* Flood the inotify queue past its limit: the newest write must still win. */
+	store_new_writer(s, rule(PANIC), false, w1);
+	store_new_writer(s, rule(PANIC), false, w2);
+	fd1 = open(w1, O_WRONLY);
+	fd2 = open(w2, O_WRONLY);
+	bool flooded = true;
+	for (int i = 0; i < 20000; i++) /* alternating, so no two events coalesce */
+		flooded &= pwrite(fd1, "1", 1, 0) == 1 && pwrite(fd2, "2", 1, 0) == 1;
+	usleep(50000); /* so the last write has the newest mtime */
+	flooded &= pwrite(fd2, "4", 1, 0) == 1;
+	check(flooded && !strcmp(read_value(s, PANIC), "4\n"), "after an inotify overflow the newest write wins");
+	close(fd1);
+	close(fd2);
+	store_sync(s);
+	check(!exists(w1) && !exists(w2), "writers closed after an overflow are removed");
+
+	/* A symlink planted inside the store must not redirect a commit. */
+	char kernel[PATH_MAX];
+	snprintf(kernel, sizeof kernel, "%s/proc/sys/kernel", store_root(s));
+	mkdir(tpath("outside"), 0700);
+	rename(kernel, tpath("kernel-moved"));
+	symlink(tpath("outside"), kernel);
+	write_value(s, PANIC, O_WRONLY | O_TRUNC, "3");
+	check(count_entries(tpath("outside")) == 0, "a planted symlink in the store is not followed");
+	check(type_of(kernel) == S_IFDIR && !strcmp(read_value(s, PANIC), "3\n"), "the commit replaces the planted symlink");
+	store_close(s);
+}
+
+/* ---- concurrency: 16 threads alternately write and read one sysctl ---- */
+
+#define THREADS 16
+#define ROUNDS 2000
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER; /* the tracer is single-threaded */
+static int bad_reads;
+
+static void *hammer(void *arg)
+{
+	struct store *s = *(struct store **)arg;
+	int bad = 0;
+	for (int i = 0; i < ROUNDS; i++) {
+		char path[PATH_MAX];
+		const char *target;
+		if (i % 2 == 0) {
+			const char *v = (i / 2) % 2 ? "1" : "1000000";
+			pthread_mutex_lock(&lock);
+			int rc = store_new_writer(s, rule(MAXKEYS), false, path);
+			pthread_mutex_unlock(&lock);
+			int fd = rc < 0 ? -1 : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+			bad += fd < 0 || write(fd, v, strlen(v)) != (ssize_t)strlen(v);
+			if (fd >= 0)
+				close(fd);
+			pthread_mutex_lock(&lock);
+			store_sync(s);
+			pthread_mutex_unlock(&lock);
+		} else {
+			pthread_mutex_lock(&lock);
+			bool fake = store_read_target(s, getpid(), rule(MAXKEYS), &target);
+			pthread_mutex_unlock(&lock);
+			char buf[64] = "";
+			int fd = fake ? open(target, O_RDONLY | O_CLOEXEC) : -1;
+			ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+			if (fd >= 0)
+				close(fd);
+			buf[n < 0 ? 0 : n] = '\0';
+			bad += strcmp(buf, "1\n") && strcmp(buf, "1000000\n");
+		}
+	}
+	pthread_mutex_lock(&lock);
+	bad_reads += bad;
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+static void test_concurrency(void)
+{
+	struct store *s = open_store(NULL);
+	pthread_t t[THREADS];
+	for (int i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, hammer, &s);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(t[i], NULL);
+	check(bad_reads == 0, "%d threads x %d rounds of write/read: %d empty, partial or failed", THREADS, ROUNDS, bad_reads);
+	char w[PATH_MAX];
+	snprintf(w, sizeof w, "%s/../w", store_root(s));
+	check(count_entries(w) == 0, "no writer file is left after the concurrent writes");
+	store_close(s);
+}
+
+/* ---- directory mirrors ---- */
+
+static void test_mirror(void)
+{
+	struct store *s = open_store(NULL);
+	const struct vdir *d = vdir(tpath("real"));
+	mkdir(tpath("real"), 0755);
+	mkdir(tpath("real/sub"), 0755);
+	mkdir(tpath("real/gone"), 0755);
+	symlink("sub", tpath("real/lnk"));
+	put(tpath("real/file1"), "real data");
+	put(tpath("real/retyped"), "");
+
+	const char *m, *m2;
+	check(store_dir_target(s, getpid(), d, &m), "mirror used while fake children are missing from the real dir");
+	char p[PATH_MAX];
+#define IN_MIRROR(name) (snprintf(p, sizeof p, "%s/%s", m, name), p)
+	check(type_of(IN_MIRROR("sub")) == S_IFDIR, "placeholder of a directory is a directory");
+	check(type_of(IN_MIRROR("lnk")) == S_IFLNK, "placeholder of a symlink is a symlink");
+	check(type_of(IN_MIRROR("file1")) == S_IFREG && !strcmp(slurp(IN_MIRROR("file1")), ""), "placeholder of a file is an empty file");
+	check(!strcmp(slurp(IN_MIRROR("fakefile")), "fake\n"), "fake file in the mirror keeps its value");
+	check(type_of(IN_MIRROR("fakedir")) == S_IFDIR, "fake directory is in the mirror");
+	check(count_entries(m) == 7, "mirror lists the union of real and fake entries");
+
+	/* Something inside a placeholder directory must not stop its removal. */
+	put(IN_MIRROR("gone/inner"), "");
+	rmdir(tpath("real/gone"));
+	unlink(tpath("real/file1"));
+	unlink(tpath("real/retyped"));
+	mkdir(tpath("real/retyped"), 0755);
+	check(store_dir_target(s, getpid(), d, &m2) && m2 == m, "mirror path is the same string every time");
+	check(!exists(IN_MIRROR("file1")) && !exists(IN_MIRROR("gone")), "removed real entries disappear from the mirror");
+	check(type_of(IN_MIRROR("retyped")) == S_IFDIR, "placeholder follows a change of type");
+	check(!strcmp(slurp(IN_MIRROR("fakefile")), "fake\n") && count_entries(m) == 5, "fake entries are never touched");
+
+	char virt[PATH_MAX];
+	check(store_to_virtual(s, m, virt) && !strcmp(virt, tpath("real")), "store_to_virtual maps a mirror");
+	check(store_to_virtual(s, IN_MIRROR("sub"), virt) && !strcmp(virt, tpath("real/sub")), "store_to_virtual maps a placeholder");
+	check(store_to_virtual(s, store_root(s), virt) && !strcmp(virt, "/"), "store_to_virtual maps root/ to /");
+	snprintf(p, sizeof p, "%sx/proc", store_root(s));
+	check(!store_to_virtual(s, p, virt), "store_to_virtual rejects a sibling of root/");
+	check(!store_to_virtual(s, "/proc/sys/kernel/panic", virt), "store_to_virtual rejects a path outside the store");
+
+	const struct vdir *missing = vdir(tpath("missing"));
+	check(store_dir_target(s, getpid(), missing, &m) && count_entries(m) == 1, "mirror of a missing real dir lists only fake entries");
+
+	put(tpath("real/fakefile"), "");
+	mkdir(tpath("real/fakedir"), 0755);
+	check(!store_dir_target(s, getpid(), d, &m), "real dir that has every fake child is served untouched");
+	store_close(s);
+#undef IN_MIRROR
+}
+
+/* ---- real first ---- */
+
+static void test_real_first(void)
+{
+	struct store *s = open_store(NULL);
+	put(tpath("realfile"), "real\n");
+	check(!strcmp(read_value(s, tpath("realfile")), "<real>"), "real-first: a readable real file is served");
+	check(!strcmp(read_value(s, SELF_STATUS), "<real>"), "real-first: /proc/self is the tracee's /proc/<pid>");
+	check(!strcmp(read_value(s, SELF_MISSING), "fake missing\n"), "real-first: a missing real file is served from the store");
+
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	const char *target;
+	check(store_read_target(s, child, rule(SELF_STATUS), &target) && !strcmp(slurp(target), "fake status\n"),
+	      "real-first: /proc/self of a gone tracee is not the real /proc/self");
+
+	write_value(s, tpath("realfile"), O_WRONLY | O_TRUNC, "written\n");
+	check(!strcmp(read_value(s, tpath("realfile")), "written\n"), "real-first: the store is served after a write");
+	check(!strcmp(slurp(tpath("realfile")), "real\n"), "the real file is never written");
+	store_close(s);
+}
+
+int main(void)
+{
+	snprintf(T, sizeof T, "/tmp/fakesys-test.XXXXXX");
+	if (!mkdtemp(T))
+		perror("mkdtemp"), exit(2);
+	mkdir(tpath("tmpdir"), 0700);
+	setenv("TMPDIR", tpath("tmpdir"), 1);
+	build_rules();
+	size_t fds = count_entries("/proc/self/fd");
+
+	test_private();
+	test_persistent_refused();
+	test_persistent();
+	test_writes();
+	test_concurrency();
+	test_mirror();
+	test_real_first();
+
+	check(count_entries("/proc/self/fd") == fds, "no file descriptor is leaked");
+	rules_free(&rs);
+	char cmd[PATH_MAX];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", T);
+	if (system(cmd) != 0)
+		failures++;
+	printf("%s\n", failures ? "FAIL" : "PASS");
+	return failures != 0;
+}
