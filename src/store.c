@@ -597,7 +597,8 @@ static int setup(struct store *s, char *err, size_t errlen)
 			return fail(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(errno));
 		struct stat st;
 		int rc = 0;
-		/* A persistent store keeps its values; anything else there is a placeholder. */
+		/* A persistent store keeps its values, which are never empty (an empty write is not
+		   committed); anything else there is a mirror's placeholder. */
 		if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
 			remove_tree(dfd, leaf);
 			rc = replace_file(s, dfd, leaf, r->content, r->content_len);

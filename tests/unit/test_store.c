@@ -317,6 +317,18 @@ static void test_writes(void)
 	write_value(s, PLAIN, O_WRONLY | O_TRUNC, "x y");
 	check(!strcmp(read_value(s, PLAIN), "x y"), "non-sysctl value is stored verbatim");
 
+	/* Tracees are other processes. */
+	char w[PATH_MAX];
+	store_new_writer(s, rule(PLAIN), false, w);
+	pid_t child = fork();
+	if (child == 0) {
+		int fd = open(w, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+		_exit(fd < 0 || write(fd, "from child", 10) != 10 || close(fd) < 0);
+	}
+	int status;
+	check(waitpid(child, &status, 0) == child && status == 0 && !strcmp(read_value(s, PLAIN), "from child") && !exists(w),
+	      "a write by another process is committed and its writer removed");
+
 	/* Two writers open at once: the later write wins, also after the earlier one closes. */
 	char w1[PATH_MAX], w2[PATH_MAX];
 	store_new_writer(s, rule(PANIC), false, w1);
