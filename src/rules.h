@@ -20,10 +20,11 @@ struct rule {
 	char *path;           /* canonical absolute path, e.g. /proc/sys/kernel/panic */
 	enum rule_kind kind;
 	enum rule_policy policy;
-	char *content;        /* initial value (RULE_FILE); sysctl values end in "\n" */
+	char *content;        /* initial value (RULE_FILE), NUL-terminated after content_len bytes;
+	                         sysctl values end in "\n"; unused (NULL) for RULE_DIR */
 	size_t content_len;
 	bool sysctl;          /* value under /proc/sys: writes are normalised like the kernel */
-	char *origin;         /* "FILE:LINE" or "--sysctl" for messages and --print-profile */
+	char *origin;         /* "FILE:LINE" or "--sysctl KEY=VALUE", for messages and --print-profile */
 };
 
 /* A directory that holds fake entries: every ancestor of a rule, and RULE_DIR rules. */
@@ -39,6 +40,9 @@ struct ruleset {
 	size_t nrules;
 	struct vdir *dirs;  /* sorted by path */
 	size_t ndirs;
+	char **roots;       /* distinct first components of the rule paths ("proc", "sys"), set by
+	                       rules_index: most misses end after comparing against these */
+	size_t nroots;
 };
 
 enum match_kind { MATCH_NONE, MATCH_FILE, MATCH_DIR };
@@ -49,10 +53,12 @@ struct match {
 	const struct vdir *dir;  /* MATCH_DIR */
 };
 
-/* Build the directory index; rules must already be sorted and free of conflicts. */
+/* Build the directory index (dirs, roots); rules must already be sorted by strcmp and free
+   of conflicts. Dies (die_oom) if memory runs out. */
 void rules_index(struct ruleset *rs);
 /* Match a canonical absolute path. Cheap for paths outside every rule. */
 struct match rules_match(const struct ruleset *rs, const char *path);
+/* Frees the rules, the index and every string they own; leaves *rs empty. */
 void rules_free(struct ruleset *rs);
 
 #endif

@@ -1,0 +1,172 @@
+/* The rule set's index and lookup. rules_index derives the virtual directories from the
+   rules once; rules_match then runs on every intercepted syscall, so it allocates nothing
+   and rejects the common miss (a path outside every rule) with a few byte compares. */
+#include <stdlib.h>
+#include <string.h>
+#include "log.h"
+#include "rules.h"
+
+/* "Directory dir has a fake child named child", or, for a RULE_DIR rule, "dir is a fake
+   directory" (child empty, rule set). All strings point into the rule paths. */
+struct edge {
+	const char *dir, *child;
+	size_t dirlen, childlen;
+	const struct rule *rule;
+};
+
+/* strcmp order for strings given as pointer and length (they contain no NUL). */
+static int cmp_slice(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* By directory, then by child name; a RULE_DIR's own edge (empty child) comes first. */
+static int cmp_edge(const void *pa, const void *pb)
+{
+	const struct edge *a = pa, *b = pb;
+	int c = cmp_slice(a->dir, a->dirlen, b->dir, b->dirlen);
+	return c ? c : cmp_slice(a->child, a->childlen, b->child, b->childlen);
+}
+
+static char *dup_slice(const char *s, size_t len)
+{
+	char *p = strndup(s, len);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+static void *alloc_array(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p)
+		die_oom();
+	return p;
+}
+
+/* One edge per ancestor of each rule (except "/"), one more per RULE_DIR rule. */
+static size_t collect_edges(const struct ruleset *rs, struct edge **out)
+{
+	size_t max = 0;
+	for (size_t i = 0; i < rs->nrules; i++)
+		for (const char *p = rs->rules[i].path; *p; p++)
+			max += *p == '/'; /* a rule's slashes bound its ancestors plus its own edge */
+	struct edge *e = alloc_array(max, sizeof *e);
+	size_t n = 0;
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+		const char *p = r->path;
+		if (r->kind == RULE_DIR)
+			e[n++] = (struct edge){ .dir = p, .dirlen = strlen(p), .child = "", .rule = r };
+		for (const char *slash = strchr(p + 1, '/'); slash; slash = strchr(slash + 1, '/'))
+			e[n++] = (struct edge){ .dir = p, .dirlen = (size_t)(slash - p), .child = slash + 1,
+			                        .childlen = strcspn(slash + 1, "/") };
+	}
+	*out = e;
+	return n;
+}
+
+/* Merges the sorted edges of one directory, e[0..n), into d. */
+static void fill_vdir(struct vdir *d, const struct edge *e, size_t n)
+{
+	d->path = dup_slice(e[0].dir, e[0].dirlen);
+	d->rule = e[0].rule; /* the RULE_DIR's own edge sorts first */
+	d->children = alloc_array(n, sizeof *d->children);
+	for (size_t i = 0; i < n; i++) {
+		bool repeat = i > 0 && !cmp_slice(e[i].child, e[i].childlen, e[i - 1].child, e[i - 1].childlen);
+		if (e[i].childlen && !repeat)
+			d->children[d->nchildren++] = dup_slice(e[i].child, e[i].childlen);
+	}
+}
+
+static void index_roots(struct ruleset *rs)
+{
+	rs->roots = alloc_array(rs->nrules, sizeof *rs->roots);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const char *name = rs->rules[i].path + 1;
+		size_t len = strcspn(name, "/"), j = 0;
+		while (j < rs->nroots && cmp_slice(rs->roots[j], strlen(rs->roots[j]), name, len))
+			j++;
+		if (j == rs->nroots)
+			rs->roots[rs->nroots++] = dup_slice(name, len);
+	}
+}
+
+void rules_index(struct ruleset *rs)
+{
+	struct edge *e;
+	size_t n = collect_edges(rs, &e);
+	if (n)
+		qsort(e, n, sizeof *e, cmp_edge);
+	rs->dirs = alloc_array(n, sizeof *rs->dirs);
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && !cmp_slice(e[j].dir, e[j].dirlen, e[i].dir, e[i].dirlen); j++)
+			;
+		fill_vdir(&rs->dirs[rs->ndirs++], e + i, j - i);
+	}
+	free(e);
+	index_roots(rs);
+}
+
+/* Every rule path starts with one of a handful of components (usually "proc" and "sys"):
+   comparing the first component rejects most paths before any binary search. */
+static bool under_some_root(const struct ruleset *rs, const char *path)
+{
+	size_t len = strcspn(path + 1, "/");
+	for (size_t i = 0; i < rs->nroots; i++)
+		if (!strncmp(rs->roots[i], path + 1, len) && rs->roots[i][len] == '\0')
+			return true;
+	return false;
+}
+
+static int cmp_rule_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct rule *)elem)->path);
+}
+
+static int cmp_vdir_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct vdir *)elem)->path);
+}
+
+struct match rules_match(const struct ruleset *rs, const char *path)
+{
+	struct match m = { .kind = MATCH_NONE };
+	if (path[0] != '/' || !under_some_root(rs, path))
+		return m;
+	const struct rule *r = bsearch(path, rs->rules, rs->nrules, sizeof *r, cmp_rule_path);
+	if (r && r->kind == RULE_FILE) {
+		m.kind = MATCH_FILE;
+		m.rule = r;
+		return m;
+	}
+	/* A RULE_DIR rule has a vdir of the same path, so this also finds those. */
+	const struct vdir *d = bsearch(path, rs->dirs, rs->ndirs, sizeof *d, cmp_vdir_path);
+	if (d) {
+		m.kind = MATCH_DIR;
+		m.dir = d;
+	}
+	return m;
+}
+
+void rules_free(struct ruleset *rs)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		free(rs->rules[i].path);
+		free(rs->rules[i].content);
+		free(rs->rules[i].origin);
+	}
+	for (size_t i = 0; i < rs->ndirs; i++) {
+		free(rs->dirs[i].path);
+		for (size_t j = 0; j < rs->dirs[i].nchildren; j++)
+			free(rs->dirs[i].children[j]);
+		free(rs->dirs[i].children);
+	}
+	for (size_t i = 0; i < rs->nroots; i++)
+		free(rs->roots[i]);
+	free(rs->rules);
+	free(rs->dirs);
+	free(rs->roots);
+	*rs = (struct ruleset){ 0 };
+}
