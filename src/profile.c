@@ -1,0 +1,610 @@
+/* Profiles: sysctl.d lines and path rules from embedded profiles, profile files and
+   --sysctl, collected in a builder. profile_finish merges them (for one path, the rule of
+   the latest source wins) into the sorted, indexed, immutable struct ruleset.
+   The format is documented in docs/profiles.md and man/fakesys.1. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "embedded.h"
+#include "log.h"
+#include "profile.h"
+
+#define FILE_MAX (1 << 20)  /* profile and content files; kernel files are far smaller */
+#define INCLUDE_DEPTH 16
+#define PROC_SYS "/proc/sys/"
+
+struct entry {
+	struct rule rule;
+	unsigned source; /* two rules for one path from one source are an error */
+	size_t seq;      /* order of addition: for one path, the last rule wins */
+};
+
+struct profile_builder {
+	struct entry *v;
+	size_t n, cap;
+	unsigned nsources;
+};
+
+/* One profile being parsed, or one --sysctl. */
+struct source {
+	struct profile_builder *b;
+	const char *name;   /* file path, "NAME.conf" or "--sysctl KEY=VALUE": for messages, origins */
+	unsigned line;      /* current line; 0 outside of a line (--sysctl) */
+	unsigned id;
+	const char *dir;    /* base of relative include and content files; NULL: the cwd */
+	const struct source *includer;
+	const struct embedded_profile *ep; /* identity for cycle detection: the embedded profile, */
+	dev_t dev;                         /* or else the file */
+	ino_t ino;
+	char *err;
+	size_t errlen;
+};
+
+static int vfail(char *err, size_t errlen, const char *where, unsigned line, const char *fmt, va_list ap)
+{
+	int n = line ? snprintf(err, errlen, "%s:%u: ", where, line) : snprintf(err, errlen, "%s: ", where);
+	if (n >= 0 && (size_t)n < errlen)
+		vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	return -1;
+}
+
+/* Writes "WHERE: message" into err and returns -1. */
+__attribute__((format(printf, 4, 5)))
+static int fail(char *err, size_t errlen, const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(err, errlen, where, 0, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Writes "FILE:LINE: message" for the line being parsed and returns -1. */
+__attribute__((format(printf, 2, 3)))
+static int src_fail(const struct source *src, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(src->err, src->errlen, src->name, src->line, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct profile_builder *profile_builder_new(void)
+{
+	struct profile_builder *b = calloc(1, sizeof *b);
+	if (!b)
+		die_oom();
+	return b;
+}
+
+/* ---- Reading files ---- */
+
+/* The whole file, NUL-terminated (kernel files report size 0, so read to the end).
+   NULL with errno set on failure; EFBIG beyond FILE_MAX. st (optional) identifies it. */
+static char *read_file(const char *path, size_t *len, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = malloc(FILE_MAX + 1);
+	if (!buf)
+		die_oom();
+	size_t n = 0;
+	ssize_t got = 0;
+	while (n <= FILE_MAX && (got = read(fd, buf + n, FILE_MAX + 1 - n)) > 0)
+		n += (size_t)got;
+	int e = n > FILE_MAX ? EFBIG : got < 0 ? errno : st && fstat(fd, st) < 0 ? errno : 0;
+	close(fd);
+	if (e) {
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	buf[n] = '\0';
+	char *shrunk = realloc(buf, n + 1);
+	*len = n;
+	return shrunk ? shrunk : buf;
+}
+
+/* file relative to dir (NULL: the cwd), freshly allocated. */
+static char *join(const char *dir, const char *file)
+{
+	bool relative = dir && file[0] != '/';
+	char *p;
+	if (asprintf(&p, "%s%s%s", relative ? dir : "", relative ? "/" : "", file) < 0)
+		die_oom();
+	return p;
+}
+
+/* ---- Syntax helpers ---- */
+
+static char *skip_blanks(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+static void trim_end(char *s)
+{
+	size_t n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+}
+
+/* If s starts with the word kw followed by a blank or the end, what follows it. */
+static char *keyword(char *s, const char *kw)
+{
+	size_t n = strlen(kw);
+	if (strncmp(s, kw, n) || (s[n] && !isspace((unsigned char)s[n])))
+		return NULL;
+	return skip_blanks(s + n);
+}
+
+/* Absolute, and no empty, "." or ".." component: no "//", no trailing "/", not "/". */
+static bool canonical(const char *path)
+{
+	if (path[0] != '/')
+		return false;
+	for (const char *c = path + 1;; c += strcspn(c, "/") + 1) {
+		size_t n = strcspn(c, "/");
+		if (n == 0 || (c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.'))))
+			return false;
+		if (!c[n])
+			return true;
+	}
+}
+
+static bool key_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("_.:@+-/", c));
+}
+
+/* The /proc/sys path of a sysctl.d key. As in sysctl.d, the first separator decides:
+   in "net.ipv4.conf.eth0/1.forwarding" dots separate and a slash is a literal dot; in
+   "net/ipv4/conf/eth0.1/forwarding" slashes separate and dots are literal. A leading "-"
+   (sysctl.d's "ignore errors") changes nothing here. */
+static bool sysctl_path(const char *key, char path[PATH_MAX])
+{
+	if (*key == '-')
+		key++;
+	bool dotted = key[strcspn(key, "./")] == '.';
+	int n = snprintf(path, PATH_MAX, PROC_SYS "%s", key);
+	if (n < 0 || n >= PATH_MAX)
+		return false;
+	for (char *p = path + strlen(PROC_SYS); *p; p++) {
+		if (!key_char(*p))
+			return false;
+		if (dotted && (*p == '.' || *p == '/'))
+			*p = *p == '.' ? '/' : '.';
+	}
+	return canonical(path);
+}
+
+/* The length of the PATH token at s: it ends at a blank, '=' or '<'. */
+static size_t path_len(const char *s)
+{
+	return strcspn(s, "=< \t\v\f\r");
+}
+
+static int check_path(const struct source *src, const char *path)
+{
+	if (!*path)
+		return src_fail(src, "missing path");
+	if (strlen(path) >= PATH_MAX)
+		return src_fail(src, "path too long");
+	if (!canonical(path))
+		return src_fail(src, "bad path %s: it must be absolute and canonical "
+		                     "(no '.' or '..' component, no '//', no trailing '/', not '/')", path);
+	/* Another process's /proc entry: the tracer only gives /proc/self one spelling. */
+	if (!strncmp(path, "/proc/", 6)) {
+		const char *c = path + 6;
+		size_t n = strcspn(c, "/");
+		if ((n == 11 && !strncmp(c, "thread-self", 11)) || strspn(c, "0123456789") == n)
+			return src_fail(src, "bad path %s: use /proc/self, not /proc/PID or /proc/thread-self", path);
+	}
+	return 0;
+}
+
+/* Decodes the escapes \n \t \\ \xHH of a file rule's CONTENT in place. */
+static int unescape(const struct source *src, char *s, size_t *len)
+{
+	char *out = s;
+	for (const char *p = s; *p; p++) {
+		if (*p != '\\') {
+			*out++ = *p;
+			continue;
+		}
+		p++;
+		if (*p == 'n' || *p == 't' || *p == '\\') {
+			*out++ = *p == 'n' ? '\n' : *p == 't' ? '\t' : '\\';
+		} else if (*p == 'x' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			char hex[3] = { p[1], p[2], '\0' };
+			*out++ = (char)strtoul(hex, NULL, 16);
+			p += 2;
+		} else {
+			return src_fail(src, "bad escape in content (use \\n, \\t, \\\\ or \\xHH)");
+		}
+	}
+	*out = '\0';
+	*len = (size_t)(out - s);
+	return 0;
+}
+
+/* ---- Rules ---- */
+
+/* Appends a rule; takes ownership of content. */
+static int add_rule(struct source *src, const char *path, enum rule_kind kind, enum rule_policy policy,
+                    char *content, size_t len)
+{
+	struct profile_builder *b = src->b;
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 32;
+		if (!(b->v = realloc(b->v, b->cap * sizeof *b->v)))
+			die_oom();
+	}
+	struct rule r = {
+		.path = strdup(path),
+		.kind = kind,
+		.policy = policy,
+		.content = content,
+		.content_len = len,
+		.sysctl = kind == RULE_FILE && !strncmp(path, PROC_SYS, strlen(PROC_SYS)),
+	};
+	int rc = src->line ? asprintf(&r.origin, "%s:%u", src->name, src->line)
+	                   : asprintf(&r.origin, "%s", src->name);
+	if (!r.path || rc < 0)
+		die_oom();
+	b->v[b->n] = (struct entry){ .rule = r, .source = src->id, .seq = b->n };
+	b->n++;
+	return 0;
+}
+
+/* KEY = VALUE: the value is stored with a newline, as the kernel shows it. */
+static int parse_sysctl(struct source *src, char *s, enum rule_policy policy)
+{
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return src_fail(src, "missing '='");
+	*eq = '\0';
+	char *key = skip_blanks(s), *value = skip_blanks(eq + 1);
+	trim_end(key);
+	trim_end(value);
+	char path[PATH_MAX];
+	if (!sysctl_path(key, path))
+		return src_fail(src, "unknown key syntax '%s'", key);
+	char *content;
+	int len = asprintf(&content, "%s\n", value);
+	if (len < 0)
+		die_oom();
+	return add_rule(src, path, RULE_FILE, policy, content, (size_t)len);
+}
+
+/* file PATH = CONTENT, or file PATH < FILE */
+static int parse_file(struct source *src, char *s, enum rule_policy policy)
+{
+	size_t plen = path_len(s);
+	char *op = skip_blanks(s + plen);
+	char how = *op;
+	s[plen] = '\0';
+	if (check_path(src, s) < 0)
+		return -1;
+	size_t len = 0;
+	char *content;
+	if (how == '=') {
+		/* Verbatim after one optional space, so leading and trailing blanks can be kept. */
+		if (!(content = strdup(op[1] == ' ' ? op + 2 : op + 1)))
+			die_oom();
+		if (unescape(src, content, &len) < 0) {
+			free(content);
+			return -1;
+		}
+	} else if (how == '<') {
+		char *name = skip_blanks(op + 1);
+		trim_end(name);
+		if (!*name)
+			return src_fail(src, "missing file name after '<'");
+		char *file = join(src->dir, name);
+		content = read_file(file, &len, NULL);
+		int rc = content ? 0 : src_fail(src, "cannot read %s: %s", file, strerror(errno));
+		free(file);
+		if (rc < 0)
+			return -1;
+	} else {
+		return src_fail(src, "expected '=' or '<' after the path");
+	}
+	return add_rule(src, s, RULE_FILE, policy, content, len);
+}
+
+/* dir PATH */
+static int parse_dir(struct source *src, char *s, enum rule_policy policy)
+{
+	trim_end(s);
+	if (s[path_len(s)])
+		return src_fail(src, "unexpected text after the path");
+	if (check_path(src, s) < 0)
+		return -1;
+	return add_rule(src, s, RULE_DIR, policy, NULL, 0);
+}
+
+static int load(struct profile_builder *b, const char *spec, const struct source *includer, char *err,
+                size_t errlen);
+
+static int parse_line(struct source *src, char *s)
+{
+	s = skip_blanks(s);
+	if (!*s || *s == '#' || *s == ';')
+		return 0;
+	enum rule_policy policy = POLICY_STORE;
+	char *rest;
+	if ((rest = keyword(s, "real-first"))) {
+		policy = POLICY_REAL_FIRST;
+		s = rest;
+		if (keyword(s, "include") || !*s)
+			return src_fail(src, "real-first needs a sysctl, file or dir rule after it");
+	}
+	if ((rest = keyword(s, "include"))) {
+		trim_end(rest);
+		if (!*rest)
+			return src_fail(src, "include needs a profile name or file");
+		return load(src->b, rest, src, src->err, src->errlen);
+	}
+	if ((rest = keyword(s, "file")))
+		return parse_file(src, rest, policy);
+	if ((rest = keyword(s, "dir")))
+		return parse_dir(src, rest, policy);
+	/* KEY = VALUE, or KEY alone (missing '=') if it looks like one; else a mistyped word. */
+	size_t word = strcspn(s, "= \t\v\f\r");
+	if (*skip_blanks(s + word) != '=' && !memchr(s, '.', word) && !memchr(s, '/', word))
+		return src_fail(src, "unknown directive '%.*s'", (int)word, s);
+	return parse_sysctl(src, s, policy);
+}
+
+/* Parses text (len bytes, NUL-terminated, modified in place) line by line. */
+static int parse_text(struct source *src, char *text, size_t len)
+{
+	for (char *line = text, *end; line <= text + len; line = end + 1) {
+		end = memchr(line, '\n', (size_t)(text + len - line));
+		if (!end)
+			end = text + len;
+		*end = '\0';
+		src->line++;
+		if (strlen(line) != (size_t)(end - line))
+			return src_fail(src, "NUL byte in the line");
+		if (parse_line(src, line) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct embedded_profile *find_embedded(const char *name)
+{
+	for (size_t i = 0; i < n_embedded_profiles; i++)
+		if (!strcmp(embedded_profiles[i].name, name))
+			return &embedded_profiles[i];
+	return NULL;
+}
+
+/* An include of src (embedded profile ep, or file st) by includer would be a cycle. */
+static bool includes_itself(const struct source *src, const struct source *includer)
+{
+	for (const struct source *s = includer; s; s = s->includer)
+		if (src->ep ? s->ep == src->ep : !s->ep && s->dev == src->dev && s->ino == src->ino)
+			return true;
+	return false;
+}
+
+/* Loads the embedded profile NAME, or FILE (relative to the includer's directory), as a
+   new source. Errors are reported at the includer's line, or without one for -p. */
+static int load(struct profile_builder *b, const char *spec, const struct source *includer, char *err,
+                size_t errlen)
+{
+	struct source src = { .b = b, .includer = includer, .err = err, .errlen = errlen, .id = b->nsources++ };
+	char *text, *path = NULL, *dir = NULL;
+	size_t len, depth = 0;
+	for (const struct source *s = includer; s; s = s->includer)
+		depth++;
+	if (depth >= INCLUDE_DEPTH)
+		return src_fail(includer, "includes nested more than %d deep", INCLUDE_DEPTH);
+
+	size_t speclen = strlen(spec);
+	if (!strchr(spec, '/') && (speclen < 5 || strcmp(spec + speclen - 5, ".conf"))) {
+		if (!(src.ep = find_embedded(spec)))
+			return includer ? src_fail(includer, "unknown profile %s (see --list-profiles)", spec)
+			                : fail(err, errlen, spec, "unknown profile (see --list-profiles)");
+		if (asprintf(&path, "%s.conf", spec) < 0 || !(text = strdup(src.ep->text)))
+			die_oom();
+		len = strlen(text);
+		src.name = path;
+	} else {
+		path = join(includer ? includer->dir : NULL, spec);
+		struct stat st;
+		if (!(text = read_file(path, &len, &st))) {
+			int rc = includer ? src_fail(includer, "cannot read %s: %s", path, strerror(errno))
+			                  : fail(err, errlen, path, "cannot read: %s", strerror(errno));
+			free(path);
+			return rc;
+		}
+		src.name = path;
+		src.dev = st.st_dev;
+		src.ino = st.st_ino;
+		const char *slash = strrchr(path, '/');
+		if (slash && !(dir = strndup(path, slash == path ? 1 : (size_t)(slash - path))))
+			die_oom();
+		src.dir = dir;
+	}
+	int rc = includes_itself(&src, includer) ? src_fail(includer, "include cycle: %s includes itself", src.name)
+	                                         : parse_text(&src, text, len);
+	free(text);
+	free(path);
+	free(dir);
+	return rc;
+}
+
+int profile_add(struct profile_builder *b, const char *name_or_file, char *err, size_t errlen)
+{
+	return load(b, name_or_file, NULL, err, errlen);
+}
+
+int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *err, size_t errlen)
+{
+	char *name, *text = strdup(assignment);
+	if (!text || asprintf(&name, "--sysctl %s", assignment) < 0)
+		die_oom();
+	struct source src = { .b = b, .name = name, .id = b->nsources++, .err = err, .errlen = errlen };
+	int rc = parse_sysctl(&src, text, POLICY_STORE);
+	free(text);
+	free(name);
+	return rc;
+}
+
+/* ---- Merging ---- */
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const struct entry *a = pa, *b = pb;
+	int c = strcmp(a->rule.path, b->rule.path);
+	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Two rules for one path from one source (after sorting, rules for one path are adjacent). */
+static int check_duplicates(const struct profile_builder *b, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < b->n; i++)
+		for (size_t j = i + 1; j < b->n && !strcmp(b->v[j].rule.path, b->v[i].rule.path); j++)
+			if (b->v[j].source == b->v[i].source)
+				return fail(err, errlen, b->v[j].rule.origin, "duplicate rule for %s (first at %s)",
+				            b->v[i].rule.path, b->v[i].rule.origin);
+	return 0;
+}
+
+/* A file rule on an ancestor of another rule would be a file and a directory at once.
+   Paths that start with a file's path follow it directly in sorted order. */
+static int check_conflicts(const struct ruleset *rs, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *f = &rs->rules[i];
+		size_t len = strlen(f->path);
+		for (size_t j = i + 1; f->kind == RULE_FILE && j < rs->nrules && !strncmp(rs->rules[j].path, f->path, len); j++)
+			if (rs->rules[j].path[len] == '/')
+				return fail(err, errlen, rs->rules[j].origin, "%s is below %s, which is a file (at %s)",
+				            rs->rules[j].path, f->path, f->origin);
+	}
+	return 0;
+}
+
+int profile_finish(struct profile_builder *b, struct ruleset *out, char *err, size_t errlen)
+{
+	if (b->n)
+		qsort(b->v, b->n, sizeof *b->v, cmp_entry);
+	int rc = check_duplicates(b, err, errlen);
+	/* The last rule for each path goes to out, the others (all of them on error) to dropped. */
+	struct ruleset dropped = { .rules = calloc(b->n + 1, sizeof *dropped.rules) };
+	*out = (struct ruleset){ .rules = calloc(b->n + 1, sizeof *out->rules) };
+	if (!dropped.rules || !out->rules)
+		die_oom();
+	for (size_t i = 0; i < b->n; i++) {
+		bool wins = rc == 0 && (i + 1 == b->n || strcmp(b->v[i].rule.path, b->v[i + 1].rule.path));
+		struct ruleset *to = wins ? out : &dropped;
+		to->rules[to->nrules++] = b->v[i].rule;
+	}
+	rules_free(&dropped);
+	free(b->v);
+	free(b);
+	if (rc == 0)
+		rc = check_conflicts(out, err, errlen);
+	if (rc < 0) {
+		rules_free(out);
+		return -1;
+	}
+	rules_index(out);
+	return 0;
+}
+
+/* ---- Output ---- */
+
+void profile_list(FILE *out)
+{
+	for (size_t i = 0; i < n_embedded_profiles; i++) {
+		/* The description is the profile's first line, if it is a comment. */
+		const char *text = embedded_profiles[i].text, *desc = "";
+		size_t len = 0;
+		if (text[0] == '#' || text[0] == ';') {
+			desc = text + 1 + strspn(text + 1, " \t");
+			len = strcspn(desc, "\n");
+			while (len && isspace((unsigned char)desc[len - 1]))
+				len--;
+		}
+		fprintf(out, "%s\t%.*s\n", embedded_profiles[i].name, (int)len, desc);
+	}
+}
+
+/* Writes s so that a file rule's CONTENT reads it back: backslash, newline, tab and the
+   other control bytes escaped, everything else (UTF-8 included) as it is. */
+static void put_escaped(const char *s, size_t len, FILE *out)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\\')
+			fputs("\\\\", out);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			putc(c, out);
+	}
+}
+
+/* Prints r as KEY = VALUE if that reads back as exactly r: a one-line value without outer
+   blanks, and a key of two or more components (one alone could be a directive) in dotted
+   form, or in slash form if a component holds a dot. */
+static bool print_sysctl(const struct rule *r, FILE *out)
+{
+	const char *v = r->content;
+	size_t len = r->content_len - 1;
+	if (!r->sysctl || !r->content_len || v[len] != '\n' || memchr(v, '\n', len) || memchr(v, '\0', len) ||
+	    (len && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[len - 1]))))
+		return false;
+	char key[PATH_MAX], path[PATH_MAX];
+	const char *rel = r->path + strlen(PROC_SYS);
+	if (!strchr(rel, '/'))
+		return false;
+	snprintf(key, sizeof key, "%s", rel);
+	if (!strchr(rel, '.'))
+		for (char *p = key; *p; p++)
+			*p = *p == '/' ? '.' : *p;
+	if (!sysctl_path(key, path) || strcmp(path, r->path))
+		return false;
+	fprintf(out, "%s = %.*s\n", key, (int)len, v);
+	return true;
+}
+
+void profile_print(const struct ruleset *rs, FILE *out)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		const struct rule *r = &rs->rules[i];
+		fputs("# ", out);
+		put_escaped(r->origin, strlen(r->origin), out);
+		putc('\n', out);
+		if (r->policy == POLICY_REAL_FIRST)
+			fputs("real-first ", out);
+		if (r->kind == RULE_DIR) {
+			fprintf(out, "dir %s\n", r->path);
+		} else if (!print_sysctl(r, out)) {
+			fprintf(out, "file %s = ", r->path);
+			put_escaped(r->content, r->content_len, out);
+			putc('\n', out);
+		}
+	}
+}
