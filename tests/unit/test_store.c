@@ -60,65 +60,6 @@ static void put(const char *path, const char *data)
 	close(fd);
 }
 
-/* ---- TEMPORARY stand-in for src/rules.c (not written yet): remove when it lands ---- */
-
-static struct vdir *standin_dir(struct ruleset *r, const char *path, size_t len)
-{
-	for (size_t i = 0; i < r->ndirs; i++)
-		if (strlen(r->dirs[i].path) == len && !strncmp(r->dirs[i].path, path, len))
-			return &r->dirs[i];
-	r->dirs = realloc(r->dirs, (r->ndirs + 1) * sizeof *r->dirs);
-	r->dirs[r->ndirs] = (struct vdir){.path = len ? strndup(path, len) : strdup("/")};
-	return &r->dirs[r->ndirs++];
-}
-
-static void standin_child(struct vdir *d, const char *name)
-{
-	for (size_t i = 0; i < d->nchildren; i++)
-		if (!strcmp(d->children[i], name))
-			return;
-	d->children = realloc(d->children, (d->nchildren + 1) * sizeof *d->children);
-	d->children[d->nchildren++] = strdup(name);
-}
-
-static int standin_by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct vdir *)a)->path, ((const struct vdir *)b)->path);
-}
-
-void rules_index(struct ruleset *r)
-{
-	for (size_t i = 0; i < r->nrules; i++) {
-		const char *p = r->rules[i].path;
-		if (r->rules[i].kind == RULE_DIR)
-			standin_dir(r, p, strlen(p))->rule = &r->rules[i];
-		for (const char *slash = strchr(p + 1, '/'), *start = p; start; start = slash, slash = slash ? strchr(slash + 1, '/') : NULL) {
-			const char *end = slash ? slash : p + strlen(p);
-			char name[256];
-			snprintf(name, sizeof name, "%.*s", (int)(end - start - 1), start + 1);
-			standin_child(standin_dir(r, p, (size_t)(start - p)), name);
-		}
-	}
-	qsort(r->dirs, r->ndirs, sizeof *r->dirs, standin_by_path);
-}
-
-void rules_free(struct ruleset *r)
-{
-	for (size_t i = 0; i < r->nrules; i++) {
-		free(r->rules[i].path);
-		free(r->rules[i].content);
-		free(r->rules[i].origin);
-	}
-	for (size_t i = 0; i < r->ndirs; i++) {
-		free(r->dirs[i].path);
-		for (size_t j = 0; j < r->dirs[i].nchildren; j++)
-			free(r->dirs[i].children[j]);
-		free(r->dirs[i].children);
-	}
-	free(r->rules);
-	free(r->dirs);
-}
-
 /* ---- the rule set ---- */
 
 static struct ruleset rs;
