@@ -22,7 +22,8 @@
 struct entry {
 	struct rule rule;
 	unsigned source; /* two rules for one path from one source are an error */
-	size_t seq;      /* order of addition: for one path, the last rule wins */
+	bool late;       /* from --sysctl: wins over every profile, whenever it was added */
+	size_t seq;      /* order of addition: otherwise, for one path, the last rule wins */
 };
 
 struct profile_builder {
@@ -37,6 +38,7 @@ struct source {
 	const char *name;   /* file path, "NAME.conf" or "--sysctl KEY=VALUE": for messages, origins */
 	unsigned line;      /* current line; 0 outside of a line (--sysctl) */
 	unsigned id;
+	bool late;          /* a --sysctl */
 	const char *dir;    /* base of relative include and content files; NULL: the cwd */
 	const struct source *includer;
 	const struct embedded_profile *ep; /* identity for cycle detection: the embedded profile, */
@@ -263,7 +265,7 @@ static int add_rule(struct source *src, const char *path, enum rule_kind kind, e
 	                   : asprintf(&r.origin, "%s", src->name);
 	if (!r.path || rc < 0)
 		die_oom();
-	b->v[b->n] = (struct entry){ .rule = r, .source = src->id, .seq = b->n };
+	b->v[b->n] = (struct entry){ .rule = r, .source = src->id, .late = src->late, .seq = b->n };
 	b->n++;
 	return 0;
 }
@@ -459,7 +461,7 @@ int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *
 	char *name, *text = strdup(assignment);
 	if (!text || asprintf(&name, "--sysctl %s", assignment) < 0)
 		die_oom();
-	struct source src = { .b = b, .name = name, .id = b->nsources++, .err = err, .errlen = errlen };
+	struct source src = { .b = b, .name = name, .id = b->nsources++, .late = true, .err = err, .errlen = errlen };
 	int rc = parse_sysctl(&src, text, POLICY_STORE);
 	free(text);
 	free(name);
@@ -472,6 +474,8 @@ static int cmp_entry(const void *pa, const void *pb)
 {
 	const struct entry *a = pa, *b = pb;
 	int c = strcmp(a->rule.path, b->rule.path);
+	if (!c)
+		c = a->late - b->late;
 	return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
 }
 

@@ -294,8 +294,9 @@ static void test_merging(void)
 	check(sorted, "merge: rules sorted by path");
 	rules_free(&rs);
 
-	const char *s2[] = { PROFILE_DEFAULT, "sysctl:kernel.panic=0", NULL };
-	check(build(&rs, s2) == 0 && has_value(&rs, "/proc/sys/kernel/panic", "0\n"), "merge: --sysctl over default");
+	const char *s2[] = { "sysctl:kernel.panic=0", PROFILE_DEFAULT, "sysctl:kernel.panic=1", "k3s", NULL };
+	check(build(&rs, s2) == 0 && has_value(&rs, "/proc/sys/kernel/panic", "1\n"),
+	      "merge: the last --sysctl wins over profiles added after it");
 	rules_free(&rs);
 
 	/* An include is its own source: the includer may override it. */
