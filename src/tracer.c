@@ -46,7 +46,8 @@ static bool use_seccomp;
    measured once at start-up by a probe call (see probe_stop_order). */
 static bool entry_after_seccomp;
 static volatile pid_t main_pid;
-static int main_status = -1;
+static int main_status;
+static bool main_exited;
 
 /* ---- resuming ---------------------------------------------------------------- */
 
@@ -449,8 +450,11 @@ static void loop(void)
 		}
 		struct task *t = task_find(tid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			if (tid == main_pid)
+			if (tid == main_pid) {
 				main_status = status;
+				main_exited = true;
+				main_pid = 0; /* the pid may be reused: forward no more signals */
+			}
 			if (t)
 				task_remove(t);
 			continue;
@@ -661,9 +665,9 @@ int tracer_run(const struct tracer_config *config)
 	stats.tasks++;
 	main_pid = pid;
 	loop();
+	if (!main_exited)
+		return 125;
 	if (WIFEXITED(main_status))
 		return WEXITSTATUS(main_status);
-	if (WIFSIGNALED(main_status))
-		return 128 + WTERMSIG(main_status);
-	return 125;
+	return 128 + WTERMSIG(main_status);
 }
