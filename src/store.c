@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -36,7 +37,9 @@ struct store {
 	bool private;
 	char *dir;  /* absolute path of the store directory */
 	char *root; /* dir/root */
-	int storefd, rootfd, wfd, tmpfd; /* store dir, root/, w/, tmp/ */
+	int storefd, rootfd, wfd, tmpfd; /* store dir, root/, this run's w/ and tmp/ */
+	int runsfd, runfd; /* runs/ and runs/<this run>, which we hold locked */
+	char *run;         /* name of this run's directory under runs/ */
 	int ino; /* inotify watch on w/ */
 	char **value_path;  /* per rule: root/<path>, NULL for RULE_DIR */
 	bool *written;      /* per rule: a tracee wrote it in this run */
@@ -273,6 +276,10 @@ static void rescan(struct store *s)
 
 void store_sync(struct store *s)
 {
+	/* No writer file: no event can be pending, and the read is saved (one syscall
+	   costs as much as a whole open in gVisor). */
+	if (!s->nwriters)
+		return;
 	_Alignas(struct inotify_event) char buf[4096];
 	ssize_t n;
 	while ((n = read(s->ino, buf, sizeof buf)) > 0) {
@@ -328,7 +335,7 @@ int store_new_writer(struct store *s, const struct rule *r, bool prefill, char p
 		return -1;
 	}
 	s->nwriters++;
-	snprintf(path, PATH_MAX, "%s/w/%s", s->dir, w->name);
+	snprintf(path, PATH_MAX, "%s/runs/%s/w/%s", s->dir, s->run, w->name);
 	return 0;
 }
 
@@ -567,17 +574,59 @@ static int open_persistent(struct store *s, const char *dir, char *err, size_t e
 	return 0;
 }
 
+/* Removes the run directories of runs that are over: a live run holds a lock on its own. */
+static void remove_finished_runs(struct store *s)
+{
+	int fd = dup(s->runsfd);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		int run = open_dir_nofollow(s->runsfd, e->d_name);
+		if (run < 0 || flock(run, LOCK_EX | LOCK_NB) == 0)
+			remove_tree(s->runsfd, e->d_name);
+		if (run >= 0)
+			close(run);
+	}
+	closedir(d);
+}
+
+/* Each run writes through its own runs/<run>/w and tmp, so that several runs can share a
+   persistent store at the same time; values in root/ are only replaced by rename. */
+static int open_run(struct store *s)
+{
+	if ((s->runsfd = open_subdir(s->storefd, "runs", true)) < 0)
+		return -1;
+	remove_finished_runs(s);
+	char *tmpl;
+	if (asprintf(&tmpl, "%s/runs/XXXXXX", s->dir) < 0)
+		return -1;
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return -1;
+	}
+	s->run = strdup(strrchr(tmpl, '/') + 1);
+	free(tmpl);
+	if (!s->run || (s->runfd = open_dir_nofollow(s->runsfd, s->run)) < 0 || flock(s->runfd, LOCK_EX) < 0)
+		return -1;
+	if ((s->wfd = open_subdir(s->runfd, "w", true)) < 0 || (s->tmpfd = open_subdir(s->runfd, "tmp", true)) < 0)
+		return -1;
+	return 0;
+}
+
 /* Creates the layout, the inotify watch, every initial value and every directory mirror. */
 static int setup(struct store *s, char *err, size_t errlen)
 {
-	/* Leftovers of an earlier run: nobody writes to them any more. */
-	remove_tree(s->storefd, "w");
-	remove_tree(s->storefd, "tmp");
-	if ((s->rootfd = open_subdir(s->storefd, "root", true)) < 0 || (s->wfd = open_subdir(s->storefd, "w", true)) < 0 ||
-	    (s->tmpfd = open_subdir(s->storefd, "tmp", true)) < 0)
+	if ((s->rootfd = open_subdir(s->storefd, "root", true)) < 0 || open_run(s) < 0)
 		return fail(err, errlen, "store %s: %s", s->dir, strerror(errno));
 	char w[PATH_MAX];
-	snprintf(w, sizeof w, "%s/w", s->dir);
+	snprintf(w, sizeof w, "%s/runs/%s/w", s->dir, s->run);
 	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (s->ino < 0 || inotify_add_watch(s->ino, w, IN_MODIFY | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW) < 0)
 		return fail(err, errlen, "store %s: inotify: %s", s->dir, strerror(errno));
@@ -623,7 +672,8 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 {
 	struct store *s = malloc(sizeof *s);
 	if (s) {
-		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .wfd = -1, .tmpfd = -1, .ino = -1};
+		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .wfd = -1, .tmpfd = -1,
+		                     .runsfd = -1, .runfd = -1, .ino = -1};
 		s->value_path = calloc(rs->nrules + 1, sizeof *s->value_path);
 		s->written = calloc(rs->nrules + 1, sizeof *s->written);
 		s->mirror_path = calloc(rs->ndirs + 1, sizeof *s->mirror_path);
@@ -653,7 +703,9 @@ void store_close(struct store *s)
 		unlinkat(s->wfd, s->writers[i].name, 0);
 		free(s->writers[i].last);
 	}
-	int fds[] = {s->storefd, s->rootfd, s->wfd, s->tmpfd};
+	if (s->run && s->runsfd >= 0)
+		remove_tree(s->runsfd, s->run);
+	int fds[] = {s->storefd, s->rootfd, s->wfd, s->tmpfd, s->runsfd, s->runfd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -669,6 +721,7 @@ void store_close(struct store *s)
 	free(s->writers);
 	free(s->buf);
 	free(s->root);
+	free(s->run);
 	free(s->dir);
 	free(s);
 }

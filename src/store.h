@@ -3,9 +3,11 @@
 
    Layout under the store root:
      root/<virtual path>   value files and directory mirrors (e.g. root/proc/sys/kernel/panic)
-     w/<n>                 one fresh file per open-for-write; its content is committed
+     runs/<run>/w/<n>      one fresh file per open-for-write; its content is committed
                            to the value file, atomically, after each write(2)
-     tmp/                  staging for atomic renames
+     runs/<run>/tmp/       staging for atomic renames
+   Each run holds a lock on its own runs/<run>, so several runs can share a persistent
+   store at the same time; the directories of finished runs are removed at open.
 
    Kernel semantics: every write(2) replaces the whole value, readers never see an
    empty or partial value (values are replaced by rename), and a value written by one

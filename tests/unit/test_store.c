@@ -232,13 +232,23 @@ static void test_persistent(void)
 	store_close(s);
 	check(exists(dir), "persistent store stays after close");
 
-	/* Leftovers of a crashed run. */
-	put(tpath("persist/w/999"), "stale");
-	put(tpath("persist/tmp/999"), "stale");
+	/* Leftovers of a crashed run: nobody holds its lock any more. */
+	mkdir(tpath("persist/runs/crashed"), 0700);
+	mkdir(tpath("persist/runs/crashed/w"), 0700);
+	put(tpath("persist/runs/crashed/w/999"), "stale");
 	s = open_store(dir);
 	check(!strcmp(read_value(s, MAXKEYS), "42\n"), "persistent value is kept across runs");
 	check(!strcmp(read_value(s, PANIC), "0\n"), "untouched persistent value reads back");
-	check(!exists(tpath("persist/w/999")) && !exists(tpath("persist/tmp/999")), "leftover w/ and tmp/ files are cleaned at open");
+	check(!exists(tpath("persist/runs/crashed")), "a finished run's writer directory is cleaned at open");
+
+	/* A second run sharing the store at the same time keeps the first one's writers. */
+	char first[PATH_MAX];
+	check(store_new_writer(s, rule(MAXKEYS), false, first) == 0, "writer in the first run");
+	struct store *second = open_store(dir);
+	check(exists(first), "a concurrent run leaves the first run's writer alone");
+	write_value(second, MAXKEYS, O_WRONLY, "7");
+	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "a value written in one run is read by a concurrent run");
+	store_close(second);
 	store_close(s);
 }
 
