@@ -404,13 +404,29 @@ static bool includes_itself(const struct source *src, const struct source *inclu
 	return false;
 }
 
+/* Parses a copy of text (len bytes, NUL bytes included) as the source src, unless src
+   is already being parsed further up its include chain. */
+static int parse_source(struct source *src, const char *text, size_t len)
+{
+	if (includes_itself(src, src->includer))
+		return src_fail(src->includer, "include cycle: %s includes itself", src->name);
+	char *copy = malloc(len + 1);
+	if (!copy)
+		die_oom();
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	int rc = parse_text(src, copy, len);
+	free(copy);
+	return rc;
+}
+
 /* Loads the embedded profile NAME, or FILE (relative to the includer's directory), as a
    new source. Errors are reported at the includer's line, or without one for -p. */
 static int load(struct profile_builder *b, const char *spec, const struct source *includer, char *err,
                 size_t errlen)
 {
 	struct source src = { .b = b, .includer = includer, .err = err, .errlen = errlen, .id = b->nsources++ };
-	char *text, *path = NULL, *dir = NULL;
+	char *text, *path, *dir = NULL;
 	size_t len, depth = 0;
 	for (const struct source *s = includer; s; s = s->includer)
 		depth++;
@@ -422,29 +438,33 @@ static int load(struct profile_builder *b, const char *spec, const struct source
 		if (!(src.ep = find_embedded(spec)))
 			return includer ? src_fail(includer, "unknown profile %s (see --list-profiles)", spec)
 			                : fail(err, errlen, spec, "unknown profile (see --list-profiles)");
-		if (asprintf(&path, "%s.conf", spec) < 0 || !(text = strdup(src.ep->text)))
+		char *name;
+		if (asprintf(&name, "%s.conf", spec) < 0)
 			die_oom();
-		len = strlen(text);
-		src.name = path;
-	} else {
-		path = join(includer ? includer->dir : NULL, spec);
-		struct stat st;
-		if (!(text = read_file(path, &len, &st))) {
-			int rc = includer ? src_fail(includer, "cannot read %s: %s", path, strerror(errno))
-			                  : fail(err, errlen, path, "cannot read: %s", strerror(errno));
-			free(path);
-			return rc;
-		}
-		src.name = path;
-		src.dev = st.st_dev;
-		src.ino = st.st_ino;
-		const char *slash = strrchr(path, '/');
-		if (slash && !(dir = strndup(path, slash == path ? 1 : (size_t)(slash - path))))
-			die_oom();
-		src.dir = dir;
+		src.name = name;
+		int rc = parse_source(&src, src.ep->text, strlen(src.ep->text));
+		free(name);
+		return rc;
 	}
-	int rc = includes_itself(&src, includer) ? src_fail(includer, "include cycle: %s includes itself", src.name)
-	                                         : parse_text(&src, text, len);
+	path = join(includer ? includer->dir : NULL, spec);
+	struct stat st;
+	if (!(text = read_file(path, &len, &st))) {
+		int rc = includer ? src_fail(includer, "cannot read %s: %s", path, strerror(errno))
+		                  : fail(err, errlen, path, "cannot read: %s", strerror(errno));
+		free(path);
+		return rc;
+	}
+	src.name = path;
+	src.dev = st.st_dev;
+	src.ino = st.st_ino;
+	if (strchr(path, '/')) { /* the directory of path: up to its last '/', or "/" */
+		if (!(dir = strdup(path)))
+			die_oom();
+		char *slash = strrchr(dir, '/');
+		slash[slash == dir] = '\0';
+	}
+	src.dir = dir;
+	int rc = parse_source(&src, text, len);
 	free(text);
 	free(path);
 	free(dir);
@@ -454,6 +474,13 @@ static int load(struct profile_builder *b, const char *spec, const struct source
 int profile_add(struct profile_builder *b, const char *name_or_file, char *err, size_t errlen)
 {
 	return load(b, name_or_file, NULL, err, errlen);
+}
+
+int profile_add_text(struct profile_builder *b, const char *name, const char *text, size_t len, char *err,
+                     size_t errlen)
+{
+	struct source src = { .b = b, .name = name, .id = b->nsources++, .err = err, .errlen = errlen };
+	return parse_source(&src, text, len);
 }
 
 int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *err, size_t errlen)

@@ -14,6 +14,11 @@ struct profile_builder *profile_builder_new(void);
 /* NAME of an embedded profile, or a FILE path (anything containing '/' or ending in .conf).
    On error writes "FILE:LINE: message" into err and returns -1. */
 int profile_add(struct profile_builder *b, const char *name_or_file, char *err, size_t errlen);
+/* TEXT (len bytes, need not be NUL-terminated) parsed as a profile called NAME in messages
+   and origins; relative include and content files are relative to the cwd, as for an
+   embedded profile. On error writes "NAME:LINE: message" into err and returns -1. */
+int profile_add_text(struct profile_builder *b, const char *name, const char *text, size_t len, char *err,
+                     size_t errlen);
 /* KEY=VALUE as given to --sysctl. It overrides every profile, even one added later. */
 int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *err, size_t errlen);
 /* Finish: sorts, checks conflicts, indexes. Frees the builder. */
