@@ -1,0 +1,121 @@
+/* ptcost [N]: the unit costs of the cost model, measured directly.
+ *   syscall_us  one getppid, untraced
+ *   stop_us     one ptrace syscall stop and resume (PTRACE_SYSCALL + waitpid), per stop
+ *   getregs_us  one PTRACE_GETREGS on a stopped tracee
+ *   peek_us     one PTRACE_PEEKDATA
+ *   pread_us    one pread of 64 bytes of /proc/PID/mem
+ *   seccomp_us  one getppid in a process with a one-instruction ALLOW seccomp filter
+ *               (the floor for any seccomp-accelerated tracer: the syscall entry slow path)
+ * Prints one line of key=value pairs. */
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* getppid cost in a child that runs under an allow-everything seccomp filter */
+static double seccomp_syscall_us(long n)
+{
+	int fds[2];
+	double us = -1;
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sock_filter allow[] = { BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW) };
+		struct sock_fprog prog = { 1, allow };
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0) {
+			double t = now();
+			for (long i = 0; i < n; i++)
+				syscall(SYS_getppid);
+			us = (now() - t) / n * 1e6;
+		}
+		if (write(fds[1], &us, sizeof us) != sizeof us)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], &us, sizeof us) != sizeof us)
+		us = -1;
+	close(fds[0]);
+	waitpid(pid, NULL, 0);
+	return us;
+}
+
+static char target[64] = "/proc/sys/kernel/panic";
+
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 2000;
+	double t = now();
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	double syscall_us = (now() - t) / n * 1e6;
+	double seccomp_us = seccomp_syscall_us(n * 10);
+
+	pid_t pid = fork();
+	if (pid == 0) {
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	int st;
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st)) {
+		fprintf(stderr, "ptcost: child did not stop\n");
+		return 1;
+	}
+	struct user_regs_struct regs;
+	t = now();
+	for (long i = 0; i < n; i++)
+		ptrace(PTRACE_GETREGS, pid, 0, &regs);
+	double getregs_us = (now() - t) / n * 1e6;
+	t = now();
+	for (long i = 0; i < n; i++)
+		ptrace(PTRACE_PEEKDATA, pid, (void *)target, 0);
+	double peek_us = (now() - t) / n * 1e6;
+	char path[64], buf[64];
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)pid);
+	int mem = open(path, O_RDONLY | O_CLOEXEC);
+	double pread_us = -1;
+	if (mem >= 0) {
+		t = now();
+		for (long i = 0; i < n; i++)
+			if (pread(mem, buf, sizeof buf, (off_t)(unsigned long)target) < 0)
+				break;
+		pread_us = (now() - t) / n * 1e6;
+		close(mem);
+	}
+	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD);
+	long stops = 0;
+	t = now();
+	for (;;) {
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+			break;
+		stops++;
+	}
+	double total = now() - t;
+	/* the traced getppid calls themselves cost syscall_us each */
+	double stop_us = stops ? (total - n * syscall_us / 1e6) / stops * 1e6 : -1;
+	printf("syscall_us=%.3f seccomp_us=%.3f stop_us=%.2f getregs_us=%.2f peek_us=%.2f pread_us=%.2f stops=%ld\n",
+	       syscall_us, seccomp_us, stop_us, getregs_us, peek_us, pread_us, stops);
+	return 0;
+}
