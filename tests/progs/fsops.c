@@ -20,6 +20,8 @@
      truncate PATH LEN          SYS_truncate
      chdir DIR NAME             SYS_chdir(DIR), then open(NAME) relative, print content
      ls DIR                     opendir/readdir (glibc), print names sorted, one per line
+     efault X                   SYS_open with an invalid path pointer (expects ERR EFAULT)
+     cwd DIR                    chdir(DIR), print getcwd()
    Output: the result on stdout; on error "ERR <errno name>" on stdout and exit 1. */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -204,6 +206,17 @@ int main(int argc, char **argv)
 			return fail();
 		r = syscall(SYS_open, a, O_RDONLY | O_CLOEXEC);
 		return r < 0 ? fail() : dump((int)r);
+	}
+	if (!strcmp(op, "efault")) {
+		r = syscall(SYS_open, (const char *)8, O_RDONLY | O_CLOEXEC);
+		return r < 0 ? fail() : dump((int)r);
+	}
+	if (!strcmp(op, "cwd")) {
+		char buf[4096];
+		if (syscall(SYS_chdir, p) < 0 || !getcwd(buf, sizeof buf))
+			return fail();
+		printf("%s\n", buf);
+		return 0;
 	}
 	if (!strcmp(op, "ls")) {
 		DIR *d = opendir(p);

@@ -1,0 +1,734 @@
+#!/bin/bash
+# Integration tests for fakesys: one group per invocation. tests/run calls this on the host
+# (build/fakesys, build/asan/fakesys) and inside gVisor (build/fakesys-static, one
+# `runsc do` per group), and counts the verdict lines.
+#
+# Usage: integration.sh KIND LABEL FAKESYS BINDIR GROUP [EXTRA FAKESYS OPTIONS...]
+#   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
+#   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
+#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper)
+# Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
+# Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
+
+set -u
+KIND=$1 LABEL=$2 FS=$3 BIN=$4 GROUP=$5
+shift 5
+XOPT=("$@")
+PROGS=$(cd "$(dirname "$0")" && pwd)
+TMO=60
+ulimit -c 0 2>/dev/null
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/fakesys-it.XXXXXX") || { echo "FAIL $LABEL:$GROUP: mktemp failed"; exit 1; }
+chmod 755 "$W"
+BGPIDS=()
+cleanup() {
+	local p
+	for p in "${BGPIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+K=/proc/sys/kernel
+KK=/proc/sys/kernel/keys
+MAXKEYS=$KK/root_maxkeys
+MAXBYTES=$KK/root_maxbytes
+BB=$(command -v busybox || echo /bin/busybox)
+
+pass() { echo "PASS $LABEL:$GROUP:$1"; }
+fail() { echo "FAIL $LABEL:$GROUP:$1: $2"; }
+show() {
+	local s=$1
+	s=${s//$'\n'/\\n}
+	[ ${#s} -gt 500 ] && s="${s:0:500}..."
+	printf '"%s"' "$s"
+}
+
+# runc CMD...: run with a timeout, stdin from /dev/null; sets OUT, ERR, RC.
+runc() {
+	OUT=$(timeout -k 5 "$TMO" "$@" 2>"$W/.stderr" </dev/null)
+	RC=$?
+	ERR=$(head -c 4000 "$W/.stderr")
+}
+# fsr ARGS...: fakesys with the extra options of this run.
+fsr() { runc "$FS" "${XOPT[@]}" "$@"; }
+
+ctx() { echo "exit $RC; stdout $(show "$OUT"); stderr $(show "$ERR")"; }
+
+# want NAME RC STDOUT: exact exit status and stdout of the last run.
+want() {
+	if [ "$RC" != "$2" ]; then
+		fail "$1" "exit $RC, want $2; stdout $(show "$OUT"); stderr $(show "$ERR")"
+	elif [ "$OUT" != "$3" ]; then
+		fail "$1" "stdout $(show "$OUT"), want $(show "$3"); stderr $(show "$ERR")"
+	else
+		pass "$1"
+	fi
+}
+# want_rc NAME RC
+want_rc() {
+	if [ "$RC" != "$2" ]; then fail "$1" "exit $RC, want $2; stdout $(show "$OUT"); stderr $(show "$ERR")"; else pass "$1"; fi
+}
+# has_lines TEXT LINE...: every LINE is a whole line of TEXT
+has_lines() {
+	local text=$1 l
+	shift
+	for l in "$@"; do
+		printf '%s\n' "$text" | grep -qxF -- "$l" || return 1
+	done
+	return 0
+}
+# want_lines NAME RC LINE...: exit status, and stdout contains each LINE as a whole line
+want_lines() {
+	local n=$1 rc=$2
+	shift 2
+	if [ "$RC" != "$rc" ]; then
+		fail "$n" "exit $RC, want $rc; stdout $(show "$OUT"); stderr $(show "$ERR")"
+	elif ! has_lines "$OUT" "$@"; then
+		fail "$n" "stdout $(show "$OUT") lacks one of: $*; stderr $(show "$ERR")"
+	else
+		pass "$n"
+	fi
+}
+# wait_for FILE REGEX SECONDS
+wait_for() {
+	local i=0 n=$(($3 * 10))
+	while [ $i -lt $n ]; do
+		grep -qE -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+# watchdog PID SECONDS: kill PID after SECONDS (every background fakesys gets one)
+watchdog() {
+	(
+		sleep "$2"
+		kill -KILL "$1" 2>/dev/null
+	) >/dev/null 2>&1 &
+	BGPIDS+=($!)
+	disown $!
+}
+# start_bg OUTFILE ARGS...: start fakesys in the background with default signal
+# dispositions (a non-interactive shell ignores SIGINT/SIGQUIT in background jobs).
+start_bg() {
+	local out=$1
+	shift
+	env --default-signal "$FS" "${XOPT[@]}" "$@" >"$out" 2>"$out.err" </dev/null &
+	BGPID=$!
+	BGPIDS+=($BGPID)
+	watchdog "$BGPID" "$TMO"
+}
+
+# ---------------------------------------------------------------------------------------
+group_go() {
+	local forced=(-s vm.overcommit_memory=0 -s kernel.panic=0 -s kernel.keys.root_maxkeys=5)
+	local wrote=$'wrote vm.overcommit_memory\nwrote kernel.panic\nwrote kernel.keys.root_maxkeys'
+	if [ "$KIND" = gvisor ]; then
+		# The test must be able to fail: without fakesys, gVisor lacks the keys.
+		runc "$BIN/tunables" once
+		if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -q 'kernel/panic: no such file or directory' &&
+			printf '%s' "$ERR" | grep -q 'root_maxkeys: no such file or directory'; then
+			pass "tunables-once-fails-without-fakesys"
+		else
+			fail "tunables-once-fails-without-fakesys" "expected kubelet's ENOENT errors; $(ctx)"
+		fi
+		runc "$BIN/tunables" readdir
+		if [ "$RC" != 0 ]; then pass "tunables-readdir-fails-without-fakesys"; else
+			fail "tunables-readdir-fails-without-fakesys" "passed without fakesys; $(ctx)"; fi
+	fi
+	fsr -- "$BIN/tunables" once
+	want "tunables-once" 0 "ok once"
+	fsr "${forced[@]}" -- "$BIN/tunables" once
+	want "tunables-once-writes" 0 "$wrote"$'\nok once'
+	fsr "${forced[@]}" -- "$BIN/tunables" goroutines
+	want "tunables-16-goroutines" 0 "ok goroutines"
+	fsr "${forced[@]}" -- "$BIN/tunables" child
+	want "tunables-child-process" 0 "$wrote"$'\nok check\nok child'
+	fsr -- "$BIN/tunables" readdir
+	if [ "$KIND" = gvisor ]; then
+		# gVisor has no /proc/sys/kernel/keys: exactly the two fakes.
+		want_lines "tunables-readdir-stat" 0 "ok readdir" "readdir /proc/sys/kernel/keys: root_maxbytes root_maxkeys"
+	elif [ "$RC" = 0 ] && has_lines "$OUT" "ok readdir" &&
+		printf '%s\n' "$OUT" | grep '^readdir /proc/sys/kernel/keys:' | grep -qw root_maxkeys &&
+		printf '%s\n' "$OUT" | grep '^readdir /proc/sys/kernel/keys:' | grep -qw root_maxbytes; then
+		pass "tunables-readdir-stat"
+	else
+		fail "tunables-readdir-stat" "$(ctx)"
+	fi
+	if [ "$KIND" = gvisor ]; then
+		# /proc/sys/kernel is real in gVisor and lacks panic: the listing is the union.
+		if printf '%s\n' "$OUT" | grep '^readdir /proc/sys/kernel:' | grep -qw hostname &&
+			printf '%s\n' "$OUT" | grep '^readdir /proc/sys/kernel:' | grep -qw panic; then
+			pass "tunables-readdir-union-real-and-fake"
+		else
+			fail "tunables-readdir-union-real-and-fake" "want hostname and panic; $(ctx)"
+		fi
+	fi
+}
+
+group_sysctl() {
+	fsr -s vm.overcommit_memory=0 -- "$BB" sh -c \
+		"$BB sysctl vm.overcommit_memory; $BB sysctl -w vm.overcommit_memory=1; $BB sysctl vm.overcommit_memory"
+	want "busybox-sysctl-w" 0 $'vm.overcommit_memory = 0\nvm.overcommit_memory = 1\nvm.overcommit_memory = 1'
+	fsr -- "$BB" sh -c "$BB sysctl -w kernel.keys.root_maxkeys=1 >/dev/null; $BB sysctl kernel.keys.root_maxkeys; $BB cat $MAXKEYS"
+	want "busybox-sysctl-1-over-1000000" 0 $'kernel.keys.root_maxkeys = 1\n1'
+	fsr -- sh -c "$BIN/fsops write $MAXKEYS 1 notrunc && cat $MAXKEYS"
+	want "write-1-over-1000000-without-O_TRUNC" 0 $'ok\n1'
+	fsr -- sh -c "echo 1 > $MAXKEYS && cat $MAXKEYS && echo 1000000 > $MAXKEYS && $BB cat $MAXKEYS"
+	want "shell-redirect-writes" 0 $'1\n1000000'
+	fsr -- cat $MAXKEYS
+	want "fresh-store-per-run" 0 "1000000"
+	# A value written by one process is what another process reads later.
+	fsr -- sh -c "$BB sh -c 'echo 4242 > $MAXBYTES'; cat $MAXBYTES; $BB cat $MAXBYTES"
+	want "write-seen-by-other-processes" 0 $'4242\n4242'
+}
+
+group_cat() {
+	fsr -- /bin/cat $MAXKEYS
+	want "glibc-cat-root_maxkeys" 0 "1000000"
+	fsr -- "$BB" cat $MAXKEYS
+	want "busybox-cat-root_maxkeys" 0 "1000000"
+	# A value the host surely does not have proves the read was redirected.
+	fsr -s kernel.keys.root_maxkeys=424242 -- /bin/cat $MAXKEYS
+	want "glibc-cat-sysctl-override" 0 "424242"
+	fsr -s kernel.keys.root_maxkeys=424242 -- "$BB" cat $MAXKEYS
+	want "busybox-cat-sysctl-override" 0 "424242"
+	fsr -- /bin/cat $K/panic $K/panic_on_oops /proc/sys/vm/panic_on_oom /proc/sys/vm/overcommit_memory $MAXBYTES
+	want "glibc-cat-all-defaults" 0 $'10\n1\n0\n1\n25000000'
+	OUT=$(echo hello-stdin | timeout -k 5 "$TMO" "$FS" "${XOPT[@]}" -- cat 2>"$W/.stderr")
+	RC=$? ERR=$(cat "$W/.stderr")
+	want "stdin-stdout-pass-through" 0 "hello-stdin"
+	# Non-fake files are untouched.
+	local real
+	real=$(cat /etc/hostname 2>&1)
+	fsr -- cat /etc/hostname
+	want "non-fake-file-untouched" 0 "$real"
+}
+
+group_ls() {
+	fsr -- ls $KK
+	want_lines "glibc-ls-keys" 0 root_maxkeys root_maxbytes
+	fsr -- ls -l $KK
+	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -q ' root_maxkeys$' && printf '%s\n' "$OUT" | grep -q ' root_maxbytes$'; then
+		pass "glibc-ls-l-keys"
+	else fail "glibc-ls-l-keys" "$(ctx)"; fi
+	fsr -- "$BB" ls $KK
+	want_lines "busybox-ls-keys" 0 root_maxkeys root_maxbytes
+	fsr -- "$BIN/fsops" ls $KK
+	want_lines "glibc-readdir-keys" 0 root_maxkeys root_maxbytes
+	fsr -- find /proc/sys -name 'root_max*'
+	want_lines "find-proc-sys" 0 $MAXKEYS $MAXBYTES
+	fsr -- "$BB" find /proc/sys/kernel -name 'root_max*'
+	want_lines "busybox-find" 0 $MAXKEYS $MAXBYTES
+	# A real directory that gains fakes lists both.
+	fsr -- ls $K
+	want_lines "glibc-ls-kernel-union" 0 hostname panic panic_on_oops keys
+	fsr -- "$BB" ls $K
+	want_lines "busybox-ls-kernel-union" 0 hostname panic panic_on_oops keys
+	fsr -- ls /proc/sys/vm
+	want_lines "glibc-ls-vm-union" 0 overcommit_memory panic_on_oom
+	# A custom rule under a real directory, and one in a directory that exists nowhere.
+	printf '# custom\nkernel.fakesys_test = 7\nfakesys_newdir.sub.x = 3\n' >"$W/custom.conf"
+	fsr -p default -p "$W/custom.conf" -- sh -c "ls $K; echo ---; cat $K/fakesys_test; cat $K/panic"
+	want_lines "custom-rule-lists-with-real" 0 hostname fakesys_test panic keys --- 7 10
+	fsr -p default -p "$W/custom.conf" -- "$BB" ls /proc/sys
+	want_lines "custom-new-dir-listed" 0 kernel vm fakesys_newdir
+	fsr -p default -p "$W/custom.conf" -- sh -c "ls /proc/sys/fakesys_newdir; ls /proc/sys/fakesys_newdir/sub; cat /proc/sys/fakesys_newdir/sub/x"
+	want "custom-new-dir-contents" 0 $'sub\nx\n3'
+	fsr -p default -p "$W/custom.conf" -- "$BB" ls -l $K
+	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -q ' fakesys_test$' && printf '%s\n' "$OUT" | grep -q ' hostname$'; then
+		pass "busybox-ls-l-custom"
+	else fail "busybox-ls-l-custom" "$(ctx)"; fi
+	# (coreutils ls passes AT_NO_AUTOMOUNT, which gVisor refuses with EINVAL for every path
+	# it serves itself, so in gVisor this uses busybox ls.)
+	local lsmiss=ls
+	[ "$KIND" = gvisor ] && lsmiss="$BB ls"
+	fsr -- $lsmiss /proc/sys/kernel/keys/no_such_entry
+	if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -q 'No such file'; then pass "ls-missing-entry-ENOENT"; else
+		fail "ls-missing-entry-ENOENT" "$(ctx)"; fi
+	# cd into a directory that lists fakes, then list "."
+	fsr -- sh -c "cd $K && ls && cd keys && $BB ls ."
+	want_lines "ls-dot-after-cd" 0 hostname panic keys root_maxkeys root_maxbytes
+}
+
+group_forks() {
+	fsr -- dash -c "i=0; while [ \$i -lt 200 ]; do cat $K/panic; i=\$((i+1)); done"
+	local n ok
+	n=$(printf '%s\n' "$OUT" | grep -c .)
+	ok=$(printf '%s\n' "$OUT" | grep -cx 10)
+	if [ "$RC" = 0 ] && [ "$n" = 200 ] && [ "$ok" = 200 ]; then pass "200-forked-children"; else
+		fail "200-forked-children" "exit $RC, $n lines, $ok of them \"10\"; stderr $(show "$ERR")"; fi
+	# busybox xargs starts each child with vfork.
+	fsr -s kernel.panic=37 -- sh -c "seq 200 | sed 's|.*|$K/panic|' | $BB xargs -n1 $BB cat"
+	n=$(printf '%s\n' "$OUT" | grep -c .)
+	ok=$(printf '%s\n' "$OUT" | grep -cx 37)
+	if [ "$RC" = 0 ] && [ "$n" = 200 ] && [ "$ok" = 200 ]; then pass "200-vforked-children"; else
+		fail "200-vforked-children" "exit $RC, $n lines, $ok of them \"37\"; stderr $(show "$ERR")"; fi
+	# Threads: 16 goroutines on several threads, each reading and writing the fakes.
+	fsr -s kernel.panic=0 -s vm.overcommit_memory=0 -- "$BIN/tunables" goroutines
+	want "goroutine-threads" 0 "ok goroutines"
+	# execve from a thread that is not the leader; the new program is still traced.
+	fsr -- "$BIN/threadexec" /bin/cat $K/panic
+	want "exec-from-non-leader-thread" 0 "10"
+	fsr -s kernel.panic=12 -- "$BIN/threadexec" "$BB" sh -c "cat $K/panic; $BB cat $MAXKEYS"
+	want "exec-from-non-leader-thread-then-fork" 0 $'12\n1000000'
+	# A deep chain of processes: each level reads the fake, then forks the next level.
+	printf '#!/bin/sh\ncat %s/panic_on_oops\nif [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); fi\ntrue\n' "$K" >"$W/chain.sh"
+	fsr -- sh "$W/chain.sh" 20
+	n=$(printf '%s\n' "$OUT" | grep -cx 1)
+	if [ "$RC" = 0 ] && [ "$n" = 21 ]; then pass "deep-process-chain"; else
+		fail "deep-process-chain" "want 21 lines \"1\", got $n; $(ctx)"; fi
+}
+
+group_concur() {
+	local rounds=2000
+	[ "$KIND" = gvisor ] && rounds=150
+	case "$LABEL" in asan*) rounds=1000 ;; esac
+	fsr -- "$BIN/concur" "$rounds"
+	if [ "$RC" = 0 ] && has_lines "$OUT" "bad reads: 0" "sequential failures: 0"; then
+		pass "16-threads-write-read-$rounds-rounds"
+	else
+		fail "16-threads-write-read-$rounds-rounds" "$(ctx)"
+	fi
+}
+
+group_rodata() {
+	fsr -- "$BIN/rodata"
+	want "rodata-default" 0 $'path=/proc/sys/kernel/panic\nvalue=10\nok'
+	fsr -s kernel.panic=77 -- "$BIN/rodata" 77
+	want "rodata-override" 0 $'path=/proc/sys/kernel/panic\nvalue=77\nok'
+}
+
+group_signals() {
+	local n s num
+	for n in 0 1 2 42 255; do
+		fsr -- sh -c "exit $n"
+		want_rc "exit-$n" "$n"
+	done
+	for s in TERM KILL SEGV INT HUP USR1; do
+		num=$(kill -l "$s")
+		fsr -- sh -c "kill -$s \$\$"
+		want_rc "self-kill-$s" $((128 + num))
+	done
+	fsr -- "$BIN/sighelper" crash
+	want_rc "segfault" 139
+	fsr -- "$BIN/sighelper" abort
+	want_rc "abort" 134
+	fsr -- sh -c '(sleep 0.3; exit 3) & exit 5'
+	want_rc "exit-status-of-cmd-not-grandchild" 5
+	fsr -- /nonexistent/fakesys-no-such-program
+	want_rc "not-found-path" 127
+	fsr -- fakesys-no-such-command-xyz
+	want_rc "not-found-PATH" 127
+	printf '#!/bin/sh\necho should-not-run\n' >"$W/notexec"
+	chmod 0644 "$W/notexec"
+	fsr -- "$W/notexec"
+	want_rc "not-executable-0644" 126
+	mkdir -p "$W/adir"
+	fsr -- "$W/adir"
+	want_rc "not-executable-directory" 126
+	# CMD gets the signal dispositions and mask that it would get without fakesys.
+	local base
+	base=$(timeout 10 "$BIN/sighelper" dispositions 2>&1 </dev/null)
+	fsr -- "$BIN/sighelper" dispositions
+	want "cmd-gets-same-signal-state" 0 "$base"
+
+	# fakesys cannot trace when it is itself traced (strace -f follows its child): 125.
+	if [ "$KIND" = host ]; then
+		runc strace -f -o /dev/null "$FS" "${XOPT[@]}" -- sh -c "touch $W/traced-marker"
+		if [ "$RC" = 125 ] && [ ! -e "$W/traced-marker" ] && [ -n "$ERR" ]; then pass "cannot-trace-125"; else
+			fail "cannot-trace-125" "want exit 125, a message, CMD not run; $(ctx)"; fi
+	fi
+
+	# Signals sent to fakesys reach the traced program.
+	for s in TERM INT HUP QUIT USR1; do
+		num=$(kill -l "$s")
+		start_bg "$W/trap.$s" -- "$BIN/sighelper" trap
+		if ! wait_for "$W/trap.$s" '^ready' 20; then
+			fail "signal-$s-to-fakesys-trapped" "program never became ready: $(show "$(cat "$W/trap.$s" "$W/trap.$s.err")")"
+			continue
+		fi
+		kill -"$s" "$BGPID"
+		wait "$BGPID"
+		RC=$? OUT=$(cat "$W/trap.$s") ERR=$(head -c 2000 "$W/trap.$s.err")
+		if [ "$RC" = $((100 + num)) ] && has_lines "$OUT" "got $num"; then pass "signal-$s-to-fakesys-trapped"; else
+			fail "signal-$s-to-fakesys-trapped" "want exit $((100 + num)) and \"got $num\"; $(ctx)"; fi
+	done
+	for s in TERM INT HUP QUIT; do
+		num=$(kill -l "$s")
+		start_bg "$W/die.$s" -- "$BIN/sighelper" wait
+		if ! wait_for "$W/die.$s" '^ready' 20; then
+			fail "signal-$s-to-fakesys-kills-cmd" "program never became ready: $(show "$(cat "$W/die.$s" "$W/die.$s.err")")"
+			continue
+		fi
+		kill -"$s" "$BGPID"
+		wait "$BGPID"
+		RC=$? OUT=$(cat "$W/die.$s") ERR=$(head -c 2000 "$W/die.$s.err")
+		want_rc "signal-$s-to-fakesys-kills-cmd" $((128 + num))
+	done
+
+	# SIGSTOP / SIGCONT sent to the traced program.
+	start_bg "$W/tick" -- "$BIN/sighelper" ticker 60
+	if wait_for "$W/tick" '^tick 3$' 20; then
+		local tpid c1 c2 st
+		tpid=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$W/tick")
+		kill -STOP "$tpid"
+		sleep 0.4
+		c1=$(grep -c '^tick' "$W/tick")
+		st=$(sed 's/.*) \(.\).*/\1/' "/proc/$tpid/stat" 2>/dev/null)
+		sleep 0.8
+		c2=$(grep -c '^tick' "$W/tick")
+		kill -CONT "$tpid"
+		wait "$BGPID"
+		RC=$? OUT=$(cat "$W/tick") ERR=$(head -c 2000 "$W/tick.err")
+		local total
+		total=$(grep -c '^tick' "$W/tick")
+		if [ "$c1" != "$c2" ]; then
+			fail "sigstop-sigcont-traced-program" "ticks went on while stopped ($c1 -> $c2; state $st)"
+		elif [ "$RC" != 0 ] || [ "$total" != 60 ]; then
+			fail "sigstop-sigcont-traced-program" "after SIGCONT: exit $RC, $total of 60 ticks; stderr $(show "$ERR")"
+		else
+			pass "sigstop-sigcont-traced-program"
+		fi
+		case "$st" in
+		T | t) pass "sigstop-state-stopped" ;;
+		*) fail "sigstop-state-stopped" "/proc/PID/stat state \"$st\" while stopped, want T or t" ;;
+		esac
+	else
+		fail "sigstop-sigcont-traced-program" "no ticks: $(show "$(cat "$W/tick" "$W/tick.err")")"
+		wait "$BGPID" 2>/dev/null
+	fi
+}
+
+group_k3s() {
+	local nf=/proc/sys/net/netfilter/nf_conntrack_max ipf=/proc/sys/net/ipv4/ip_forward real
+	fsr -p k3s -- sh -c "cat /sys/module/nf_conntrack/parameters/hashsize $nf /proc/sys/kernel/pid_max $K/panic"
+	want "k3s-profile-values" 0 $'32768\n131072\n4194304\n10'
+	fsr -p k3s -- "$BB" ls /proc/sys/net/netfilter
+	want_lines "k3s-profile-listing" 0 nf_conntrack_max nf_conntrack_tcp_be_liberal
+	# real-first: the real value is served until something writes; then the store's.
+	real=$(cat $ipf 2>&1)
+	fsr -p k3s -- sh -c "cat $ipf; echo 1 > $ipf; cat $ipf"
+	want "k3s-real-first-ip_forward" 0 "$real"$'\n1'
+	if [ "$(cat $ipf 2>&1)" = "$real" ]; then pass "k3s-real-ip_forward-untouched"; else
+		fail "k3s-real-ip_forward-untouched" "real $ipf changed from $real to $(cat $ipf)"; fi
+	# kube-proxy raises nf_conntrack_max only when lower.
+	fsr -p k3s -- sh -c "v=\$(cat $nf); if [ \$v -lt 262144 ]; then echo 262144 > $nf; fi; cat $nf"
+	want "k3s-raise-conntrack-max" 0 "262144"
+}
+
+group_jobctl() {
+	# Job control under a pty (interactive bash, ^Z, fg). The baseline proves the
+	# harness works without fakesys; then the same with fakesys.
+	runc /usr/bin/python3 "$PROGS/jobctl.py"
+	if [ "$RC" != 0 ]; then
+		fail "pty-job-control-baseline" "without fakesys: $(ctx)"
+		return
+	fi
+	runc /usr/bin/python3 "$PROGS/jobctl.py" "$FS" "${XOPT[@]}" --
+	want "pty-job-control-ctrl-z-fg" 0 "jobctl: ok"
+}
+
+group_paths() {
+	local host
+	host=$(cat $K/hostname)
+	fsr -- sh -c "cd $K && cat panic"
+	want "relative-in-real-dir" 0 "10"
+	fsr -- sh -c "cd $KK && cat root_maxkeys && cat ../panic && $BB cat ./root_maxbytes"
+	want "relative-in-fake-dir" 0 $'1000000\n10\n25000000'
+	fsr -- sh -c "cd /proc/sys && cat kernel/keys/../panic && cd kernel/keys && cat ../../vm/panic_on_oom"
+	want "relative-with-dotdot" 0 $'10\n0'
+	fsr -- cat /proc/sys/kernel/../kernel/panic //proc//sys///kernel/panic /proc/./sys/kernel/./panic /proc/sys/vm/../kernel/keys/../panic
+	want "dotdot-double-slash-dot" 0 $'10\n10\n10\n10'
+	fsr -- "$BIN/fsops" cat $K/panic/
+	want "trailing-slash-on-file-ENOTDIR" 1 "ERR ENOTDIR"
+	fsr -- "$BIN/fsops" stat $KK/
+	want "trailing-slash-on-fake-dir" 0 "dir"
+	fsr -- "$BIN/fsops" stat $KK//.
+	want "fake-dir-dot" 0 "dir"
+	fsr -- "$BIN/fsops" openat $KK root_maxkeys
+	want "openat-dirfd-fake-dir" 0 "1000000"
+	fsr -- "$BIN/fsops" openat $KK ../panic
+	want "openat-dirfd-fake-dir-dotdot" 0 "10"
+	fsr -- "$BIN/fsops" openat $K panic
+	want "openat-dirfd-real-dir" 0 "10"
+	fsr -- "$BIN/fsops" openat /proc/sys kernel/keys/root_maxbytes
+	want "openat-dirfd-multi-component" 0 "25000000"
+	fsr -- "$BIN/fsops" openat $K hostname
+	want "openat-dirfd-real-entry" 0 "$host"
+	fsr -- "$BIN/fsops" openat $KK no_such_key
+	want "openat-missing-in-fake-dir-ENOENT" 1 "ERR ENOENT"
+	fsr -- "$BIN/fsops" emptypath $K/panic
+	want "AT_EMPTY_PATH-on-fake-fd" 0 $'reg reg reg\n10'
+	# Real entries of a directory that lists fakes stay reachable, relative to the cwd too.
+	fsr -- sh -c "cd $K && cat hostname && cat keys/root_maxkeys"
+	want "cwd-in-union-dir-real-entry" 0 "$host"$'\n1000000'
+	# getcwd after chdir into such directories names the directory, not the store.
+	fsr -- "$BIN/fsops" cwd $K
+	want "getcwd-in-union-dir" 0 "$K"
+	fsr -- "$BIN/fsops" cwd $KK
+	want "getcwd-in-fake-dir" 0 "$KK"
+	# Bad path arguments keep their kernel errors.
+	fsr -- "$BIN/fsops" efault x
+	want "bad-path-pointer-EFAULT" 1 "ERR EFAULT"
+	local long
+	long=$(printf 'a%.0s' $(seq 5000))
+	fsr -- "$BIN/fsops" cat "$K/$long"
+	want "path-too-long-ENAMETOOLONG" 1 "ERR ENAMETOOLONG"
+	fsr -- "$BIN/fsops" cat ""
+	want "empty-path-ENOENT" 1 "ERR ENOENT"
+	# One raw syscall each.
+	fsr -- "$BIN/fsops" cat $K/panic_on_oops
+	want "sys-open" 0 "1"
+	local op
+	for op in stat lstat fstatat statx; do
+		fsr -- "$BIN/fsops" $op $K/panic
+		want "sys-$op-file" 0 "reg"
+		fsr -- "$BIN/fsops" $op $KK
+		want "sys-$op-dir" 0 "dir"
+		fsr -- "$BIN/fsops" $op $KK/no_such_key
+		want "sys-$op-missing-ENOENT" 1 "ERR ENOENT"
+	done
+	for op in access faccessat faccessat2; do
+		fsr -- "$BIN/fsops" $op $MAXKEYS r
+		want "sys-$op-read" 0 "ok"
+		fsr -- "$BIN/fsops" $op $MAXKEYS w
+		want "sys-$op-write" 0 "ok"
+		fsr -- "$BIN/fsops" $op $KK/no_such_key f
+		want "sys-$op-missing-ENOENT" 1 "ERR ENOENT"
+	done
+	fsr -- "$BIN/fsops" readlink $K/panic
+	want "sys-readlink-on-fake-EINVAL" 1 "ERR EINVAL"
+	fsr -- "$BIN/fsops" readlinkat $K/panic
+	want "sys-readlinkat-on-fake-EINVAL" 1 "ERR EINVAL"
+	fsr -- sh -c "$BIN/fsops creat $K/panic 42 && cat $K/panic"
+	want "sys-creat" 0 $'ok\n42'
+	# truncate(2) on a sysctl file succeeds and changes nothing (proc_sys_setattr).
+	fsr -- sh -c "$BIN/fsops truncate $MAXKEYS 0 && cat $MAXKEYS"
+	want "sys-truncate-keeps-value" 0 $'ok\n1000000'
+	fsr -- "$BIN/fsops" chdir $KK root_maxbytes
+	want "sys-chdir-fake-dir" 0 "25000000"
+	fsr -- "$BIN/fsops" chdir $K panic
+	want "sys-chdir-real-dir" 0 "10"
+	runc "$BIN/fsops" openat2 /etc/hostname
+	if [ "$OUT" = "ERR ENOSYS" ]; then
+		fsr -- "$BIN/fsops" openat2 $K/panic
+		want "sys-openat2-ENOSYS-kept" 1 "ERR ENOSYS"
+	else
+		fsr -- "$BIN/fsops" openat2 $K/panic
+		want "sys-openat2" 0 "10"
+	fi
+	# Symbolic links are followed to the fake, and are themselves untouched.
+	ln -s $K/panic "$W/link"
+	ln -s $KK "$W/dlink"
+	fsr -- cat "$W/link" "$W/dlink/root_maxkeys"
+	want "symlink-to-fake" 0 $'10\n1000000'
+	fsr -- "$BIN/fsops" readlink "$W/link"
+	want "readlink-of-link-untouched" 0 "$K/panic"
+	fsr -- "$BIN/fsops" lstat "$W/link"
+	want "lstat-of-link-untouched" 0 "lnk"
+	fsr -- "$BIN/fsops" stat "$W/link"
+	want "stat-through-link" 0 "reg"
+}
+
+group_badinput() {
+	local m="$W/marker"
+	fsr --bogus-option -- sh -c "touch $m.0"
+	if [ "$RC" = 2 ] && [ ! -e "$m.0" ] && [ "$(printf '%s\n' "$ERR" | head -1 | grep -c -- '--bogus-option')" = 1 ] &&
+		printf '%s\n' "$ERR" | sed -n 2p | grep -qi '^usage'; then
+		pass "unknown-option"
+	else fail "unknown-option" "want exit 2, one line naming the option, then usage; $(ctx)"; fi
+	fsr
+	want_rc "no-arguments" 2
+	fsr --
+	want_rc "missing-cmd" 2
+	fsr -v
+	want_rc "options-without-cmd" 2
+	fsr sh -c "touch $m.1"
+	if [ "$RC" = 2 ] && [ ! -e "$m.1" ]; then pass "missing-double-dash"; else
+		fail "missing-double-dash" "want exit 2 and CMD not run; marker $([ -e "$m.1" ] && echo created || echo absent); $(ctx)"; fi
+	printf '# comment\nvm.panic_on_oom = 0\nthis line is not valid\n' >"$W/bad.conf"
+	fsr -p "$W/bad.conf" -- sh -c "touch $m.2"
+	if [ "$RC" = 2 ] && [ ! -e "$m.2" ] && printf '%s' "$ERR" | grep -qF "$W/bad.conf:3:"; then
+		pass "malformed-profile-line"
+	else fail "malformed-profile-line" "want exit 2, \"$W/bad.conf:3:\", CMD not run; $(ctx)"; fi
+	printf 'kernel.panic\n' >"$W/bad2.conf"
+	fsr -p default -p "$W/bad2.conf" -- sh -c "touch $m.3"
+	if [ "$RC" = 2 ] && [ ! -e "$m.3" ] && printf '%s' "$ERR" | grep -qF "$W/bad2.conf:1:"; then
+		pass "profile-key-without-value"
+	else fail "profile-key-without-value" "$(ctx)"; fi
+	fsr -p no-such-profile-xyz -- sh -c "touch $m.4"
+	if [ "$RC" = 2 ] && [ ! -e "$m.4" ]; then pass "unknown-profile-name"; else fail "unknown-profile-name" "$(ctx)"; fi
+	fsr -p "$W/does-not-exist.conf" -- sh -c "touch $m.5"
+	if [ "$RC" = 2 ] && [ ! -e "$m.5" ]; then pass "missing-profile-file"; else fail "missing-profile-file" "$(ctx)"; fi
+	fsr -s kernel.panic -- sh -c "touch $m.6"
+	if [ "$RC" = 2 ] && [ ! -e "$m.6" ]; then pass "sysctl-without-value"; else fail "sysctl-without-value" "$(ctx)"; fi
+	mkdir -m 700 "$W/realstore"
+	ln -s "$W/realstore" "$W/storelink"
+	fsr --store "$W/storelink" -- sh -c "touch $m.7"
+	if [ "$RC" = 2 ] && [ ! -e "$m.7" ]; then pass "store-symlink-refused"; else fail "store-symlink-refused" "$(ctx)"; fi
+	mkdir "$W/ww"
+	chmod 0777 "$W/ww"
+	fsr --store "$W/ww" -- sh -c "touch $m.8"
+	if [ "$RC" = 2 ] && [ ! -e "$m.8" ]; then pass "store-world-writable-refused"; else fail "store-world-writable-refused" "$(ctx)"; fi
+	mkdir "$W/gr"
+	chmod 0750 "$W/gr"
+	fsr --store "$W/gr" -- sh -c "touch $m.9"
+	if [ "$RC" = 2 ] && [ ! -e "$m.9" ]; then pass "store-group-accessible-refused"; else fail "store-group-accessible-refused" "$(ctx)"; fi
+	: >"$W/afile"
+	fsr --store "$W/afile" -- sh -c "touch $m.10"
+	if [ "$RC" = 2 ] && [ ! -e "$m.10" ]; then pass "store-regular-file-refused"; else fail "store-regular-file-refused" "$(ctx)"; fi
+	fsr --version
+	if [ "$RC" = 0 ] && [ -n "$OUT" ]; then pass "version"; else fail "version" "$(ctx)"; fi
+	fsr -h
+	if [ "$RC" = 0 ] && printf '%s' "$OUT" | grep -qi 'usage' && printf '%s' "$OUT" | grep -q -- '--profile'; then
+		pass "help"; else fail "help" "$(ctx)"; fi
+	fsr --list-profiles
+	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -qw default && printf '%s\n' "$OUT" | grep -qw k3s; then
+		pass "list-profiles"; else fail "list-profiles" "$(ctx)"; fi
+	fsr --print-profile
+	want_lines "print-profile-default" 0 "vm.overcommit_memory = 1" "vm.panic_on_oom = 0" "kernel.panic = 10" \
+		"kernel.panic_on_oops = 1" "kernel.keys.root_maxkeys = 1000000" "kernel.keys.root_maxbytes = 25000000"
+	fsr -s kernel.panic=3 --print-profile
+	want_lines "print-profile-sysctl-override" 0 "kernel.panic = 3"
+}
+
+group_audit() {
+	fsr -v -- cat $K/panic
+	if [ "$RC" = 0 ] && [ "$OUT" = 10 ] && printf '%s' "$ERR" | grep -qF "$K/panic"; then pass "verbose-prints-redirection"; else
+		fail "verbose-prints-redirection" "$(ctx)"; fi
+	fsr -v -- cat /etc/hostname
+	if [ "$RC" = 0 ] && ! printf '%s' "$ERR" | grep -qF "/etc/hostname"; then pass "verbose-quiet-for-non-fakes"; else
+		fail "verbose-quiet-for-non-fakes" "$(ctx)"; fi
+	local log="$W/audit.log"
+	fsr --log "$log" -- sh -c "cat $K/panic >/dev/null; $BB cat $MAXKEYS >/dev/null; echo 1 > /proc/sys/vm/overcommit_memory; cat /etc/hostname >/dev/null"
+	if [ "$RC" != 0 ]; then fail "log-json-lines" "$(ctx)"; else
+		local py
+		py=$(/usr/bin/python3 - "$log" <<'EOF' 2>&1
+import json, sys
+fields = ["time", "pid", "tid", "syscall", "path", "action", "target", "result"]
+recs = []
+with open(sys.argv[1]) as f:
+    for i, line in enumerate(f, 1):
+        try:
+            r = json.loads(line)
+        except Exception as e:
+            sys.exit("line %d is not JSON: %r (%s)" % (i, line, e))
+        if not isinstance(r, dict):
+            sys.exit("line %d is not an object" % i)
+        miss = [k for k in fields if k not in r]
+        if miss:
+            sys.exit("line %d lacks %s: %r" % (i, miss, line))
+        for k in ("pid", "tid"):
+            if not isinstance(r[k], int) or r[k] <= 0:
+                sys.exit("line %d: %s is not a positive integer: %r" % (i, k, line))
+        recs.append(r)
+if not recs:
+    sys.exit("empty log")
+def find(path, calls):
+    return [r for r in recs if r["path"] == path and r["syscall"] in calls]
+for path in ("/proc/sys/kernel/panic", "/proc/sys/kernel/keys/root_maxkeys", "/proc/sys/vm/overcommit_memory"):
+    rs = find(path, ("open", "openat"))
+    if not rs:
+        sys.exit("no open/openat record for %s in %r" % (path, recs))
+    for r in rs:
+        if not isinstance(r["target"], str) or not r["target"].startswith("/") or r["target"] == path:
+            sys.exit("record for %s has no store target: %r" % (path, r))
+if any(r["path"] == "/etc/hostname" for r in recs):
+    sys.exit("non-fake /etc/hostname was logged as a redirection")
+print("ok %d" % len(recs))
+EOF
+		)
+		case "$py" in ok*) pass "log-json-lines" ;; *) fail "log-json-lines" "$py" ;; esac
+		local n1 n2
+		n1=$(wc -l <"$log")
+		fsr --log "$log" -- cat $K/panic
+		n2=$(wc -l <"$log")
+		if [ "$RC" = 0 ] && [ "$n2" -gt "$n1" ] && [ "$(head -c 1 "$log")" = "{" ]; then pass "log-appends"; else
+			fail "log-appends" "lines $n1 -> $n2; $(ctx)"; fi
+	fi
+	fsr --stats -- cat $K/panic
+	if [ "$RC" = 0 ] && [ "$OUT" = 10 ] && printf '%s' "$ERR" | grep -q '[0-9]'; then pass "stats"; else fail "stats" "$(ctx)"; fi
+}
+
+# The store directory of a running fakesys, from its --log: target = STORE/root/<path>.
+store_of_log() {
+	/usr/bin/python3 - "$1" "$2" <<'EOF' 2>/dev/null
+import json, sys
+for line in open(sys.argv[1]):
+    try:
+        r = json.loads(line)
+    except Exception:
+        continue
+    t = r.get("target") or ""
+    suffix = "/root" + sys.argv[2]
+    if r.get("path") == sys.argv[2] and t.endswith(suffix):
+        print(t[: -len(suffix)])
+        break
+EOF
+}
+
+group_store() {
+	local log="$W/store.log" store mode owner
+	start_bg "$W/st.out" --log "$log" -- sh -c "cat $K/panic; echo 5 > $MAXKEYS; sleep 3; echo finished"
+	if ! wait_for "$log" "root_maxkeys" 20; then
+		fail "private-store-0700" "no log record: $(show "$(cat "$log" "$W/st.out.err" 2>&1)")"
+		wait "$BGPID"
+		return
+	fi
+	store=$(store_of_log "$log" $K/panic)
+	if [ -z "$store" ]; then
+		fail "private-store-0700" "cannot find STORE/root$K/panic among the log's targets: $(show "$(cat "$log")")"
+	else
+		mode=$("$BB" stat -c %a "$store" 2>&1)
+		owner=$("$BB" stat -c %u "$store" 2>&1)
+		if [ "$mode" = 700 ] && [ "$owner" = "$(id -u)" ] && [ ! -L "$store" ]; then pass "private-store-0700"; else
+			fail "private-store-0700" "$store: mode $mode owner $owner"; fi
+		local loose
+		loose=$(find "$store" -perm -o+w ! -type l 2>/dev/null | head -3)
+		if [ -z "$loose" ]; then pass "store-nothing-world-writable"; else
+			fail "store-nothing-world-writable" "$loose"; fi
+	fi
+	wait "$BGPID"
+	RC=$? OUT=$(cat "$W/st.out") ERR=$(head -c 2000 "$W/st.out.err")
+	want "store-run-output" 0 $'10\nfinished'
+	if [ -n "$store" ]; then
+		if [ ! -e "$store" ]; then pass "private-store-removed-after-run"; else
+			fail "private-store-removed-after-run" "$store still exists: $(ls -la "$store" 2>&1 | head -5)"; fi
+	fi
+	# Removed too when fakesys is told to stop by SIGTERM.
+	log="$W/store2.log"
+	start_bg "$W/st2.out" --log "$log" -- sh -c "cat $K/panic; exec $BIN/sighelper wait"
+	if wait_for "$W/st2.out" '^ready' 20 && wait_for "$log" "panic" 5; then
+		store=$(store_of_log "$log" $K/panic)
+		kill -TERM "$BGPID"
+		wait "$BGPID"
+		RC=$?
+		if [ -n "$store" ] && [ ! -e "$store" ] && [ "$RC" = 143 ]; then pass "private-store-removed-after-SIGTERM"; else
+			fail "private-store-removed-after-SIGTERM" "exit $RC, store \"$store\" $([ -e "$store" ] && echo exists)"; fi
+	else
+		fail "private-store-removed-after-SIGTERM" "never ready: $(show "$(cat "$W/st2.out" "$W/st2.out.err" 2>&1)")"
+		kill -KILL "$BGPID" 2>/dev/null
+		wait "$BGPID"
+	fi
+	# A persistent store keeps values between runs and is created 0700.
+	fsr --store "$W/pstore" -- sh -c "echo 31337 > $MAXBYTES"
+	want_rc "persistent-store-write" 0
+	fsr --store "$W/pstore" -- cat $MAXBYTES
+	want "persistent-store-value-kept" 0 "31337"
+	mode=$("$BB" stat -c %a "$W/pstore" 2>&1)
+	if [ "$mode" = 700 ]; then pass "persistent-store-created-0700"; else fail "persistent-store-created-0700" "mode $mode"; fi
+	fsr -- cat $MAXBYTES
+	want "private-store-ignores-persistent" 0 "25000000"
+}
+
+case "$GROUP" in
+go | sysctl | cat | ls | forks | concur | rodata | signals | jobctl | paths | badinput | audit | store | k3s)
+	"group_$GROUP"
+	;;
+*)
+	echo "FAIL $LABEL:$GROUP: unknown test group"
+	exit 1
+	;;
+esac
+exit 0
