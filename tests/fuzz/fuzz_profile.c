@@ -16,12 +16,14 @@
  * message must be set. Anything else calls abort(); leaks are reported by LeakSanitizer.
  *
  * Relative include and content files are looked up in a private directory (the cwd) that
- * holds a few small files (see fixtures[]); inputs that name a file outside it (a '/'
- * after "include" or '<' on one line) are skipped, so that no input can make the fuzzer
- * read a FIFO, a terminal or /dev/stdin and hang.
+ * holds a few small files (see fixtures[] and the chain*.conf includes); inputs that
+ * could name a file outside it (an absolute name, or "..", after "include" or '<') are
+ * skipped, so that no input can make the fuzzer read a FIFO, a terminal or /dev/stdin
+ * and hang.
  *
  * Build and run: tests/fuzz/run (clang -fsanitize=fuzzer,address,undefined).
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,20 +46,39 @@ static const struct {
 	{ "bad.conf", "kernel.ok = 1\nthis is not a rule\n" },
 	{ "value.txt", "8 0 sda 1 0 2 3 4 0 5 6 0 7 8\n" },
 	{ "empty.txt", "" },
+	/* Relative to the including file's directory. */
+	{ "sub/x.conf", "include y.conf\nkernel.sub.x = 1\nfile /sys/sub < v.txt\n" },
+	{ "sub/y.conf", "kernel.sub.y = 2\ninclude ../inc.conf\n" },
+	{ "sub/v.txt", "in sub\n" },
 };
+#define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
+#define CHAIN 18 /* chain0.conf includes chain1.conf ... : deeper than INCLUDE_DEPTH */
 
 static char workdir[64];
 
 static void cleanup(void)
 {
-	if (!workdir[0])
+	if (!workdir[0] || chdir(workdir) < 0)
 		return;
-	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-		char p[128];
-		snprintf(p, sizeof p, "%s/%s", workdir, fixtures[i].name);
-		unlink(p);
+	for (size_t i = 0; i < NFIXTURES; i++)
+		unlink(fixtures[i].name);
+	for (int i = 0; i < CHAIN; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "chain%d.conf", i);
+		unlink(name);
 	}
-	rmdir(workdir);
+	rmdir("sub");
+	if (chdir("/") == 0)
+		rmdir(workdir);
+}
+
+static void put(const char *name, const char *text)
+{
+	FILE *f = fopen(name, "w");
+	if (!f || fputs(text, f) == EOF || fclose(f) == EOF) {
+		perror(name);
+		abort();
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -71,12 +92,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	atexit(cleanup);
-	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-		FILE *f = fopen(fixtures[i].name, "w");
-		if (!f || fputs(fixtures[i].text, f) == EOF || fclose(f) == EOF) {
-			perror(fixtures[i].name);
-			abort();
-		}
+	FILE *devnull = fopen("/dev/null", "w");
+	if (devnull) {
+		profile_list(devnull);
+		fclose(devnull);
+	}
+	if (mkdir("sub", 0700) < 0) {
+		perror("fuzz_profile: mkdir sub");
+		abort();
+	}
+	for (size_t i = 0; i < NFIXTURES; i++)
+		put(fixtures[i].name, fixtures[i].text);
+	for (int i = 0; i < CHAIN; i++) {
+		char name[32], text[64];
+		snprintf(name, sizeof name, "chain%d.conf", i);
+		snprintf(text, sizeof text, "kernel.chain%d = %d\ninclude chain%d.conf\n", i, i, i + 1);
+		put(name, text);
 	}
 	return 0;
 }
@@ -89,15 +120,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		}                                                                            \
 	} while (0)
 
-/* Whether some line has a '/' after "include" or after '<': a file outside the cwd. */
+/* Whether a line names a file outside the work directory: after "include" or '<', an
+   absolute name (first non-blank byte '/') or any ".." up to the end of the line. */
 static bool names_outside_file(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t skip = s[i] == '<' ? 1 : n - i >= 7 && !memcmp(s + i, "include", 7) ? 7 : 0;
 		if (!skip)
 			continue;
-		for (size_t j = i + skip; j < n && s[j] != '\n'; j++)
-			if (s[j] == '/')
+		size_t j = i + skip;
+		while (j < n && s[j] != '\n' && isspace((unsigned char)s[j]))
+			j++;
+		if (j < n && s[j] == '/')
+			return true;
+		for (; j + 1 < n && s[j] != '\n'; j++)
+			if (s[j] == '.' && s[j + 1] == '.')
 				return true;
 	}
 	return false;
