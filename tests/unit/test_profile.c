@@ -11,31 +11,8 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "unit.h"
 
-static int failures;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%s - ", ok ? "ok" : "not ok");
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	failures += !ok;
-}
-
-static char T[64]; /* scratch directory of this test */
-
-/* T/name (valid until the 8th next call). */
-static const char *tpath(const char *name)
-{
-	static char bufs[8][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 8];
-	snprintf(p, PATH_MAX, "%s/%s", T, name);
-	return p;
-}
 
 /* Writes text to T/name and returns the full path. */
 static const char *put(const char *name, const char *text, size_t len)
@@ -408,10 +385,7 @@ static void test_print(void)
 
 int main(void)
 {
-	const char *tmp = getenv("TMPDIR");
-	snprintf(T, sizeof T, "%s/test_profile.XXXXXX", tmp && *tmp && strlen(tmp) < 32 ? tmp : "/tmp");
-	if (!mkdtemp(T))
-		perror("mkdtemp"), exit(2);
+	make_scratch_dir("fakesys-test_profile");
 	test_embedded();
 	test_sysctl_syntax();
 	test_file_rules();

@@ -6,19 +6,8 @@
 #include <string.h>
 
 #include "rules.h"
+#include "unit.h"
 
-static int failures;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%s - ", ok ? "ok" : "not ok");
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	failures += !ok;
-}
 
 /* A ruleset from paths sorted by strcmp; a trailing "/" marks a RULE_DIR rule. */
 static struct ruleset make(const char *const *paths)

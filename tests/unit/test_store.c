@@ -14,30 +14,8 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "unit.h"
 
-static int failures;
-
-static void check(bool ok, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	printf("%s - ", ok ? "ok" : "not ok");
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-	failures += !ok;
-}
-
-static char T[64]; /* scratch directory of this test */
-
-static char *tpath(const char *rel)
-{
-	static char bufs[8][PATH_MAX];
-	static int next;
-	char *p = bufs[next++ % 8];
-	snprintf(p, PATH_MAX, "%s/%s", T, rel);
-	return p;
-}
 
 /* The whole content of path, NUL-terminated, or "<errno text>" if it cannot be read. */
 static const char *slurp(const char *path)
@@ -479,9 +457,7 @@ static void test_real_first(void)
 
 int main(void)
 {
-	snprintf(T, sizeof T, "/tmp/fakesys-test.XXXXXX");
-	if (!mkdtemp(T))
-		perror("mkdtemp"), exit(2);
+	make_scratch_dir("fakesys-test_store");
 	mkdir(tpath("tmpdir"), 0700);
 	setenv("TMPDIR", tpath("tmpdir"), 1);
 	build_rules();
