@@ -5,6 +5,7 @@
        fakesys -- hostile [RACE_OPENS]        (default 100000)
        hostile --native [RACE_OPENS]          (without fakesys: checks the expectations
                                                themselves; the fake's "10\n" is not required)
+       hostile --burst [--native]             (group g's child, started by hostile itself)
 
    Every path syscall fakesys intercepts is made with raw syscall(2), with:
      a  a path that is not NUL-terminated before the end of its mapping (the next page is
@@ -22,6 +23,7 @@
         file beside the fake) with relative paths, "../panic" included: EBADF / ENOTDIR;
         an absolute path with dirfd -5, and /proc/sys/kernel's fd with "panic": the fake
      f  AT_EMPTY_PATH with "" on a fake's fd: fstatat and statx describe the open file
+     g  a new process (exec'd) whose 32 threads all start with an open of the fake at once
    and after each group the fake must still read "10\n".
    Prints "ok - NAME" / "not ok - NAME: details" per check; exit 0 only if all held.
 
@@ -646,13 +648,68 @@ static void group_f(void)
 	check_fake_serves("f");
 }
 
+/* ---- g: many threads of a new process open the fake at the same moment ---- */
+
+#define BURST 32
+static pthread_barrier_t burst_barrier;
+
+static void *burst_thread(void *arg)
+{
+	(void)arg;
+	pthread_barrier_wait(&burst_barrier);
+	return thread_reads_fake(NULL);
+}
+
+/* In a freshly exec'd process (no scratch area yet): BURST threads whose first path call
+   is a fake, all at once, so that fakesys sees many first calls before any has its
+   scratch area. Exit status 0 if every thread read the fake. */
+static int burst_main(void)
+{
+	pthread_t th[BURST];
+	pthread_barrier_init(&burst_barrier, NULL, BURST);
+	for (int i = 0; i < BURST; i++)
+		if (pthread_create(&th[i], NULL, burst_thread, NULL) != 0)
+			return 3;
+	int bad = 0;
+	for (int i = 0; i < BURST; i++) {
+		void *ok = NULL;
+		pthread_join(th[i], &ok);
+		bad += !ok;
+	}
+	if (bad)
+		printf("   g: %d of %d threads did not read the fake\n", bad, BURST);
+	return bad ? 1 : 0;
+}
+
+static void group_g(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		char *args[] = { "hostile", "--burst", native ? "--native" : NULL, NULL };
+		execv("/proc/self/exe", args);
+		_exit(126);
+	}
+	int status = -1;
+	waitpid(pid, &status, 0);
+	check(pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0, "g:first-calls-of-a-new-process-at-once",
+	      "the child (%d threads) exited with status %#x", BURST, status);
+	check_fake_serves("g");
+}
+
 int main(int argc, char **argv)
 {
 	int a = 1;
-	if (a < argc && !strcmp(argv[a], "--native")) {
-		native = true;
-		a++;
+	bool burst = false;
+	for (; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a++) {
+		if (!strcmp(argv[a], "--native"))
+			native = true;
+		else if (!strcmp(argv[a], "--burst"))
+			burst = true;
+		else
+			break;
 	}
+	if (burst)
+		return burst_main();
 	long opens = a < argc ? atol(argv[a]) : 100000;
 	if (opens <= 0) {
 		fprintf(stderr, "usage: hostile [--native] [RACE_OPENS]\n");
@@ -667,6 +724,7 @@ int main(int argc, char **argv)
 	group_c();
 	group_e();
 	group_f();
+	group_g();
 	group_d(opens);
 	check_fake_serves("end");
 
