@@ -262,7 +262,9 @@ static void on_exit_stop(struct task *t)
 			msg("cannot map a scratch area in process %d: %s; its paths are left alone", (int)t->tgid,
 			    strerror((int)-addr));
 			t->mm->scratch_failed = true;
-		} else {
+		} else if (!t->mm->scratch) {
+			/* Threads that raced into their first redirect each mapped one; the first
+			   stays in use, the others are only reserved address space. */
 			t->mm->scratch = (uint64_t)addr;
 		}
 		/* Run the interrupted call again; it stops once more and is handled anew. */
