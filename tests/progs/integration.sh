@@ -375,7 +375,7 @@ group_signals() {
 		local tpid c1 c2 st
 		tpid=$(sed -n 's/^ready \([0-9]*\)$/\1/p' "$W/tick")
 		kill -STOP "$tpid"
-		sleep 0.4
+		sleep 0.6
 		c1=$(grep -c '^tick' "$W/tick")
 		st=$(sed 's/.*) \(.\).*/\1/' "/proc/$tpid/stat" 2>/dev/null)
 		sleep 0.8

@@ -2,7 +2,7 @@
 """jobctl: job control under a pty.
 
 Drives an interactive `bash --norc --noprofile -i` in a pseudo-terminal, runs
-    PREFIX sh -c 'sleep 2; echo done-$((6*7))'
+    PREFIX sh -c 'sleep 3; echo done-$((6*7))'
 (PREFIX is e.g. "timeout 60 /path/to/fakesys --"), sends ^Z, expects bash to report
 "Stopped", runs `fg`, expects "done-42" (the typed line only echoes "done-$((6*7))"),
 then checks the job's exit status is 0.
@@ -55,15 +55,15 @@ try:
     if not read_until(fd, b"started-2", 10):
         fail("bash does not run commands")
     mark = len(transcript)
-    os.write(fd, prefix.encode() + b" sh -c 'sleep 2; echo done-$((6*7))'\n")
-    time.sleep(0.8)
+    os.write(fd, prefix.encode() + b" sh -c 'sleep 3; echo done-$((6*7))'\n")
+    time.sleep(1.0)
     os.write(fd, b"\x1a")  # ^Z
     if not read_until(fd, b"Stopped", 10):
         fail("no 'Stopped' after ^Z")
     if b"done-42" in transcript[mark:]:
         fail("job finished before ^Z took effect")
     # While stopped, the job must not finish.
-    time.sleep(2.5)
+    time.sleep(3.5)
     if b"done-42" in transcript[mark:]:
         fail("job went on running while stopped")
     os.write(fd, b"fg\n")
