@@ -132,9 +132,12 @@ group_go() {
 		else
 			fail "tunables-once-fails-without-fakesys" "expected kubelet's ENOENT errors; $(ctx)"
 		fi
-		runc "$BIN/tunables" readdir
-		if [ "$RC" != 0 ]; then pass "tunables-readdir-fails-without-fakesys"; else
-			fail "tunables-readdir-fails-without-fakesys" "passed without fakesys; $(ctx)"; fi
+		local m
+		for m in goroutines child readdir; do
+			runc "$BIN/tunables" $m
+			if [ "$RC" != 0 ]; then pass "tunables-$m-fails-without-fakesys"; else
+				fail "tunables-$m-fails-without-fakesys" "passed without fakesys; $(ctx)"; fi
+		done
 	fi
 	fsr -- "$BIN/tunables" once
 	want "tunables-once" 0 "ok once"
