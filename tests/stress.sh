@@ -1,0 +1,232 @@
+#!/bin/bash
+# Stress tests: many threads opening fakes and ordinary files at once, thousands of
+# short-lived processes in every shape (fork/vfork/posix_spawn/exec chains, orphans,
+# zombies, exec from a non-leader thread, deaths by signal), and a valgrind run of the
+# tracer. Every check prints "PASS name" or "FAIL name: reason"; exit non-zero on failure.
+#
+# Usage: tests/stress.sh [host|asan|valgrind|gvisor|all]     (default all)
+#   host      build/fakesys            threads 1000 x 1000 opens, 5000 processes
+#   asan      build/asan/fakesys       threads 1000 x 200 opens,  5000 processes
+#   valgrind  build/fakesys under `valgrind --leak-check=full --error-exitcode=1`
+#   gvisor    build/fakesys-static in `runsc --rootless --network=none do`
+#             threads 200 x 100 opens, 500 processes
+# Environment: FAKESYS, FAKESYS_ASAN, FAKESYS_STATIC (defaults build/...),
+#   STRESS_THREADS, STRESS_OPENS, STRESS_PROCS override the sizes of every run.
+# Runtime on a loaded 2-core VM: host ~45 s, asan ~25 s, valgrind ~40 s, gvisor ~20 s.
+#
+# After each traced run, `ps` must show no process of the test still alive (in
+# particular none stopped, state t/T): fakesys exits only when every tracee is gone, and
+# PTRACE_O_EXITKILL kills them if it dies. Zombies that init has not reaped yet show
+# no path and are not counted.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -u
+export LC_ALL=C
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SELF=$ROOT/tests/stress.sh
+ulimit -c 0 2>/dev/null
+
+NFAIL=0
+pass() { echo "PASS $1"; }
+fail() {
+	echo "FAIL $1: $2"
+	NFAIL=$((NFAIL + 1))
+}
+oneline() { tr '\n' '|' | tail -c "${1:-600}"; }
+
+# ---------------------------------------------------------------------------------------
+# The checks, for one fakesys: suite LABEL FAKESYS BINDIR WORKDIR THREADS OPENS PROCS KIND
+# KIND host|gvisor says which real file the native baseline may read.
+suite() {
+	local label=$1 fs=$2 bin=$3 w=$4 nthreads=$5 nopens=$6 nprocs=$7 kind=$8
+	local out rc t0 real_file real_value
+	if [ "$kind" = gvisor ]; then real_file=/proc/sys/vm/overcommit_memory; else real_file=/proc/sys/kernel/panic; fi
+	real_value=$(cat "$real_file")
+
+	# Baseline: the process shapes work here without fakesys (reading a real file).
+	t0=$(date +%s)
+	out=$(timeout -k 5 120 "$bin/stress_procs" -n 500 -f "$real_file" -e "$real_value" 2>&1 </dev/null)
+	rc=$?
+	if [ $rc = 0 ]; then pass "stress-$label-baseline-native"; else
+		fail "stress-$label-baseline-native" "stress_procs without fakesys: exit $rc: $(printf '%s' "$out" | oneline)"
+	fi
+
+	# (a) threads
+	t0=$(date +%s)
+	out=$(timeout -k 5 300 "$fs" -- "$bin/stress_threads" -t "$nthreads" -m "$nopens" -d "$w" 2>"$w/err" </dev/null)
+	rc=$?
+	local err
+	err=$(head -c 3000 "$w/err")
+	if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qx "threads $nthreads opens $((nthreads * nopens)) faked [0-9]* errors 0" &&
+		! printf '%s\n' "$err" | grep -q '^fakesys:'; then
+		pass "stress-$label-threads-${nthreads}x${nopens}"
+	else
+		fail "stress-$label-threads-${nthreads}x${nopens}" "exit $rc$([ $rc = 124 ] && echo ' (timeout)'); stdout $(printf '%s' "$out" | oneline); stderr $(printf '%s' "$err" | oneline)"
+	fi
+	echo "   (stress-$label-threads: $(($(date +%s) - t0))s)"
+	no_leftovers "stress-$label-threads-no-leftover-tracees" "$bin"
+
+	# (b) processes
+	t0=$(date +%s)
+	out=$(timeout -k 5 300 "$fs" -- "$bin/stress_procs" -n "$nprocs" 2>"$w/err" </dev/null)
+	rc=$?
+	err=$(head -c 3000 "$w/err")
+	if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qx "procs [0-9]* failures 0" && ! printf '%s\n' "$err" | grep -q '^fakesys:'; then
+		pass "stress-$label-procs-$nprocs"
+	else
+		fail "stress-$label-procs-$nprocs" "exit $rc$([ $rc = 124 ] && echo ' (timeout)'); stdout $(printf '%s' "$out" | oneline); stderr $(printf '%s' "$err" | oneline 1500)"
+	fi
+	echo "   (stress-$label-procs: $(($(date +%s) - t0))s; $(printf '%s\n' "$out" | grep '^procs'))"
+	no_leftovers "stress-$label-procs-no-leftover-tracees" "$bin"
+
+	# fakesys's status when CMD's own process execs from a non-leader thread: the tid
+	# fakesys started changes hands, and the leader must not be taken for dead.
+	out=$(timeout -k 5 60 "$fs" -- "$bin/stress_procs" --thread-exec 42 2>&1 </dev/null)
+	rc=$?
+	if [ $rc = 42 ]; then pass "stress-$label-exit-status-after-thread-exec"; else
+		fail "stress-$label-exit-status-after-thread-exec" "fakesys exited $rc, want 42: $(printf '%s' "$out" | oneline)"
+	fi
+	# ... and when CMD dies of a signal while its orphans still run.
+	out=$(timeout -k 5 60 "$fs" -- /bin/sh -c "(sleep 0.3; $bin/stress_procs --exit 5) & kill -TERM \$\$" 2>&1 </dev/null)
+	rc=$?
+	if [ $rc = 143 ]; then pass "stress-$label-exit-status-signal-with-orphan"; else
+		fail "stress-$label-exit-status-signal-with-orphan" "fakesys exited $rc, want 143: $(printf '%s' "$out" | oneline)"
+	fi
+	no_leftovers "stress-$label-no-leftover-tracees" "$bin"
+}
+
+# no_leftovers NAME BINDIR: no process of BINDIR alive, in particular none stopped.
+no_leftovers() {
+	local name=$1 bin=$2 ps_out stopped alive
+	ps_out=$(ps -eo stat=,pid=,args= 2>&1)
+	stopped=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 ~ /^[tT]/ && index($3, d) == 1')
+	alive=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 !~ /^Z/ && index($3, d) == 1')
+	if [ -n "$stopped" ]; then
+		fail "$name" "stopped tracees left: $(printf '%s' "$stopped" | head -n 5 | oneline)"
+	elif [ -n "$alive" ]; then
+		fail "$name" "processes left running: $(printf '%s' "$alive" | head -n 5 | oneline)"
+	else
+		pass "$name"
+	fi
+}
+
+# Inside gVisor: tests/stress.sh --inner LABEL FAKESYS BINDIR WORKDIR THREADS OPENS PROCS
+if [ "${1:-}" = --inner ]; then
+	shift
+	W=$(mktemp -d /tmp/stress-inner.XXXXXX) || exit 1
+	suite "$1" "$2" "$3" "$W" "$5" "$6" "$7" gvisor
+	rm -rf "$W"
+	[ "$NFAIL" = 0 ]
+	exit
+fi
+
+# ---------------------------------------------------------------------------------------
+MODE=${1:-all}
+FAKESYS=${FAKESYS:-$ROOT/build/fakesys}
+FAKESYS_ASAN=${FAKESYS_ASAN:-$ROOT/build/asan/fakesys}
+FAKESYS_STATIC=${FAKESYS_STATIC:-$ROOT/build/fakesys-static}
+W=$(mktemp -d /tmp/fakesys-stress.XXXXXX) || {
+	fail stress-setup "mktemp failed"
+	exit 1
+}
+chmod 755 "$W"
+BIN=$W/bin
+mkdir -p "$BIN" "$W/asanlog"
+trap 'rm -rf "$W"' EXIT
+trap 'exit 130' INT TERM
+START=$(date +%s)
+
+berr=""
+for p in stress_threads stress_procs stress_mix; do
+	cc -std=gnu17 -static -O2 -pthread -Wall -Wextra -Werror -o "$BIN/$p" "$ROOT/tests/progs/$p.c" >"$W/cc-$p" 2>&1 ||
+		berr="$berr $p: $(oneline 400 <"$W/cc-$p")"
+done
+chmod -R a+rX "$W"
+if [ -n "$berr" ]; then
+	fail stress-build "$berr"
+	exit 1
+fi
+pass stress-build
+
+want() { [ "$MODE" = all ] || [ "$MODE" = "$1" ]; }
+have() {
+	[ -x "$2" ] && return 0
+	fail "stress-$1" "$2 does not exist (build it first)"
+	return 1
+}
+
+if want host && have host "$FAKESYS"; then
+	t=$(date +%s)
+	suite host "$FAKESYS" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-1000}" "${STRESS_PROCS:-5000}" host
+	echo "   (stress host: $(($(date +%s) - t))s)"
+fi
+
+if want asan && have asan "$FAKESYS_ASAN"; then
+	t=$(date +%s)
+	ASAN_OPTIONS="log_path=$W/asanlog/asan:detect_leaks=1" UBSAN_OPTIONS="log_path=$W/asanlog/ubsan:print_stacktrace=1" \
+		suite asan "$FAKESYS_ASAN" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-200}" "${STRESS_PROCS:-5000}" host
+	if [ -n "$(ls "$W/asanlog")" ]; then
+		fail stress-asan-sanitizer-reports "$(cat "$W"/asanlog/* | grep -E 'ERROR|SUMMARY|runtime error|^ +#[0-9] ' | head -n 12 | oneline 2000)"
+	else
+		pass stress-asan-sanitizer-reports
+	fi
+	echo "   (stress asan: $(($(date +%s) - t))s)"
+fi
+
+# vg_run NAME MIX_ITERATIONS PROCS THREADS OPENS [FAKESYS OPTIONS...]: the tracer under
+# valgrind (--trace-children=no: the traced programs exec natively, only the tracer and
+# its child before exec are checked; one log per process).
+vg_run() {
+	local name=$1 iters=$2 procs=$3 threads=$4 opens=$5 t rc bad summary
+	shift 5
+	t=$(date +%s)
+	rm -rf "$W/vg" && mkdir -p "$W/vg"
+	timeout -k 5 600 valgrind --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 --log-file="$W/vg/log.%p" \
+		"$FAKESYS" "$@" -- /bin/sh -c "$BIN/stress_mix -i $iters -d $W && $BIN/stress_procs -n $procs -w 2 && $BIN/stress_threads -t $threads -m $opens -d $W" \
+		>"$W/vg.out" 2>&1 </dev/null
+	rc=$?
+	bad=$(cat "$W"/vg/log.* | grep -E 'ERROR SUMMARY: [1-9]|(definitely|indirectly|possibly) lost: [1-9]|Invalid|uninitialised|Mismatched' | head -n 8)
+	summary=$(cat "$W"/vg/log.* | grep -E 'ERROR SUMMARY|in use at exit|no leaks are possible' | sed 's/^==[0-9]*== *//' | sort | uniq -c | oneline 400)
+	if [ $rc = 0 ] && [ -z "$bad" ] && grep -q 'ERROR SUMMARY: 0 errors' "$W"/vg/log.* &&
+		grep -qx "iterations $iters errors 0" "$W/vg.out" && grep -qx 'procs [0-9]* failures 0' "$W/vg.out" &&
+		grep -qx "threads $threads opens $((threads * opens)) faked [0-9]* errors 0" "$W/vg.out"; then
+		pass "$name"
+	else
+		fail "$name" "exit $rc; $(printf '%s' "$bad" | oneline 800); output $(oneline 600 <"$W/vg.out")"
+	fi
+	echo "   ($name: $(($(date +%s) - t))s; $summary)"
+}
+
+if want valgrind && have valgrind-tracer "$FAKESYS"; then
+	if ! command -v valgrind >/dev/null; then
+		fail valgrind-tracer "valgrind is not installed (apt-get install valgrind)"
+	else
+		vg_run valgrind-tracer 300 1000 50 200
+		vg_run valgrind-tracer-noseccomp 100 300 20 100 --no-seccomp
+	fi
+fi
+
+if want gvisor && have gvisor "$FAKESYS_STATIC"; then
+	t=$(date +%s)
+	if ! command -v runsc >/dev/null; then
+		fail stress-gvisor "runsc is missing"
+	else
+		# Output through a pipe: on a regular file the sandbox's processes overwrite
+		# each other's output.
+		timeout -k 10 400 runsc --rootless --network=none do bash "$SELF" --inner gvisor "$FAKESYS_STATIC" "$BIN" "$W" \
+			"${STRESS_THREADS:-200}" "${STRESS_OPENS:-100}" "${STRESS_PROCS:-500}" </dev/null 2>&1 | cat >"$W/gvisor.out"
+		rc=${PIPESTATUS[0]}
+		while IFS= read -r line; do
+			case "$line" in
+			FAIL\ *) echo "$line"; NFAIL=$((NFAIL + 1)) ;;
+			*) echo "$line" ;;
+			esac
+		done <"$W/gvisor.out"
+		grep -q '^PASS stress-gvisor-procs' "$W/gvisor.out" || grep -q '^FAIL stress-gvisor-procs' "$W/gvisor.out" ||
+			fail stress-gvisor "runsc exited $rc before the checks ended: $(oneline <"$W/gvisor.out")"
+	fi
+	echo "   (stress gvisor: $(($(date +%s) - t))s)"
+fi
+
+echo "   (stress total: $(($(date +%s) - START))s)"
+[ "$NFAIL" = 0 ]
