@@ -54,7 +54,7 @@ static const struct {
 #define NFIXTURES (sizeof fixtures / sizeof fixtures[0])
 #define CHAIN 18 /* chain0.conf includes chain1.conf ... : deeper than INCLUDE_DEPTH */
 
-static char workdir[64];
+static char workdir[256];
 
 static void cleanup(void)
 {
@@ -86,7 +86,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	const char *tmp = getenv("TMPDIR");
-	snprintf(workdir, sizeof workdir, "%s/fuzz_profile.XXXXXX", tmp && strlen(tmp) < 32 ? tmp : "/tmp");
+	snprintf(workdir, sizeof workdir, "%s/fuzz_profile.XXXXXX", tmp && *tmp && strlen(tmp) < 200 ? tmp : "/tmp");
 	if (!mkdtemp(workdir) || chdir(workdir) < 0) {
 		perror("fuzz_profile: work directory");
 		abort();
