@@ -38,13 +38,20 @@ oneline() { tr '\n' '|' | tail -c "${1:-600}"; }
 # KIND host|gvisor says which real file the native baseline may read.
 suite() {
 	local label=$1 fs=$2 bin=$3 w=$4 nthreads=$5 nopens=$6 nprocs=$7 kind=$8
-	local out rc t0 real_file real_value
-	if [ "$kind" = gvisor ]; then real_file=/proc/sys/vm/overcommit_memory; else real_file=/proc/sys/kernel/panic; fi
+	local out rc t0 real_file real_value shapes=()
+	if [ "$kind" = gvisor ]; then
+		real_file=/proc/sys/vm/overcommit_memory
+		# Not shape n (exec from a thread after the leader's pthread_exit): gVisor
+		# 20221219 hangs on it even without fakesys.
+		shapes=(-s abcdefghijklm)
+	else
+		real_file=/proc/sys/kernel/panic
+	fi
 	real_value=$(cat "$real_file")
 
 	# Baseline: the process shapes work here without fakesys (reading a real file).
 	t0=$(date +%s)
-	out=$(timeout -k 5 120 "$bin/stress_procs" -n 500 -f "$real_file" -e "$real_value" 2>&1 </dev/null)
+	out=$(timeout -k 5 120 "$bin/stress_procs" -n 500 "${shapes[@]}" -f "$real_file" -e "$real_value" 2>&1 </dev/null)
 	rc=$?
 	if [ $rc = 0 ]; then pass "stress-$label-baseline-native"; else
 		fail "stress-$label-baseline-native" "stress_procs without fakesys: exit $rc: $(printf '%s' "$out" | oneline)"
@@ -67,7 +74,7 @@ suite() {
 
 	# (b) processes
 	t0=$(date +%s)
-	out=$(timeout -k 5 300 "$fs" -- "$bin/stress_procs" -n "$nprocs" 2>"$w/err" </dev/null)
+	out=$(timeout -k 5 300 "$fs" -- "$bin/stress_procs" -n "$nprocs" "${shapes[@]}" 2>"$w/err" </dev/null)
 	rc=$?
 	err=$(head -c 3000 "$w/err")
 	if [ $rc = 0 ] && printf '%s\n' "$out" | grep -qx "procs [0-9]* failures 0" && ! printf '%s\n' "$err" | grep -q '^fakesys:'; then
@@ -78,13 +85,20 @@ suite() {
 	echo "   (stress-$label-procs: $(($(date +%s) - t0))s; $(printf '%s\n' "$out" | grep '^procs'))"
 	no_leftovers "stress-$label-procs-no-leftover-tracees" "$bin"
 
-	# fakesys's status when CMD's own process execs from a non-leader thread: the tid
-	# fakesys started changes hands, and the leader must not be taken for dead.
-	out=$(timeout -k 5 60 "$fs" -- "$bin/stress_procs" --thread-exec 42 2>&1 </dev/null)
-	rc=$?
-	if [ $rc = 42 ]; then pass "stress-$label-exit-status-after-thread-exec"; else
-		fail "stress-$label-exit-status-after-thread-exec" "fakesys exited $rc, want 42: $(printf '%s' "$out" | oneline)"
-	fi
+	# fakesys's status when CMD's own process execs from a non-leader thread (the tid
+	# fakesys started changes hands, and the leader must not be taken for dead), when
+	# its main thread calls pthread_exit and another thread exits later, or execs.
+	local a want
+	for a in "--thread-exec 42" "--leader-exit 43" "--leader-exit-exec 44"; do
+		want=${a##* }
+		[ "$kind" = gvisor ] && [ "$a" = "--leader-exit-exec 44" ] && continue
+		# shellcheck disable=SC2086
+		out=$(timeout -k 5 60 "$fs" -- "$bin/stress_procs" $a 2>&1 </dev/null)
+		rc=$?
+		if [ $rc = "$want" ]; then pass "stress-$label-exit-status${a% *}"; else
+			fail "stress-$label-exit-status${a% *}" "fakesys -- stress_procs $a exited $rc, want $want: $(printf '%s' "$out" | oneline)"
+		fi
+	done
 	# ... and when CMD dies of a signal while its orphans still run.
 	out=$(timeout -k 5 60 "$fs" -- /bin/sh -c "(sleep 0.3; $bin/stress_procs --exit 5) & kill -TERM \$\$" 2>&1 </dev/null)
 	rc=$?

@@ -4,11 +4,16 @@
    usage: stress_procs [-n PROCS] [-w WORKERS] [-e EXPECTED] [-f FILE] [-s SHAPES]
             defaults: 5000 processes, 4 workers, every process reads FILE
             (/proc/sys/kernel/panic) and expects EXPECTED "10" and a newline;
-            SHAPES "abcdefghijkl": the rounds cycle through these letters, in the order
-            of the list below (a fork-chain, b vfork-exec, ..., l vfork-exec of self)
+            SHAPES "abcdefghijklmn": the rounds cycle through these letters, in the
+            order of the list below (a fork-chain, b vfork-exec, ..., l vfork-exec of
+            self, m leader-exit, n leader-exit-exec)
           stress_procs --thread-exec CODE   a non-leader thread execs "self --exit CODE"
                                             while other threads read fakes (the process's
                                             final status is CODE); usable as fakesys's CMD
+          stress_procs --leader-exit CODE   the main thread calls pthread_exit, then the
+                                            other thread exits with CODE
+          stress_procs --leader-exit-exec CODE   ... or execs "self --exit CODE" (gVisor
+                                            20221219 hangs on this even without fakesys)
           (internal: --exit CODE, --chain DEPTH CODE)
 
    Each worker process repeats rounds of these shapes until it has started its share:
@@ -28,6 +33,8 @@
                     or /bin/true while the others read fakes
      thread-fork    4 threads each fork a child and waitpid it from that thread
      signals        children die of SIGTERM, SIGKILL, SIGSEGV, abort
+     leader-exit    the main thread calls pthread_exit; the other thread exits later
+     leader-exit-exec  ... or execs self --exit C (not in gVisor: it hangs there natively)
    Prints "procs N failures F" (plus the first failures); exit 0 iff F == 0. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -461,6 +468,44 @@ static void thread_exec(int variant)
 		expect(p, want, variant ? "exec of self from a non-leader thread" : "exec of /bin/true from a non-leader thread");
 }
 
+/* The leader calls pthread_exit first; then the last thread exits with CODE, or (with
+   a path) execs it. The leader is a zombie meanwhile, and a tracer may be told of its
+   death before the process's real end. */
+static void *after_leader(void *arg)
+{
+	struct exec_req *r = arg;
+	usleep(2000);
+	if (fake_ok() != 0)
+		_exit(BAD_FAKE);
+	if (r->path)
+		execl(r->path, r->path, "--exit", r->code, (char *)NULL);
+	else
+		exit(atoi(r->code));
+	_exit(96);
+}
+
+static _Noreturn void do_leader_exit(const char *path, int code)
+{
+	static struct exec_req req;
+	req.path = path;
+	snprintf(req.code, sizeof req.code, "%d", code);
+	pthread_t t;
+	if (pthread_create(&t, NULL, after_leader, &req))
+		_exit(92);
+	pthread_exit(NULL);
+}
+
+static void leader_exit(int exec)
+{
+	round_name = exec ? "leader-exit-exec" : "leader-exit";
+	int want = 70 + (int)(procs % 20);
+	pid_t p = xfork();
+	if (p == 0)
+		do_leader_exit(exec ? self : NULL, want);
+	if (p > 0)
+		expect(p, want, exec ? "exec from a thread after the leader exited" : "exit from a thread after the leader exited");
+}
+
 static void *fork_from_thread(void *arg)
 {
 	int i = (int)(long)arg;
@@ -520,7 +565,7 @@ static void signals(int variant)
 /* ---- main --------------------------------------------------------------------- */
 
 /* The shapes of one cycle of rounds, as letters a.. (default every shape in turn). */
-static const char *shapes = "abcdefghijkl";
+static const char *shapes = "abcdefghijklmn";
 
 static int worker(long quota)
 {
@@ -539,6 +584,8 @@ static int worker(long quota)
 		case 9: thread_fork(); break;
 		case 10: signals((int)(round / 12)); break;
 		case 11: vfork_exec(2); break;
+		case 12: leader_exit(0); break;
+		case 13: leader_exit(1); break;
 		default: failf("bad shape letter"); return failures;
 		}
 		if (failures > 50)
@@ -584,6 +631,10 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "--thread-exec") == 0)
 		do_thread_exec(self, atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--leader-exit") == 0)
+		do_leader_exit(NULL, atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--leader-exit-exec") == 0)
+		do_leader_exit(self, atoi(argv[2]));
 
 	long total = 5000;
 	int workers = 4, c;
@@ -613,6 +664,7 @@ int main(int argc, char **argv)
 	else {
 		have_subreaper = false;
 		printf("note: PR_SET_CHILD_SUBREAPER: %s; orphan-reaper rounds run orphan-init\n", strerror(errno));
+		fflush(stdout); /* children that exit() must not print it again */
 	}
 	if (fake_ok() != 0) {
 		fprintf(stderr, "%s does not read \"%.*s\"\n", fake, expected_len - 1, expected);
