@@ -279,6 +279,7 @@ def cost_model(result):
     if not u:
         return None
     call_us = (u["getregs_us"] + u["peek_us"] + u["pread_us"]) / 3
+    stop_us = u.get("secstop_us", u["stop_us"])  # fakesys's stops are seccomp stops
     rows = []
     for w in result["workloads"]:
         s = w["stats"].get("fakesys")
@@ -286,10 +287,10 @@ def cost_model(result):
         if not s or "error" in s or "fakesys" not in med or "native" not in med:
             continue
         extra = med["fakesys"] - med["native"]
-        model = (s["stops"] * u["stop_us"] + s["calls"] * call_us) / 1e6
+        model = (s["stops"] * stop_us + s["calls"] * call_us) / 1e6
         rows.append({"id": w["id"], "extra_s": extra, "model_s": model,
                      "per_int_us": extra / s["intercepted"] * 1e6 if s["intercepted"] else None})
-    return {"call_us": call_us, "rows": rows}
+    return {"call_us": call_us, "stop_us": stop_us, "rows": rows}
 
 
 def cost_table(result):
@@ -297,11 +298,12 @@ def cost_table(result):
     if not u or not cm:
         return "Unit costs: ptcost did not run."
     out = ["Unit costs (bench/progs/ptcost): getppid %.3f µs, getppid under an allow-all seccomp "
-           "filter %.3f µs, one ptrace stop+resume %.1f µs, one tracer call (GETREGS / PEEKDATA / "
-           "pread of /proc/PID/mem) %.1f / %.1f / %.1f µs."
-           % (u["syscall_us"], u["seccomp_us"], u["stop_us"], u["getregs_us"], u["peek_us"],
-              u["pread_us"]), "",
-           "| workload | fakesys − native (s) | model: stops × stop + calls × call (s) | "
+           "filter %.3f µs, one ptrace syscall stop+resume %.1f µs, one seccomp stop+resume %s µs, "
+           "one tracer call (GETREGS / PEEKDATA / pread of /proc/PID/mem) %.1f / %.1f / %.1f µs."
+           % (u["syscall_us"], u["seccomp_us"], u["stop_us"],
+              "%.1f" % u["secstop_us"] if "secstop_us" in u else "?",
+              u["getregs_us"], u["peek_us"], u["pread_us"]), "",
+           "| workload | fakesys − native (s) | model: stops × seccomp stop + calls × call (s) | "
            "per intercepted syscall (µs) |", "|---|---:|---:|---:|"]
     for r in cm["rows"]:
         out.append("| %s | %.3f | %.3f | %s |" % (r["id"], r["extra_s"], r["model_s"],
@@ -373,7 +375,8 @@ def table(result, with_cost=True):
         out.append("")
         out.append(cost_table(result))
     out.append("")
-    out.append("Measured in %.0f s." % result["seconds"])
+    out.append("Measured in %.0f s%s." % (result["seconds"], "; host load average (1/5/15 min) " +
+                                          result["host_load"] if result.get("host_load") else ""))
     return "\n".join(out)
 
 
@@ -381,9 +384,14 @@ def table(result, with_cost=True):
 def report(args):
     results = []
     for path in args.files:
+        load = None
         for line in open(path, encoding="utf-8", errors="replace"):
             if line.startswith("#json "):
                 results.append(json.loads(line[6:]))
+            elif line.startswith("#load "):
+                load = line[6:].strip()
+        if load and results:
+            results[-1]["host_load"] = load
     facts = dict(a.split("=", 1) for a in args.facts)
     o = []
     o.append("# Performance")

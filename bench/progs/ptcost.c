@@ -4,6 +4,7 @@
  *   getregs_us  one PTRACE_GETREGS on a stopped tracee
  *   peek_us     one PTRACE_PEEKDATA
  *   pread_us    one pread of 64 bytes of /proc/PID/mem
+ *   secstop_us  one seccomp RET_TRACE stop and PTRACE_CONT (fakesys's stop), per stop
  *   seccomp_us  one getppid in a process with a one-instruction ALLOW seccomp filter
  *               (the floor for any seccomp-accelerated tracer: the syscall entry slow path)
  * Prints one line of key=value pairs. */
@@ -11,6 +12,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -56,6 +58,43 @@ static double seccomp_syscall_us(long n)
 	close(fds[0]);
 	waitpid(pid, NULL, 0);
 	return us;
+}
+
+/* seccomp stops: a child whose filter returns TRACE for getppid, resumed with PTRACE_CONT */
+static double seccomp_stop_us(long n, double syscall_us)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct sock_filter f[] = {
+			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		};
+		struct sock_fprog prog = { 4, f };
+		ptrace(PTRACE_TRACEME, 0, 0, 0);
+		raise(SIGSTOP);
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+			_exit(1);
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
+		_exit(0);
+	}
+	int st;
+	long stops = 0;
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		return -1;
+	ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESECCOMP);
+	double t = now();
+	for (;;) {
+		ptrace(PTRACE_CONT, pid, 0, 0);
+		if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+			break;
+		stops++;
+	}
+	double total = now() - t;
+	return stops ? (total - n * syscall_us / 1e6) / stops * 1e6 : -1;
 }
 
 static char target[64] = "/proc/sys/kernel/panic";
@@ -115,7 +154,8 @@ int main(int argc, char **argv)
 	double total = now() - t;
 	/* the traced getppid calls themselves cost syscall_us each */
 	double stop_us = stops ? (total - n * syscall_us / 1e6) / stops * 1e6 : -1;
-	printf("syscall_us=%.3f seccomp_us=%.3f stop_us=%.2f getregs_us=%.2f peek_us=%.2f pread_us=%.2f stops=%ld\n",
-	       syscall_us, seccomp_us, stop_us, getregs_us, peek_us, pread_us, stops);
+	double secstop_us = seccomp_stop_us(n, syscall_us);
+	printf("syscall_us=%.3f seccomp_us=%.3f stop_us=%.2f secstop_us=%.2f getregs_us=%.2f peek_us=%.2f pread_us=%.2f stops=%ld\n",
+	       syscall_us, seccomp_us, stop_us, secstop_us, getregs_us, peek_us, pread_us, stops);
 	return 0;
 }
