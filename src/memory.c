@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/uio.h>
 #include <unistd.h>
 #include "log.h"
 #include "memory.h"
@@ -44,9 +45,24 @@ static size_t peek(pid_t tid, uint64_t addr, char *buf, size_t len, bool stop_at
 	return done;
 }
 
-/* Reads up to len bytes; a short count means the rest is unmapped. */
+/* gVisor has no process_vm_readv (ENOSYS). */
+static bool no_vm_readv;
+
+/* Reads up to len bytes; a short count means the rest is unreadable. */
 static size_t read_some(struct task *t, uint64_t addr, char *buf, size_t len, bool stop_at_nul)
 {
+	/* process_vm_readv honours page protections as the kernel's own copy of the path
+	   will (a PROT_NONE page faults); /proc/PID/mem and PEEKDATA read it anyway. */
+	if (!no_vm_readv) {
+		struct iovec local = { buf, len }, remote = { (void *)(uintptr_t)addr, len };
+		stats_tracer_call();
+		ssize_t n = process_vm_readv(t->tid, &local, 1, &remote, 1, 0);
+		if (n >= 0)
+			return (size_t)n;
+		if (errno == EFAULT)
+			return 0;
+		no_vm_readv = errno == ENOSYS;
+	}
 	int fd = mem_fd(t);
 	if (fd >= 0) {
 		stats_tracer_call();

@@ -1,4 +1,5 @@
-/* Tracee memory: reading with one pread of /proc/PID/mem (PEEKDATA as fallback),
+/* Tracee memory: reading with one process_vm_readv, or where it is missing (gVisor) one
+   pread of /proc/PID/mem (PEEKDATA as the last resort),
    writing only with POKEDATA (the one primitive that works in gVisor), and only
    inside the scratch mapping fakesys injected. */
 #ifndef FAKESYS_MEMORY_H

@@ -1,6 +1,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "memory.h"
 #include "redirect.h"
@@ -79,8 +80,9 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	char base[PATH_MAX], virt[PATH_MAX];
 	bool through_mirror = false;
 	const char *from = "/";
+	int dirfd = AT_FDCWD;
 	if (path[0] != '/') {
-		int dirfd = d->dirfd_arg < 0 ? AT_FDCWD : (int)arch_arg(regs, d->dirfd_arg);
+		dirfd = d->dirfd_arg < 0 ? AT_FDCWD : (int)arch_arg(regs, d->dirfd_arg);
 		if (!base_dir(t, dirfd, base))
 			return false;
 		/* A cwd or dirfd inside a mirror stands for the virtual directory. */
@@ -108,5 +110,18 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		                     (req->flags & O_ACCMODE) == O_RDWR && !(req->flags & O_TRUNC);
 		break;
 	}
-	return req->action != ACTION_PASS;
+	if (req->action == ACTION_PASS)
+		return false;
+	/* A dirfd that is not a directory (a real file, or a fake's own fd) fails with
+	   ENOTDIR whatever the path: let the kernel say so. Checked only for calls that would
+	   be redirected, so calls that match nothing pay nothing more. */
+	if (dirfd != AT_FDCWD) {
+		char link[64];
+		struct stat st;
+		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, dirfd);
+		stats_tracer_call();
+		if (stat(link, &st) < 0 || !S_ISDIR(st.st_mode))
+			return false;
+	}
+	return true;
 }

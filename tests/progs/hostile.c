@@ -7,6 +7,11 @@
                                                themselves; the fake's "10\n" is not required)
        hostile --burst [--native]             (group g's child, started by hostile itself)
 
+   Environment, for the documented limits (README): HOSTILE_GVISOR=1 skips the PROT_NONE
+   checks (gVisor has no process_vm_readv, so fakesys cannot tell such a page is
+   unreadable); HOSTILE_REAL_VALUE is the real file's content, which a racing open may
+   legitimately reach (group d).
+
    Every path syscall fakesys intercepts is made with raw syscall(2), with:
      a  a path that is not NUL-terminated before the end of its mapping (the next page is
         PROT_NONE or unmapped): a full page of 'a', a short tail of 'a', and
@@ -63,6 +68,12 @@
 #define RACERS 4
 
 static bool native;
+/* Documented limits (README): in gVisor, which has no process_vm_readv, a path in a
+   PROT_NONE page is still read; a thread racing fakesys can make the kernel re-read its
+   own buffer and reach the real file behind a fake, as it could by naming it. The
+   harness says where it runs and what the real file holds. */
+static bool in_gvisor;
+static const char *real_value;
 static long page;
 static int nchecks, nfailed;
 
@@ -285,7 +296,8 @@ static void group_a(void)
 		size_t n = strlen(FAKE);
 		memcpy(p + page - n, FAKE, n);
 		snprintf(what, sizeof what, "fake-path-then-%s", next);
-		expect_all_fail("a", what, p + page - n, true, fault);
+		if (unmapped || !in_gvisor)
+			expect_all_fail("a", what, p + page - n, true, fault);
 		munmap(p, (size_t)(unmapped ? page : 2 * page));
 	}
 
@@ -297,7 +309,8 @@ static void group_a(void)
 	}
 	strcpy(p, FAKE);
 	mprotect(p, (size_t)page, PROT_NONE);
-	expect_all_fail("a", "fake-path-in-prot-none-page", p, true, fault);
+	if (!in_gvisor)
+		expect_all_fail("a", "fake-path-in-prot-none-page", p, true, fault);
 	munmap(p, (size_t)page);
 	check_fake_serves("a");
 }
@@ -399,7 +412,7 @@ static void group_c(void)
 static _Alignas(64) char race_buf[64];
 static char race_other[32];
 static atomic_bool race_stop;
-static atomic_long race_fake, race_enoent, race_other_value, race_other_errno, race_opens_left;
+static atomic_long race_fake, race_real, race_enoent, race_other_value, race_other_errno, race_opens_left;
 static atomic_int race_reported;
 
 static long now_ns(void)
@@ -452,6 +465,8 @@ static void *racer(void *arg)
 		close(fd);
 		if (is_fake_value(buf)) {
 			atomic_fetch_add(&race_fake, 1);
+		} else if (real_value && !strcmp(buf, real_value)) {
+			atomic_fetch_add(&race_real, 1);
 		} else {
 			atomic_fetch_add(&race_other_value, 1);
 			if (atomic_fetch_add(&race_reported, 1) < 5)
@@ -504,9 +519,12 @@ static void group_d(long opens)
 
 	long fake = atomic_load(&race_fake), enoent = atomic_load(&race_enoent);
 	long other = atomic_load(&race_other_value), bad = atomic_load(&race_other_errno);
-	printf("   d: %ld opens: %ld fake, %ld ENOENT, %ld other content, %ld other errors\n", opens, fake, enoent, other,
-	       bad);
-	check(fake + enoent + other + bad == opens, "d:all-opens-returned", "%ld of %ld", fake + enoent + other + bad, opens);
+	long real = atomic_load(&race_real);
+	printf("   d: %ld opens: %ld fake, %ld real file (documented race), %ld ENOENT, %ld other content, %ld other "
+	       "errors\n",
+	       opens, fake, real, enoent, other, bad);
+	check(fake + real + enoent + other + bad == opens, "d:all-opens-returned", "%ld of %ld",
+	      fake + real + enoent + other + bad, opens);
 	check(other == 0, "d:racing-opens-never-give-other-content",
 	      "%ld opens returned something else than the fake's value (the kernel re-read the flipped path "
 	      "after fakesys had let it through)",
@@ -710,6 +728,8 @@ int main(int argc, char **argv)
 	}
 	if (burst)
 		return burst_main();
+	in_gvisor = getenv("HOSTILE_GVISOR") != NULL;
+	real_value = getenv("HOSTILE_REAL_VALUE");
 	long opens = a < argc ? atol(argv[a]) : 100000;
 	if (opens <= 0) {
 		fprintf(stderr, "usage: hostile [--native] [RACE_OPENS]\n");
