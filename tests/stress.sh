@@ -85,6 +85,44 @@ suite() {
 	echo "   (stress-$label-procs: $(($(date +%s) - t0))s; $(printf '%s\n' "$out" | grep '^procs'))"
 	no_leftovers "stress-$label-procs-no-leftover-tracees" "$bin"
 
+	# SIGSTOP/SIGCONT storm on a traced multi-threaded CMD while it opens fakes: every
+	# group-stop must end on SIGCONT, and the run must finish with every read right.
+	local storms=100 st=50 sm=4000 fp cp i
+	[ "$kind" = gvisor ] && storms=30 st=20 sm=500
+	t0=$(date +%s)
+	env --default-signal "$fs" -- "$bin/stress_threads" -t $st -m $sm -d "$w" >"$w/storm.out" 2>"$w/storm.err" </dev/null &
+	fp=$!
+	cp=""
+	for i in $(seq 50); do
+		cp=$(ps -o pid= --ppid "$fp" 2>/dev/null | head -n 1 | tr -d ' ')
+		[ -n "$cp" ] && break
+		sleep 0.1
+	done
+	for i in $(seq $storms); do
+		[ -n "$cp" ] || break
+		kill -STOP "$cp" 2>/dev/null || break
+		sleep 0.02
+		kill -CONT "$cp" 2>/dev/null
+		sleep 0.02
+	done
+	(
+		sleep 120
+		kill -KILL "$fp" 2>/dev/null
+	) >/dev/null 2>&1 &
+	local wd=$!
+	wait "$fp"
+	rc=$?
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	out=$(cat "$w/storm.out")
+	if [ $rc = 0 ] && [ -n "$cp" ] && printf '%s\n' "$out" | grep -qx "threads $st opens $((st * sm)) faked [0-9]* errors 0"; then
+		pass "stress-$label-sigstop-sigcont-storm"
+	else
+		fail "stress-$label-sigstop-sigcont-storm" "exit $rc (cmd pid ${cp:-not found}, $i stops); stdout $(printf '%s' "$out" | oneline); stderr $(oneline <"$w/storm.err")"
+	fi
+	echo "   (stress-$label-sigstop-sigcont-storm: $i stops, $(($(date +%s) - t0))s)"
+	no_leftovers "stress-$label-storm-no-leftover-tracees" "$bin"
+
 	# fakesys's status when CMD's own process execs from a non-leader thread (the tid
 	# fakesys started changes hands, and the leader must not be taken for dead), when
 	# its main thread calls pthread_exit and another thread exits later, or execs.
