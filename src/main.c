@@ -88,12 +88,15 @@ int main(int argc, char **argv)
 		case OPT_STATS: want_stats = true; break;
 		case OPT_PRINT: print = true; break;
 		case OPT_LIST:
+			free(sources);
 			profile_list(stdout);
 			return 0;
 		case 'h':
+			free(sources);
 			usage(stdout);
 			return 0;
 		case OPT_VERSION:
+			free(sources);
 			puts("fakesys " FAKESYS_VERSION);
 			return 0;
 		default: {
@@ -103,6 +106,7 @@ int main(int argc, char **argv)
 				         strchr("ps", optopt) ? "needs an argument" : "unknown option");
 			else
 				snprintf(what, sizeof what, "%s: unknown option or missing argument", argv[optind - 1]);
+			free(sources);
 			bad_usage(what);
 		}
 		}

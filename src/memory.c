@@ -98,17 +98,31 @@ int mem_read(struct task *t, uint64_t addr, void *buf, size_t len)
 	return read_some(t, addr, buf, len, false) == len ? 0 : -1;
 }
 
-/* The scratch area belongs to fakesys, so whole words are written, zero-padded. */
-static int poke(pid_t tid, uint64_t addr, const char *s, size_t len)
+/* Writes whole words. In the scratch area, which belongs to fakesys, the last word is
+   zero-padded; elsewhere (keep_tail) the bytes after len keep their value. */
+static int poke(pid_t tid, uint64_t addr, const char *s, size_t len, bool keep_tail)
 {
 	for (size_t off = 0; off < len; off += WORD) {
+		size_t n = len - off < WORD ? len - off : WORD;
 		long word = 0;
-		memcpy(&word, s + off, len - off < WORD ? len - off : WORD);
+		if (n < WORD && keep_tail) {
+			errno = 0;
+			stats_tracer_call();
+			word = ptrace(PTRACE_PEEKDATA, tid, addr + off, 0);
+			if (errno)
+				return -1;
+		}
+		memcpy(&word, s + off, n);
 		stats_tracer_call();
 		if (ptrace(PTRACE_POKEDATA, tid, addr + off, word) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int mem_write_result(struct task *t, uint64_t addr, const void *buf, size_t len)
+{
+	return poke(t->tid, addr, buf, len, true);
 }
 
 static int place_stable(struct task *t, const char *s, uint64_t *addr)
@@ -125,7 +139,7 @@ static int place_stable(struct task *t, const char *s, uint64_t *addr)
 	if (mm->table_used + padded > SCRATCH_TABLE_SIZE)
 		return -1;
 	uint64_t at = mm->scratch + mm->table_used;
-	if (poke(t->tid, at, s, len) < 0)
+	if (poke(t->tid, at, s, len, false) < 0)
 		return -1;
 	if (mm->nstrings == mm->cap) {
 		size_t cap = mm->cap ? mm->cap * 2 : 16;
@@ -158,7 +172,7 @@ static int place_in_slot(struct task *t, const char *s, uint64_t *addr)
 			return -1;
 	}
 	uint64_t at = mm->scratch + SCRATCH_TABLE_SIZE + (uint64_t)t->slot * 4096;
-	if (poke(t->tid, at, s, strlen(s) + 1) < 0)
+	if (poke(t->tid, at, s, strlen(s) + 1, false) < 0)
 		return -1;
 	*addr = at;
 	return 0;

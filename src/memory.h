@@ -14,6 +14,10 @@
 long mem_read_string(struct task *t, uint64_t addr, char *buf, size_t size);
 int mem_read(struct task *t, uint64_t addr, void *buf, size_t len);
 
+/* Fills a syscall's output buffer, as the kernel would for the call fakesys answers
+   itself (getcwd); the only write outside the scratch area. */
+int mem_write_result(struct task *t, uint64_t addr, const void *buf, size_t len);
+
 /* The tracee address of string s, written into the scratch mapping if needed.
    stable: s is a tracer string that never changes (a store path); it is written once
    per address space. Otherwise it goes into the calling thread's own slot.

@@ -65,6 +65,7 @@ static enum action file_action(const struct request *req)
 	case ACCESS_CHDIR:
 		return ACTION_READ;
 	case ACCESS_FCHDIR:
+	case ACCESS_GETCWD:
 		break;
 	}
 	return ACTION_PASS;
@@ -124,4 +125,10 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 			return false;
 	}
 	return true;
+}
+
+bool redirect_cwd_in_mirror(struct task *t, const struct store *store, char virt[PATH_MAX])
+{
+	char cwd[PATH_MAX];
+	return base_dir(t, AT_FDCWD, cwd) && store_to_virtual(store, cwd, virt);
 }

@@ -37,4 +37,8 @@ struct request {
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req);
 
+/* If the task's cwd is inside a store mirror, writes the directory it stands for into
+   virt and returns true: getcwd(2) must answer that, not the store's path. */
+bool redirect_cwd_in_mirror(struct task *t, const struct store *store, char virt[PATH_MAX]);
+
 #endif

@@ -45,13 +45,14 @@ static const struct syscall_entry table[] = {
 	{ SYS_truncate,   { "truncate",   -1, 0, -1, FLAGS_NONE,    ACCESS_TRUNCATE } },
 	{ SYS_chdir,      { "chdir",      -1, 0, -1, FLAGS_NONE,    ACCESS_CHDIR } },
 	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,   ACCESS_FCHDIR } },
+	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,   ACCESS_GETCWD } },
 };
 
 #define NENTRIES (sizeof table / sizeof table[0])
 
 const struct syscall_desc *syscall_lookup(long nr)
 {
-	/* Sixteen entries: a linear scan is as fast as any index. */
+	/* Seventeen entries: a linear scan is as fast as any index. */
 	for (size_t i = 0; i < NENTRIES; i++)
 		if (table[i].nr == nr)
 			return &table[i].desc;

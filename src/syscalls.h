@@ -11,6 +11,7 @@ enum access_kind {
 	ACCESS_INSPECT,  /* stat, access, readlink: reads metadata only */
 	ACCESS_CHDIR,    /* chdir(2) */
 	ACCESS_FCHDIR,   /* fchdir(2): no path, but the cwd changes */
+	ACCESS_GETCWD,   /* getcwd(2): must not reveal a store mirror */
 	ACCESS_TRUNCATE, /* truncate(2): a write that must never reach the kernel file */
 };
 

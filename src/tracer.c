@@ -173,6 +173,24 @@ static void finish_entry(struct task *t)
 		resume(t, 0);
 }
 
+/* After chdir into a directory with fake entries the cwd is a store mirror; getcwd
+   answers with the directory it stands for. Other cwds pass untouched. */
+static void answer_getcwd(struct task *t, arch_regs *regs)
+{
+	char virt[PATH_MAX];
+	if (!redirect_cwd_in_mirror(t, cfg->store, virt)) {
+		finish_entry(t);
+		return;
+	}
+	size_t len = strlen(virt) + 1;
+	long result = (long)len;
+	if (len > arch_arg(regs, 1))
+		result = -ERANGE;
+	else if (mem_write_result(t, arch_arg(regs, 0), virt, len) < 0)
+		result = -EFAULT;
+	skip_call(t, regs, result);
+}
+
 static void on_path_syscall(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
@@ -186,6 +204,10 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 		   while this call runs. */
 		mm_forget_cwd(t->mm);
 		t->changes_cwd = true;
+	}
+	if (d->access == ACCESS_GETCWD) {
+		answer_getcwd(t, &regs);
+		return;
 	}
 	struct request req;
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, cfg->rules, cfg->store, &req)) {
