@@ -144,14 +144,34 @@ suite() {
 		fail "stress-$label-exit-status-signal-with-orphan" "fakesys exited $rc, want 143: $(printf '%s' "$out" | oneline)"
 	fi
 	no_leftovers "stress-$label-no-leftover-tracees" "$bin"
+
+	# fakesys killed (SIGKILL) in the middle of the process stress: PTRACE_O_EXITKILL
+	# must take every tracee with it, orphans included; none may stay stopped.
+	# (Shapes that end a worker early on a wrong read are left out: it must still run.)
+	"$fs" -- "$bin/stress_procs" -n 100000000 -s acdefghijk >/dev/null 2>&1 </dev/null &
+	fp=$!
+	sleep 2
+	if kill -0 "$fp" 2>/dev/null; then
+		kill -KILL "$fp"
+		wait "$fp" 2>/dev/null
+		no_leftovers "stress-$label-tracer-sigkill-no-leftover-tracees" "$bin"
+	else
+		wait "$fp"
+		fail "stress-$label-tracer-sigkill-no-leftover-tracees" "fakesys ended before it was killed (exit $?)"
+	fi
 }
 
-# no_leftovers NAME BINDIR: no process of BINDIR alive, in particular none stopped.
+# no_leftovers NAME BINDIR: no process of BINDIR alive, in particular none stopped
+# (polled for up to 3 s: processes killed a moment ago may still be exiting).
 no_leftovers() {
-	local name=$1 bin=$2 ps_out stopped alive
-	ps_out=$(ps -eo stat=,pid=,args= 2>&1)
-	stopped=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 ~ /^[tT]/ && index($3, d) == 1')
-	alive=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 !~ /^Z/ && index($3, d) == 1')
+	local name=$1 bin=$2 ps_out stopped alive i
+	for i in $(seq 30); do
+		ps_out=$(ps -eo stat=,pid=,args= 2>&1)
+		stopped=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 ~ /^[tT]/ && index($3, d) == 1')
+		alive=$(printf '%s\n' "$ps_out" | awk -v d="$bin/" '$1 !~ /^Z/ && index($3, d) == 1')
+		[ -z "$stopped$alive" ] && break
+		sleep 0.1
+	done
 	if [ -n "$stopped" ]; then
 		fail "$name" "stopped tracees left: $(printf '%s' "$stopped" | head -n 5 | oneline)"
 	elif [ -n "$alive" ]; then
