@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc proot
 strace clang python3 hyperfine procps groff man-db coreutils findutils dash bash
-util-linux make gcc libc6-dev"
+util-linux make gcc libc6-dev libclang-rt-14-dev valgrind file binutils"
 
 missing=""
 for p in $PKGS; do
