@@ -123,6 +123,29 @@ suite() {
 	echo "   (stress-$label-sigstop-sigcont-storm: $i stops, $(($(date +%s) - t0))s)"
 	no_leftovers "stress-$label-storm-no-leftover-tracees" "$bin"
 
+	# Many processes alive at once (each address space costs the tracer resources, e.g.
+	# an fd), then each writes a fake: every write must land in the store. The fd limit
+	# is lowered to 256 so that 400 processes do what ~1100 do under the usual 1024. On
+	# the host this runs as nobody (with no_new_privs, so seccomp still works): a write
+	# that wrongly reached the real kernel file fails with EACCES instead of changing it.
+	local asuser=() many=400
+	if [ "$kind" = host ]; then
+		if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+			asuser=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --no-new-privs)
+			mkdir -p "$w/nobody" && chmod 1777 "$w/nobody"
+		else
+			echo "   (setpriv or user nobody missing: the many-processes check runs as $(id -un))"
+		fi
+	fi
+	t0=$(date +%s)
+	out=$(ulimit -n 256 && cd / && TMPDIR=$w/nobody timeout -k 5 120 "${asuser[@]}" "$fs" -- "$bin/stress_procs" --many $many 2>"$w/err" </dev/null)
+	rc=$?
+	err=$(sort "$w/err" | uniq -c | sort -rn | head -n 5)
+	if [ $rc = 0 ] && [ -z "$err" ]; then pass "stress-$label-many-live-procs-write"; else
+		fail "stress-$label-many-live-procs-write" "exit $rc (ulimit -n 256, $many processes); $(printf '%s' "$out" | oneline); stderr $(printf '%s' "$err" | oneline)"
+	fi
+	echo "   (stress-$label-many-live-procs-write: $(($(date +%s) - t0))s)"
+
 	# fakesys's status when CMD's own process execs from a non-leader thread (the tid
 	# fakesys started changes hands, and the leader must not be taken for dead), when
 	# its main thread calls pthread_exit and another thread exits later, or execs.
@@ -192,6 +215,26 @@ if [ "${1:-}" = --inner ]; then
 fi
 
 # ---------------------------------------------------------------------------------------
+# The host's real kernel tunables that the workloads read or write through fakesys must
+# never change (snapshot before, compare after; a change is restored and fails).
+TUNABLES="vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes"
+snapshot() {
+	local k
+	for k in $TUNABLES; do printf '%s=%s\n' "$k" "$(cat "/proc/sys/$k" 2>/dev/null)"; done
+}
+check_tunables() { # NAME BEFORE
+	local after k old
+	after=$(snapshot)
+	if [ "$after" = "$2" ]; then
+		pass "$1"
+		return
+	fi
+	fail "$1" "real kernel values changed: before $(printf '%s' "$2" | oneline) after $(printf '%s' "$after" | oneline) (restored)"
+	printf '%s\n' "$2" | while IFS='=' read -r k old; do
+		[ "$(cat "/proc/sys/$k" 2>/dev/null)" != "$old" ] && printf '%s\n' "$old" >"/proc/sys/$k" 2>/dev/null
+	done
+}
+
 MODE=${1:-all}
 FAKESYS=${FAKESYS:-$ROOT/build/fakesys}
 FAKESYS_ASAN=${FAKESYS_ASAN:-$ROOT/build/asan/fakesys}
@@ -228,12 +271,16 @@ have() {
 
 if want host && have host "$FAKESYS"; then
 	t=$(date +%s)
+	before=$(snapshot)
 	suite host "$FAKESYS" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-1000}" "${STRESS_PROCS:-5000}" host
+	check_tunables stress-host-real-tunables-unchanged "$before"
 	echo "   (stress host: $(($(date +%s) - t))s)"
 fi
 
 if want asan && have asan "$FAKESYS_ASAN"; then
 	t=$(date +%s)
+	before=$(snapshot)
+	chmod 1777 "$W/asanlog"
 	ASAN_OPTIONS="log_path=$W/asanlog/asan:detect_leaks=1" UBSAN_OPTIONS="log_path=$W/asanlog/ubsan:print_stacktrace=1" \
 		suite asan "$FAKESYS_ASAN" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-200}" "${STRESS_PROCS:-5000}" host
 	if [ -n "$(ls "$W/asanlog")" ]; then
@@ -241,6 +288,7 @@ if want asan && have asan "$FAKESYS_ASAN"; then
 	else
 		pass stress-asan-sanitizer-reports
 	fi
+	check_tunables stress-asan-real-tunables-unchanged "$before"
 	echo "   (stress asan: $(($(date +%s) - t))s)"
 fi
 
@@ -273,8 +321,10 @@ if want valgrind && have valgrind-tracer "$FAKESYS"; then
 	if ! command -v valgrind >/dev/null; then
 		fail valgrind-tracer "valgrind is not installed (apt-get install valgrind)"
 	else
+		before=$(snapshot)
 		vg_run valgrind-tracer 300 1000 50 200
 		vg_run valgrind-tracer-noseccomp 100 300 20 100 --no-seccomp
+		check_tunables valgrind-real-tunables-unchanged "$before"
 	fi
 fi
 

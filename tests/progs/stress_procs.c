@@ -10,6 +10,9 @@
           stress_procs --thread-exec CODE   a non-leader thread execs "self --exit CODE"
                                             while other threads read fakes (the process's
                                             final status is CODE); usable as fakesys's CMD
+          stress_procs --many N             N processes alive at once each read a fake,
+                                            then write 4242 to kernel/keys/root_maxbytes
+                                            and read again (exit 0 iff all right)
           stress_procs --leader-exit CODE   the main thread calls pthread_exit, then the
                                             other thread exits with CODE
           stress_procs --leader-exit-exec CODE   ... or execs "self --exit CODE" (gVisor
@@ -562,6 +565,73 @@ static void signals(int variant)
 		expect(p, -sig, "death by signal");
 }
 
+/* --many N: N processes alive at once, each with its own address space that has read
+   a fake; then each writes WRITTEN to a fake and reads again. A tracer that keeps
+   per-process resources (fds) runs out of them here; a write it cannot redirect must
+   fail, never reach the real kernel file. */
+#define MANY_FILE "/proc/sys/kernel/keys/root_maxbytes"
+#define WRITTEN "4242"
+
+static int many(int n)
+{
+	int ready[2], go[2];
+	if (pipe(ready) < 0 || pipe(go) < 0)
+		return 2;
+	int started = 0;
+	for (int i = 0; i < n; i++) {
+		pid_t p = fork();
+		if (p < 0) {
+			fprintf(stderr, "fork %d: %s\n", i, strerror(errno));
+			break;
+		}
+		if (p == 0) {
+			close(ready[0]);
+			close(go[1]);
+			int code = fake_ok() == 0 ? 0 : 1;
+			char c = 'r';
+			if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) != 0)
+				_exit(5);
+			if (code)
+				_exit(code);
+			int fd = open(MANY_FILE, O_WRONLY | O_TRUNC | O_CLOEXEC);
+			if (fd < 0)
+				_exit(2);
+			if (write(fd, WRITTEN "\n", 5) != 5 || close(fd) < 0)
+				_exit(3);
+			_exit(fake_ok() == 0 ? 0 : 4);
+		}
+		started++;
+	}
+	close(ready[1]);
+	close(go[0]);
+	char c;
+	int got = 0;
+	while (got < started && read(ready[0], &c, 1) == 1)
+		got++;
+	close(go[1]); /* all at once */
+	int counts[256] = {0}, other = 0, st;
+	pid_t r;
+	while ((r = wait(&st)) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0) {
+			if (WIFEXITED(st))
+				counts[WEXITSTATUS(st)]++;
+			else
+				other++;
+		}
+	char buf[64] = "";
+	int fd = open(MANY_FILE, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[len > 0 ? len : 0] = 0;
+	bool value_ok = strcmp(buf, WRITTEN "\n") == 0;
+	printf("many %d: alive together %d; ok %d, first read wrong %d, open for write failed %d, write failed %d, "
+	       "second read wrong %d, other %d; %s reads \"%.*s\"\n",
+	       started, got, counts[0], counts[1], counts[2], counts[3], counts[4], other + counts[5], MANY_FILE,
+	       len > 0 ? (int)len - 1 : 0, buf);
+	return started == n && counts[0] == n && value_ok ? 0 : 1;
+}
+
 /* ---- main --------------------------------------------------------------------- */
 
 /* The shapes of one cycle of rounds, as letters a.. (default every shape in turn). */
@@ -631,6 +701,8 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && strcmp(argv[1], "--thread-exec") == 0)
 		do_thread_exec(self, atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--many") == 0)
+		return many(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "--leader-exit") == 0)
 		do_leader_exit(NULL, atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "--leader-exit-exec") == 0)
