@@ -106,22 +106,36 @@ static int open_dir_nofollow(int dfd, const char *name)
 	return fd;
 }
 
+/* A directory stream of dfd/name (never through a symlink) with its own offset, or NULL. */
+static DIR *open_listing(int dfd, const char *name)
+{
+	int fd = open_dir_nofollow(dfd, name);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+/* The next entry other than "." and "..", or NULL at the end. */
+static struct dirent *next_entry(DIR *d)
+{
+	struct dirent *e;
+	while ((e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
+		;
+	return e;
+}
+
 /* Removes dfd/name and, if it is a directory, everything below it; never follows a symlink. */
 static void remove_tree(int dfd, const char *name)
 {
 	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
 		return;
-	int fd = open_dir_nofollow(dfd, name);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = open_listing(dfd, name);
+	if (!d)
 		return;
-	}
 	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			remove_tree(dirfd(d), e->d_name);
+	while ((e = next_entry(d)))
+		remove_tree(dirfd(d), e->d_name);
 	closedir(d);
 	unlinkat(dfd, name, AT_REMOVEDIR);
 }
@@ -396,17 +410,13 @@ static int by_name(const void *a, const void *b)
 static struct entries list_dir(int fd, const struct vdir *d)
 {
 	struct entries l = {0};
-	int own = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* a fresh offset */
-	DIR *dir = own < 0 ? NULL : fdopendir(own);
-	if (!dir) {
-		if (own >= 0)
-			close(own);
+	DIR *dir = open_listing(fd, ".");
+	if (!dir)
 		return l;
-	}
 	size_t cap = 0;
 	struct dirent *de;
-	while ((de = readdir(dir))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || is_child(d, de->d_name))
+	while ((de = next_entry(dir))) {
+		if (is_child(d, de->d_name))
 			continue;
 		unsigned char type = de->d_type;
 		struct stat st;
@@ -577,17 +587,11 @@ static int open_persistent(struct store *s, const char *dir, char *err, size_t e
 /* Removes the run directories of runs that are over: a live run holds a lock on its own. */
 static void remove_finished_runs(struct store *s)
 {
-	int fd = dup(s->runsfd);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = open_listing(s->runsfd, ".");
+	if (!d)
 		return;
-	}
 	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
+	while ((e = next_entry(d))) {
 		int run = open_dir_nofollow(s->runsfd, e->d_name);
 		if (run < 0 || flock(run, LOCK_EX | LOCK_NB) == 0)
 			remove_tree(s->runsfd, e->d_name);
