@@ -17,6 +17,8 @@
 #   longrun-store-files    the same for the number of files in the store (writer files
 #                          must be retired)
 #   longrun-store-removed  the private store directory is gone after fakesys exits
+#   longrun-real-tunables-unchanged  the host's real kernel values of the six default
+#                          keys are what they were before (a change is restored)
 # Warm-up: DURATION/5, at least 4 s and at most 60 s. Samples every 2 s (5 s when
 # DURATION > 120).
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
@@ -68,6 +70,13 @@ INTERVAL=2
 WARMUP=$((DURATION / 5))
 [ $WARMUP -lt 4 ] && WARMUP=4
 [ $WARMUP -gt 60 ] && WARMUP=60
+
+TUNABLES="vm/overcommit_memory vm/panic_on_oom kernel/panic kernel/panic_on_oops kernel/keys/root_maxkeys kernel/keys/root_maxbytes"
+snapshot() {
+	local k
+	for k in $TUNABLES; do printf '%s=%s\n' "$k" "$(cat "/proc/sys/$k" 2>/dev/null)"; done
+}
+BEFORE=$(snapshot)
 
 # fakesys's private store is created under $TMPDIR: a directory of our own, so that it
 # can be found and counted. The workload's own files go to $W/tmp.
@@ -161,6 +170,14 @@ fi
 left=$(find "$W/fs" -mindepth 1 -maxdepth 1 2>/dev/null)
 if [ -z "$left" ]; then pass "longrun-store-removed"; else
 	fail "longrun-store-removed" "left after fakesys exited: $(printf '%s' "$left" | oneline)"
+fi
+
+AFTER=$(snapshot)
+if [ "$AFTER" = "$BEFORE" ]; then pass "longrun-real-tunables-unchanged"; else
+	fail "longrun-real-tunables-unchanged" "before $(printf '%s' "$BEFORE" | oneline) after $(printf '%s' "$AFTER" | oneline) (restored)"
+	printf '%s\n' "$BEFORE" | while IFS='=' read -r k old; do
+		[ "$(cat "/proc/sys/$k" 2>/dev/null)" != "$old" ] && printf '%s\n' "$old" >"/proc/sys/$k" 2>/dev/null
+	done
 fi
 
 [ "$NFAIL" = 0 ]
