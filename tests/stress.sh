@@ -246,7 +246,7 @@ W=$(mktemp -d /tmp/fakesys-stress.XXXXXX) || {
 chmod 755 "$W"
 BIN=$W/bin
 mkdir -p "$BIN" "$W/asanlog"
-trap 'rm -rf "$W"' EXIT
+trap 'umount "$W/tiny" 2>/dev/null; rm -rf "$W"' EXIT
 trap 'exit 130' INT TERM
 START=$(date +%s)
 
@@ -273,6 +273,23 @@ if want host && have host "$FAKESYS"; then
 	t=$(date +%s)
 	before=$(snapshot)
 	suite host "$FAKESYS" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-1000}" "${STRESS_PROCS:-5000}" host
+	# A store whose filesystem is full (a tiny tmpfs with 120 inodes as $TMPDIR) while
+	# 150 processes hold a fake open for writing: a writer file that cannot be created
+	# must fail the open, never send it to the real kernel file. As nobody, an open that
+	# escaped fails with EACCES ("Permission denied") instead of changing the kernel.
+	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1 &&
+		mkdir -p "$W/tiny" && mount -t tmpfs -o size=4m,nr_inodes=120,mode=1777 tmpfs "$W/tiny" 2>/dev/null; then
+		out=$(cd / && TMPDIR=$W/tiny timeout -k 5 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+			--no-new-privs "$FAKESYS" -- /bin/sh -c \
+			'for i in $(seq 150); do (exec 3>/proc/sys/kernel/keys/root_maxbytes && echo 7 >&3 && sleep 2) & done; wait' 2>&1 </dev/null)
+		umount "$W/tiny"
+		escaped=$(printf '%s\n' "$out" | grep -c 'Permission denied')
+		if [ "$escaped" = 0 ]; then pass "stress-host-store-full-writes-never-reach-kernel"; else
+			fail "stress-host-store-full-writes-never-reach-kernel" "$escaped of 150 opens for writing reached the real /proc/sys file (EACCES as nobody): $(printf '%s\n' "$out" | sed 's/^[^:]*: [0-9]*: //' | sort | uniq -c | sort -rn | head -n 4 | oneline)"
+		fi
+	else
+		echo "   (not root, or no setpriv/nobody/tmpfs: store-full check skipped)"
+	fi
 	check_tunables stress-host-real-tunables-unchanged "$before"
 	echo "   (stress host: $(($(date +%s) - t))s)"
 fi
