@@ -20,6 +20,7 @@ static int mem_fd(struct task *t)
 		snprintf(path, sizeof path, "/proc/%d/mem", (int)t->tid);
 		stats_tracer_call();
 		t->mm->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+		t->mm->mem_fd_tid = t->tid;
 	}
 	return t->mm->mem_fd;
 }
@@ -67,8 +68,14 @@ static size_t read_some(struct task *t, uint64_t addr, char *buf, size_t len, bo
 	if (fd >= 0) {
 		stats_tracer_call();
 		ssize_t n = pread(fd, buf, len, (off_t)addr);
-		if (n >= 0)
+		if (n > 0)
 			return (size_t)n;
+		/* Nothing at all means the fd lost its address space (an unmapped first byte
+		   is an error): drop it and read word by word this time. */
+		if (n == 0) {
+			close(fd);
+			t->mm->mem_fd = -1;
+		}
 	}
 	return peek(t->tid, addr, buf, len, stop_at_nul);
 }

@@ -98,6 +98,7 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	req->flags = call_flags(t, regs, d);
 	req->write_prefill = false;
 	req->through_mirror = through_mirror;
+	req->error = 0;
 	switch (req->match.kind) {
 	case MATCH_NONE:
 		req->action = through_mirror ? ACTION_REAL : ACTION_PASS;

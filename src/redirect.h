@@ -30,6 +30,7 @@ struct request {
 	bool write_prefill;      /* ACTION_WRITE: O_RDWR without O_TRUNC keeps the value */
 	uint64_t flags;          /* the call's flags (O_* or AT_*), 0 if it has none */
 	bool through_mirror;     /* resolved from a cwd or dirfd inside a store mirror */
+	int error;               /* why the store could not serve it (errno) */
 };
 
 /* Reads the path argument and classifies the call. Returns false when the call must

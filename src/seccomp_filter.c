@@ -14,6 +14,9 @@ static int load(int no_new_privs)
 	const long *nrs = syscall_traced(&count);
 	/* Calls from a foreign ABI (x32, i386) are let through rather than killed. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	/* The kernel's own errno (EACCES without CAP_SYS_ADMIN), not libseccomp's ECANCELED. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, (uint32_t)no_new_privs);
 	for (int i = 0; i < count && rc == 0; i++)

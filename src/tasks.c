@@ -42,6 +42,12 @@ static void release_slot(struct task *t)
 void task_set_mm(struct task *t, struct mm *mm)
 {
 	release_slot(t);
+	if (t->mm && t->mm->mem_fd >= 0 && t->mm->mem_fd_tid == t->tid) {
+		/* Opened through this task: in gVisor it reads nothing once the task exits or
+		   execs, so the next reader opens its own. */
+		close(t->mm->mem_fd);
+		t->mm->mem_fd = -1;
+	}
 	if (t->mm)
 		mm_put(t->mm);
 	t->mm = mm;

@@ -23,7 +23,8 @@ struct scratch_string {
 /* One address space, shared by threads and by vfork/CLONE_VM children. */
 struct mm {
 	int refs;
-	int mem_fd;                 /* /proc/<pid>/mem, -1 until first use */
+	int mem_fd;                 /* /proc/<mem_fd_tid>/mem, -1 until first use */
+	pid_t mem_fd_tid;           /* gVisor's fd stops working when this task leaves */
 	uint64_t scratch;           /* 0 until injected */
 	bool scratch_failed;        /* injection failed: leave this address space alone */
 	char *cwd;                  /* cached cwd of process cwd_tgid; NULL if unknown */

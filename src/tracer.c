@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,6 +47,9 @@ static bool use_seccomp;
    measured once at start-up by a probe call (see probe_stop_order). */
 static bool entry_after_seccomp;
 static volatile pid_t main_pid;
+/* fakesys keeps one /proc/PID/mem fd per traced address space, so it raises its own fd
+   limit; CMD gets the limit fakesys was started with. */
+static struct rlimit original_nofile;
 static int main_status;
 static bool main_exited;
 
@@ -137,6 +141,7 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 	case ACTION_WRITE:
 		if (store_new_writer(cfg->store, req->match.rule, req->write_prefill, scratch_buf) < 0) {
 			msg("cannot create a writer file for %s: %s", req->where.path, strerror(errno));
+			req->error = errno;
 			return false;
 		}
 		*target = scratch_buf;
@@ -191,6 +196,18 @@ static void answer_getcwd(struct task *t, arch_regs *regs)
 	skip_call(t, regs, result);
 }
 
+/* A call fakesys cannot redirect goes on untouched, except a write to a fake: that one
+   fails with err rather than reach the real kernel file. */
+static void cannot_redirect(struct task *t, const struct request *req, arch_regs *regs, int err)
+{
+	if (req->action != ACTION_WRITE) {
+		finish_entry(t);
+		return;
+	}
+	remember_for_log(t, req, "refused", "");
+	skip_call(t, regs, -err);
+}
+
 static void on_path_syscall(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
@@ -221,7 +238,7 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 	}
 	if (!t->mm->scratch) {
 		if (t->mm->scratch_failed)
-			finish_entry(t);
+			cannot_redirect(t, &req, &regs, EIO);
 		else
 			inject_scratch(t, &regs);
 		return;
@@ -234,12 +251,12 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 	if (!choose_target(t, &req, &target, &stable, buf)) {
 		if (req.action == ACTION_REAL && req.match.kind == MATCH_FILE)
 			remember_for_log(t, &req, "real", req.where.path);
-		finish_entry(t);
+		cannot_redirect(t, &req, &regs, req.error);
 		return;
 	}
 	if (scratch_place(t, target, stable, &addr) < 0) {
-		msg("cannot write to the scratch area of task %d; %s left alone", (int)t->tid, req.where.path);
-		finish_entry(t);
+		msg("cannot write to the scratch area of task %d; %s not redirected", (int)t->tid, req.where.path);
+		cannot_redirect(t, &req, &regs, EIO);
 		return;
 	}
 	arch_set_arg(&regs, d->path_arg, addr);
@@ -551,6 +568,7 @@ static void restore_signal_handlers(void)
 static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool want_seccomp)
 {
 	restore_signal_handlers();
+	setrlimit(RLIMIT_NOFILE, &original_nofile);
 	char c;
 	/* Wait until the parent has seized us: nothing may run untraced. */
 	if (read(go_fd, &c, 1) != 1)
@@ -680,6 +698,10 @@ int tracer_run(const struct tracer_config *config)
 {
 	cfg = config;
 	install_signal_handlers();
+	if (getrlimit(RLIMIT_NOFILE, &original_nofile) == 0) {
+		struct rlimit raised = { original_nofile.rlim_max, original_nofile.rlim_max };
+		setrlimit(RLIMIT_NOFILE, &raised);
+	}
 	pid_t pid = start_child();
 	if (pid < 0)
 		return 125;
