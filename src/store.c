@@ -313,8 +313,29 @@ void store_sync(struct store *s)
 	}
 }
 
+/* The watch on w/ starts with the first writer: closing an inotify fd waits for an RCU
+   grace period (about 20 ms), which runs that only read fakes should not pay at exit. */
+static int watch_writers(struct store *s)
+{
+	if (s->ino >= 0)
+		return 0;
+	char w[PATH_MAX];
+	snprintf(w, sizeof w, "%s/runs/%s/w", s->dir, s->run);
+	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->ino >= 0 && inotify_add_watch(s->ino, w, IN_MODIFY | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW) >= 0)
+		return 0;
+	int err = errno;
+	if (s->ino >= 0)
+		close(s->ino);
+	s->ino = -1;
+	errno = err;
+	return -1;
+}
+
 int store_new_writer(struct store *s, const struct rule *r, bool prefill, char path[PATH_MAX])
 {
+	if (watch_writers(s) < 0)
+		return -1;
 	if (s->nwriters == s->capwriters) {
 		size_t cap = s->capwriters ? 2 * s->capwriters : 16;
 		struct writer *w = realloc(s->writers, cap * sizeof *w);
@@ -624,16 +645,11 @@ static int open_run(struct store *s)
 	return 0;
 }
 
-/* Creates the layout, the inotify watch, every initial value and every directory mirror. */
+/* Creates the layout, every initial value and every directory mirror. */
 static int setup(struct store *s, char *err, size_t errlen)
 {
 	if ((s->rootfd = open_subdir(s->storefd, "root", true)) < 0 || open_run(s) < 0)
 		return fail(err, errlen, "store %s: %s", s->dir, strerror(errno));
-	char w[PATH_MAX];
-	snprintf(w, sizeof w, "%s/runs/%s/w", s->dir, s->run);
-	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s->ino < 0 || inotify_add_watch(s->ino, w, IN_MODIFY | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW) < 0)
-		return fail(err, errlen, "store %s: inotify: %s", s->dir, strerror(errno));
 	if (asprintf(&s->root, "%s/root", s->dir) < 0)
 		return fail(err, errlen, "out of memory");
 
