@@ -44,6 +44,7 @@ struct store {
 	char **value_path;  /* per rule: root/<path>, NULL for RULE_DIR */
 	bool *written;      /* per rule: a tracee wrote it in this run */
 	char **mirror_path; /* per vdir: root/<path> */
+	bool *placeholders; /* per vdir: its mirror may hold placeholders of real entries */
 	struct writer *writers;
 	size_t nwriters, capwriters;
 	unsigned long next_name; /* names of the files we create in tmp/ */
@@ -516,6 +517,7 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 		}
 		make_placeholder(mirrorfd, realfd, &real.e[i++]);
 	}
+	s->placeholders[d - s->rs->dirs] = real.n > 0;
 	free_entries(&real);
 	free_entries(&mirror);
 	close(mirrorfd);
@@ -536,7 +538,10 @@ bool store_dir_target(struct store *s, pid_t pid, const struct vdir *d, const ch
 			return false;
 		}
 	}
-	refresh_mirror(s, d, realfd);
+	/* A directory missing for real (most of /proc/sys in gVisor) whose mirror holds
+	   only fakes needs no refresh: each open then costs one failed open, not listings. */
+	if (realfd >= 0 || s->placeholders[d - s->rs->dirs])
+		refresh_mirror(s, d, realfd);
 	if (realfd >= 0)
 		close(realfd);
 	*path = s->mirror_path[d - s->rs->dirs];
@@ -697,9 +702,12 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 		s->value_path = calloc(rs->nrules + 1, sizeof *s->value_path);
 		s->written = calloc(rs->nrules + 1, sizeof *s->written);
 		s->mirror_path = calloc(rs->ndirs + 1, sizeof *s->mirror_path);
+		s->placeholders = malloc((rs->ndirs + 1) * sizeof *s->placeholders);
 		s->buf = malloc(VALUE_MAX + 1);
 	}
-	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->buf) {
+	if (s && s->placeholders) /* a persistent store may hold an earlier run's placeholders */
+		memset(s->placeholders, true, (s->rs->ndirs + 1) * sizeof *s->placeholders);
+	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->placeholders || !s->buf) {
 		fail(err, errlen, "out of memory");
 		store_close(s);
 		return NULL;
@@ -738,6 +746,7 @@ void store_close(struct store *s)
 	free(s->value_path);
 	free(s->written);
 	free(s->mirror_path);
+	free(s->placeholders);
 	free(s->writers);
 	free(s->buf);
 	free(s->root);
