@@ -302,6 +302,23 @@ group_rodata() {
 	want "rodata-override" 0 $'path=/proc/sys/kernel/panic\nvalue=77\nok'
 }
 
+# Every exit status, and death by every signal whose default action ends the process.
+group_matrix() {
+	local n s bad=""
+	for n in $(seq 0 255); do
+		fsr -- "$BIN/sighelper" exit "$n"
+		[ "$RC" = "$n" ] || bad="$bad $n->$RC"
+	done
+	if [ -z "$bad" ]; then pass "exit-status-0-to-255"; else fail "exit-status-0-to-255" "mismatches:$bad"; fi
+	bad=""
+	for s in $(seq 1 31); do
+		case $(kill -l "$s") in STOP | TSTP | TTIN | TTOU | CONT | CHLD | URG | WINCH) continue ;; esac
+		fsr -- "$BIN/sighelper" die "$s"
+		[ "$RC" = $((128 + s)) ] || bad="$bad $(kill -l "$s")->$RC"
+	done
+	if [ -z "$bad" ]; then pass "death-by-each-signal-128+N"; else fail "death-by-each-signal-128+N" "mismatches:$bad"; fi
+}
+
 group_signals() {
 	local n s num
 	for n in 0 1 2 42 255; do
@@ -724,7 +741,7 @@ group_store() {
 }
 
 case "$GROUP" in
-go | sysctl | cat | ls | forks | concur | rodata | signals | jobctl | paths | badinput | audit | store | k3s)
+go | sysctl | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | badinput | audit | store | k3s)
 	"group_$GROUP"
 	;;
 *)

@@ -8,6 +8,7 @@
      crash         dereferences NULL (a real SIGSEGV fault)
      abort         abort() (SIGABRT)
      exit N        exit(N)
+     die N         restores the default action of signal N, unblocks it and raises it
      dispositions  prints "ign" and the numbers of the signals whose disposition is SIG_IGN,
                    and "blocked" and the numbers of blocked signals */
 #define _GNU_SOURCE
@@ -84,6 +85,16 @@ int main(int argc, char **argv)
 		abort();
 	if (!strcmp(mode, "exit") && argc > 2)
 		return atoi(argv[2]);
+	if (!strcmp(mode, "die") && argc > 2) {
+		int sig = atoi(argv[2]);
+		sigset_t one;
+		sigemptyset(&one);
+		sigaddset(&one, sig);
+		signal(sig, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &one, NULL);
+		raise(sig);
+		return 0; /* the signal did not end the process */
+	}
 	if (!strcmp(mode, "dispositions")) {
 		sigset_t blocked;
 		sigprocmask(SIG_SETMASK, NULL, &blocked);
