@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 #include "log.h"
@@ -13,16 +14,40 @@
 
 #define WORD sizeof(long)
 
-static int mem_fd(struct task *t)
+/* How many more /proc/PID/mem fds may stay open: half the fd limit, so that a tree of
+   many processes never starves the store of fds. Past it, each read opens its own. */
+static long mem_fds_left = -1;
+
+/* An fd to read t's memory; *cached says whether it stays open for the next read. */
+static int mem_fd(struct task *t, bool *cached)
 {
-	if (t->mm->mem_fd < 0) {
-		char path[64];
-		snprintf(path, sizeof path, "/proc/%d/mem", (int)t->tid);
-		stats_tracer_call();
-		t->mm->mem_fd = open(path, O_RDONLY | O_CLOEXEC);
+	*cached = true;
+	if (t->mm->mem_fd >= 0)
+		return t->mm->mem_fd;
+	if (mem_fds_left < 0) {
+		struct rlimit rl;
+		mem_fds_left = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY ? (long)rl.rlim_cur / 2 : 512;
+	}
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)t->tid);
+	stats_tracer_call();
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	*cached = fd >= 0 && mem_fds_left > 0;
+	if (*cached) {
+		mem_fds_left--;
+		t->mm->mem_fd = fd;
 		t->mm->mem_fd_tid = t->tid;
 	}
-	return t->mm->mem_fd;
+	return fd;
+}
+
+void mem_close(struct mm *mm)
+{
+	if (mm->mem_fd < 0)
+		return;
+	close(mm->mem_fd);
+	mm->mem_fd = -1;
+	mem_fds_left++;
 }
 
 /* Word-by-word fallback for kernels where /proc/PID/mem cannot be read. */
@@ -64,18 +89,19 @@ static size_t read_some(struct task *t, uint64_t addr, char *buf, size_t len, bo
 			return 0;
 		no_vm_readv = errno == ENOSYS;
 	}
-	int fd = mem_fd(t);
+	bool cached;
+	int fd = mem_fd(t, &cached);
 	if (fd >= 0) {
 		stats_tracer_call();
 		ssize_t n = pread(fd, buf, len, (off_t)addr);
+		if (!cached)
+			close(fd);
 		if (n > 0)
 			return (size_t)n;
 		/* Nothing at all means the fd lost its address space (an unmapped first byte
 		   is an error): drop it and read word by word this time. */
-		if (n == 0) {
-			close(fd);
-			t->mm->mem_fd = -1;
-		}
+		if (n == 0 && cached)
+			mem_close(t->mm);
 	}
 	return peek(t->tid, addr, buf, len, stop_at_nul);
 }

@@ -11,6 +11,8 @@
 
 /* Reads a NUL-terminated string of at most size-1 bytes. Returns its length, or -1
    (unreadable memory, or no NUL within size). */
+/* Closes the address space's cached /proc/PID/mem fd, if any. */
+void mem_close(struct mm *mm);
 long mem_read_string(struct task *t, uint64_t addr, char *buf, size_t size);
 int mem_read(struct task *t, uint64_t addr, void *buf, size_t len);
 

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "log.h"
+#include "memory.h"
 #include "tasks.h"
 
 #define NBUCKETS 4096
@@ -42,12 +43,8 @@ static void release_slot(struct task *t)
 void task_set_mm(struct task *t, struct mm *mm)
 {
 	release_slot(t);
-	if (t->mm && t->mm->mem_fd >= 0 && t->mm->mem_fd_tid == t->tid) {
-		/* Opened through this task: in gVisor it reads nothing once the task exits or
-		   execs, so the next reader opens its own. */
-		close(t->mm->mem_fd);
-		t->mm->mem_fd = -1;
-	}
+	if (t->mm && t->mm->mem_fd >= 0 && t->mm->mem_fd_tid == t->tid)
+		mem_close(t->mm); /* in gVisor it reads nothing once this task exits or execs */
 	if (t->mm)
 		mm_put(t->mm);
 	t->mm = mm;
@@ -101,8 +98,7 @@ void mm_put(struct mm *mm)
 {
 	if (--mm->refs > 0)
 		return;
-	if (mm->mem_fd >= 0)
-		close(mm->mem_fd);
+	mem_close(mm);
 	free(mm->strings);
 	free(mm->cwd);
 	free(mm);
