@@ -39,6 +39,10 @@ install: build/fakesys
 check: all
 	sh tests/run
 
+# Benchmarks against native, strace and PRoot, on the host and in gVisor (bench/).
+bench: build/fakesys build/fakesys-static
+	$(MAKE) -C bench
+
 # Builds and runs fakesys on its default profile, with and without gVisor.
 demo:
 	sh tools/demo.sh
@@ -46,4 +50,4 @@ demo:
 clean:
 	rm -rf build
 
-.PHONY: all static asan install check demo clean
+.PHONY: all static asan install check bench demo clean
