@@ -323,6 +323,18 @@ def title(result):
     return "%s, %s" % (env, pin)
 
 
+def steady_getppid(result):
+    w = {x["id"]: x["median"] for x in result["workloads"]}
+    if "getppid" not in w or "startup" not in w:
+        return None
+    g, s = w["getppid"], w["startup"]
+    if g["native"] - s["native"] <= 0:
+        return None
+    names = dict((c[0], c[1]) for c in result["configs"])
+    return ", ".join("%s %.2fx" % (names[c], (g[c] - s[c]) / (g["native"] - s["native"]))
+                     for c in ("fakesys", "strace-seccomp") if c in g and c in s)
+
+
 def table(result, with_cost=True):
     cfgs = result["configs"]
     out = ["### %s" % title(result), ""]
@@ -379,6 +391,11 @@ def table(result, with_cost=True):
                    "the real open/read; strace only observes the failing calls, so PRoot is the one "
                    "peer doing the same work there:")
         out += ["- " + n for n in notes]
+    steady = steady_getppid(result)
+    if steady:
+        out.append("")
+        out.append("getppid with the start-up row subtracted ((getppid − startup) / same for native), "
+                   "i.e. the cost of a non-path syscall alone: " + steady + ".")
     if with_cost:
         out.append("")
         out.append(cost_table(result))
@@ -398,6 +415,8 @@ def report(args):
                 results.append(json.loads(line[6:]))
             elif line.startswith("#load "):
                 load = line[6:].strip()
+            elif line.startswith("#meta ") and results:
+                results[-1]["meta"] = line[6:].strip()
         if load and results:
             results[-1]["host_load"] = load
     facts = dict(a.split("=", 1) for a in args.facts)
@@ -417,7 +436,9 @@ def report(args):
         f = gv["facts"]
         o.append("- gVisor: %s; the sandbox reports Linux %s, %s CPUs" % (facts.get("runsc", "runsc ?"),
                                                                           f["uname_r"], f["nproc"]))
-    for k in ("fakesys", "strace", "proot", "cc", "go"):
+    for r in results:
+        o.append("- %s: %s" % (title(r), r.get("meta", "?")))
+    for k in ("strace", "proot", "cc", "go"):
         if k in facts:
             o.append("- %s: %s" % (k, facts[k]))
     o.append("")
