@@ -434,8 +434,12 @@ static void on_event_stop(struct task *t, int sig)
 		resume(t, 0); /* end of a group-stop after PTRACE_LISTEN */
 		return;
 	}
-	/* A group-stop: stay stopped but let SIGCONT through. */
-	ptrace(PTRACE_LISTEN, t->tid, 0, 0);
+	/* A group-stop: stay stopped but let SIGCONT through. Should the kernel refuse (the
+	   stop already ended), run on rather than leave the task stopped for good. */
+	if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH) {
+		resume(t, 0);
+		return;
+	}
 	/* The shell that started fakesys should see its job stop when CMD stops at the
 	   terminal's request, as it would without fakesys. */
 	if (t->tid == main_pid && sig != SIGSTOP)
