@@ -206,6 +206,11 @@ static int check_path(const struct source *src, const char *path)
 	if (!canonical(path))
 		return src_fail(src, "bad path %s: it must be absolute and canonical "
 		                     "(no '.' or '..' component, no '//', no trailing '/', not '/')", path);
+	/* Control characters would make messages and --print-profile ambiguous (and no kernel
+	   file has them). */
+	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return src_fail(src, "bad path: control character \\x%02x", *c);
 	/* Another process's /proc entry: the tracer only gives /proc/self one spelling. */
 	if (!strncmp(path, "/proc/", 6)) {
 		const char *c = path + 6;
