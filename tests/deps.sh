@@ -7,14 +7,17 @@ PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc p
 strace clang python3 hyperfine procps groff man-db coreutils findutils dash bash
 util-linux make gcc libc6-dev libclang-rt-14-dev valgrind file binutils"
 
-missing=""
-for p in $PKGS; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$st" in
-	ii*) ;;
-	*) missing="$missing $p" ;;
-	esac
-done
+# The packages of $PKGS that are not installed, space-separated.
+not_installed() {
+	for p in $PKGS; do
+		case "$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)" in
+		ii*) ;;
+		*) printf ' %s' "$p" ;;
+		esac
+	done
+}
+
+missing=$(not_installed)
 
 if [ -z "$missing" ]; then
 	echo "deps: all packages already installed"
@@ -39,14 +42,7 @@ if ! apt-get install -y --no-install-recommends $missing; then
 fi
 
 # Verify: every package must now be installed.
-still=""
-for p in $PKGS; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case "$st" in
-	ii*) ;;
-	*) still="$still $p" ;;
-	esac
-done
+still=$(not_installed)
 if [ -n "$still" ]; then
 	echo "deps: FATAL: still not installed after apt-get:$still" >&2
 	exit 1

@@ -29,13 +29,7 @@ DURATION=${1:-600}
 FAKESYS=${FAKESYS:-$ROOT/build/fakesys}
 RSS_LIMIT_KB=1024
 
-NFAIL=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1: $2"
-	NFAIL=$((NFAIL + 1))
-}
-oneline() { tr '\n' '|' | tail -c "${1:-600}"; }
+. "$ROOT/tests/verdicts.sh"
 
 case "$DURATION" in
 '' | *[!0-9]*)

@@ -25,13 +25,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SELF=$ROOT/tests/stress.sh
 ulimit -c 0 2>/dev/null
 
-NFAIL=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1: $2"
-	NFAIL=$((NFAIL + 1))
-}
-oneline() { tr '\n' '|' | tail -c "${1:-600}"; }
+. "$ROOT/tests/verdicts.sh"
 
 # ---------------------------------------------------------------------------------------
 # The checks, for one fakesys: suite LABEL FAKESYS BINDIR WORKDIR THREADS OPENS PROCS KIND
