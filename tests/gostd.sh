@@ -54,12 +54,7 @@ PKG_TIMEOUT=420 # seconds for one package in one mode (the longest, os, takes ~2
 ALLOW='
 '
 
-NFAIL=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1: $2"
-	NFAIL=$((NFAIL + 1))
-}
+. "$ROOT/tests/verdicts.sh"
 note() { echo "NOTE $*"; }
 
 W=$(mktemp -d /tmp/fakesys-gostd.XXXXXX) || {

@@ -1,4 +1,4 @@
-# Sourced by the standalone test scripts (stress.sh, longrun.sh): PASS/FAIL lines in the
+# Sourced by the standalone test scripts (stress, longrun, gostd, fuzz/run): PASS/FAIL lines in the
 # format tests/run counts, and a failure count for the exit status.
 NFAIL=0
 pass() { echo "PASS $1"; }
