@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc proot
-strace clang python3 hyperfine procps groff man-db coreutils findutils dash bash
+strace clang python3 procps groff man-db coreutils findutils dash bash
 util-linux make gcc libc6-dev libclang-rt-14-dev valgrind file binutils"
 
 # The packages of $PKGS that are not installed, space-separated.
