@@ -334,6 +334,12 @@ group_signals() {
 	want_rc "segfault" 139
 	fsr -- "$BIN/sighelper" abort
 	want_rc "abort" 134
+	# A traced program that uses ptrace itself gets EPERM (its children are already traced
+	# by fakesys): a clear error, not a hang.
+	fsr -- strace -f -o /dev/null true
+	if [ "$RC" = 1 ] && printf '%s\n' "$ERR" | grep -q 'PTRACE_TRACEME.*Operation not permitted'; then
+		pass "strace-under-fakesys-gets-EPERM"
+	else fail "strace-under-fakesys-gets-EPERM" "want exit 1 and strace's EPERM; $(ctx)"; fi
 	fsr -- sh -c '(sleep 0.3; exit 3) & exit 5'
 	want_rc "exit-status-of-cmd-not-grandchild" 5
 	fsr -- /nonexistent/fakesys-no-such-program
