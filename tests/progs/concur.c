@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "read_value.h"
+
 #define NTHREADS 16
 
 struct key {
@@ -60,19 +62,6 @@ static int write_value(const char *path, const char *v, int trunc, int newline)
 	return 0;
 }
 
-static ssize_t read_value(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = 0;
-	return n;
-}
 
 static void *worker(void *arg)
 {

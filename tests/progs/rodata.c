@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "read_value.h"
+
 static const char path[] = "/proc/sys/kernel/panic";
 static const char dir[] = "/proc/sys/kernel";
 static const char name[] = "panic";
@@ -38,20 +40,13 @@ static void snapshot(const char *src, char *dst, size_t n)
 		dst[i] = s[i];
 }
 
-static int read_value(const char *p, char *buf, size_t len)
+/* The value without its trailing newline; 0 or -errno. */
+static int read_line_value(const char *p, char *buf, size_t len)
 {
-	int fd = open(p, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, len - 1);
-	int e = errno;
-	close(fd);
-	if (n < 0)
-		return -e;
-	buf[n] = 0;
+	ssize_t n = read_value(p, buf, len);
 	if (n > 0 && buf[n - 1] == '\n')
 		buf[n - 1] = 0;
-	return 0;
+	return n < 0 ? (int)n : 0;
 }
 
 int main(int argc, char **argv)
@@ -68,7 +63,7 @@ int main(int argc, char **argv)
 	snapshot(name, nbefore, sizeof name);
 
 	for (int round = 0; round < 3; round++) {
-		int r = read_value(path, buf, sizeof buf);
+		int r = read_line_value(path, buf, sizeof buf);
 		CHECK(r == 0, "round %d: open(%s): %s", round, path, strerror(-r));
 		if (r == 0)
 			CHECK(strcmp(buf, expected) == 0, "round %d: read \"%s\", want \"%s\"", round, buf, expected);
@@ -113,7 +108,7 @@ int main(int argc, char **argv)
 	CHECK(sizeof lit == sizeof path && memcmp(lit, after, sizeof lit) == 0, "path constant differs from literal");
 
 	printf("path=%.*s\n", (int)sizeof path - 1, after);
-	int r = read_value(path, buf, sizeof buf);
+	int r = read_line_value(path, buf, sizeof buf);
 	printf("value=%s\n", r == 0 ? buf : strerror(-r));
 	if (failures) {
 		printf("FAILED (%d)\n", failures);
