@@ -1,0 +1,283 @@
+/* Interception; see intercept.h. The rewrite policy: a call that names a fake gets a
+   store path (or, through a mirror, the real path) in place of its own, written into
+   the scratch area; the program's own strings are never touched. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include "intercept.h"
+#include "log.h"
+#include "memory.h"
+#include "redirect.h"
+#include "stats.h"
+#include "tracer_internal.h"
+
+struct pending_log {
+	const char *syscall;
+	const char *action;
+	char path[PATH_MAX];
+	char target[PATH_MAX];
+};
+
+/* Maps the scratch area by running mmap in place of the current call; the call is
+   re-executed once the mapping exists (see intercept_exit). */
+static void inject_scratch(struct task *t, const arch_regs *regs)
+{
+	arch_regs inj = *regs;
+	t->saved = *regs;
+	arch_set_syscall_nr(&inj, SYS_mmap);
+	arch_set_arg(&inj, 0, 0);
+	arch_set_arg(&inj, 1, SCRATCH_SIZE);
+	arch_set_arg(&inj, 2, PROT_READ | PROT_WRITE);
+	arch_set_arg(&inj, 3, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE);
+	arch_set_arg(&inj, 4, (uint64_t)-1);
+	arch_set_arg(&inj, 5, 0);
+	if (arch_set_regs(t->tid, &inj) < 0)
+		return;
+	stats.injected++;
+	tracer_resume_to_exit(t, PHASE_INJECTED);
+}
+
+static void remember_for_log(struct task *t, const struct request *req, const char *action, const char *target)
+{
+	if (!audit_enabled())
+		return;
+	if (!t->log && !(t->log = malloc(sizeof *t->log)))
+		die_oom();
+	t->log->syscall = req->desc->name;
+	t->log->action = action;
+	snprintf(t->log->path, sizeof t->log->path, "%s", req->where.path);
+	snprintf(t->log->target, sizeof t->log->target, "%s", target);
+}
+
+static const char *action_name(enum action a)
+{
+	static const char *const names[] = {
+		[ACTION_PASS] = "pass", [ACTION_READ] = "read", [ACTION_WRITE] = "write",
+		[ACTION_DIR] = "dir",   [ACTION_REAL] = "real", [ACTION_SKIP] = "skip",
+	};
+	return names[a];
+}
+
+/* Chooses what the tracee gets instead. Returns false to let the call through. */
+static bool choose_target(struct task *t, struct request *req, const char **target, bool *stable,
+                          char scratch_buf[PATH_MAX])
+{
+	*stable = true;
+	switch (req->action) {
+	case ACTION_PASS:
+	case ACTION_SKIP:
+		return false;
+	case ACTION_READ:
+		if (store_read_target(tracer_cfg->store, t->tgid, req->match.rule, target))
+			break;
+		req->action = ACTION_REAL; /* real-first rule whose real file is readable */
+		return choose_target(t, req, target, stable, scratch_buf);
+	case ACTION_DIR:
+		if (store_dir_target(tracer_cfg->store, t->tgid, req->match.dir, target))
+			break;
+		req->action = ACTION_REAL; /* the real directory already lists every fake */
+		return choose_target(t, req, target, stable, scratch_buf);
+	case ACTION_REAL:
+		/* Only a path reached through a mirror needs rewriting to the real one. */
+		if (!req->through_mirror)
+			return false;
+		*target = req->where.path;
+		*stable = false;
+		return true;
+	case ACTION_WRITE:
+		if (store_new_writer(tracer_cfg->store, req->match.rule, req->write_prefill, scratch_buf) < 0) {
+			msg("cannot create a writer file for %s: %s", req->where.path, strerror(errno));
+			req->error = errno;
+			return false;
+		}
+		*target = scratch_buf;
+		*stable = false;
+		return true;
+	}
+	if (req->where.must_be_dir) {
+		/* Keep the caller's trailing slash so a file still fails with ENOTDIR. */
+		snprintf(scratch_buf, PATH_MAX, "%s/", *target);
+		*target = scratch_buf;
+		*stable = false;
+	}
+	return true;
+}
+
+static void skip_call(struct task *t, arch_regs *regs, long result)
+{
+	arch_set_syscall_nr(regs, -1);
+	arch_set_result(regs, result);
+	t->skip_result = result;
+	if (arch_set_regs(t->tid, regs) < 0)
+		return;
+	/* Linux returns the result set here; gVisor needs it again at the exit stop. */
+	tracer_resume_to_exit(t, PHASE_SKIPPED);
+}
+
+/* Resumes a task after its entry stop; an exit stop is taken only when the call
+   must be logged or changes the cwd. */
+static void finish_entry(struct task *t)
+{
+	if (t->log || t->changes_cwd)
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+	else
+		tracer_resume(t, 0);
+}
+
+/* After chdir into a directory with fake entries the cwd is a store mirror; getcwd
+   answers with the directory it stands for. Other cwds pass untouched. */
+static void answer_getcwd(struct task *t, arch_regs *regs)
+{
+	char virt[PATH_MAX];
+	if (!redirect_cwd_in_mirror(t, tracer_cfg->store, virt)) {
+		finish_entry(t);
+		return;
+	}
+	size_t len = strlen(virt) + 1;
+	long result = (long)len;
+	if (len > arch_arg(regs, 1))
+		result = -ERANGE;
+	else if (mem_write_result(t, arch_arg(regs, 0), virt, len) < 0)
+		result = -EFAULT;
+	skip_call(t, regs, result);
+}
+
+/* A call fakesys cannot redirect goes on untouched, except a write to a fake: that one
+   fails with err rather than reach the real kernel file. */
+static void cannot_redirect(struct task *t, const struct request *req, arch_regs *regs, int err)
+{
+	if (req->action != ACTION_WRITE) {
+		finish_entry(t);
+		return;
+	}
+	remember_for_log(t, req, "refused", "");
+	skip_call(t, regs, -err);
+}
+
+void intercept_entry(struct task *t, arch_regs regs)
+{
+	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
+	if (!d) {
+		tracer_resume(t, 0);
+		return;
+	}
+	stats.intercepted++;
+	if (d->access == ACCESS_CHDIR || d->access == ACCESS_FCHDIR) {
+		/* Forgotten now and again at exit: another thread may cache the old cwd
+		   while this call runs. */
+		mm_forget_cwd(t->mm);
+		t->changes_cwd = true;
+	}
+	if (d->access == ACCESS_GETCWD) {
+		answer_getcwd(t, &regs);
+		return;
+	}
+	struct request req;
+	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
+		finish_entry(t);
+		return;
+	}
+	if (req.action == ACTION_SKIP) {
+		remember_for_log(t, &req, "skip", "");
+		skip_call(t, &regs, 0);
+		return;
+	}
+	if (!t->mm->scratch) {
+		if (t->mm->scratch_failed)
+			cannot_redirect(t, &req, &regs, EIO);
+		else
+			inject_scratch(t, &regs);
+		return;
+	}
+
+	static char buf[PATH_MAX];
+	const char *target;
+	bool stable;
+	uint64_t addr;
+	if (!choose_target(t, &req, &target, &stable, buf)) {
+		if (req.action == ACTION_REAL && req.match.kind == MATCH_FILE)
+			remember_for_log(t, &req, "real", req.where.path);
+		cannot_redirect(t, &req, &regs, req.error);
+		return;
+	}
+	if (scratch_place(t, target, stable, &addr) < 0) {
+		msg("cannot write to the scratch area of task %d; %s not redirected", (int)t->tid, req.where.path);
+		cannot_redirect(t, &req, &regs, EIO);
+		return;
+	}
+	arch_set_arg(&regs, d->path_arg, addr);
+	/* gVisor rejects AT_NO_AUTOMOUNT on every path; it means nothing for the store. */
+	if (d->flags_where == FLAGS_AT && req.action != ACTION_REAL)
+		arch_set_arg(&regs, d->flags_arg, req.flags & ~(uint64_t)AT_NO_AUTOMOUNT);
+	if (arch_set_regs(t->tid, &regs) < 0)
+		return;
+	stats.redirected++;
+	remember_for_log(t, &req, action_name(req.action), target);
+	finish_entry(t);
+}
+
+static void log_result(struct task *t, long result)
+{
+	if (!t->log)
+		return;
+	struct audit_event e = {
+		.pid = t->tgid, .tid = t->tid, .syscall = t->log->syscall, .path = t->log->path,
+		.action = t->log->action, .target = t->log->target, .result = result,
+	};
+	audit(&e);
+	free(t->log);
+	t->log = NULL;
+}
+
+void intercept_exit(struct task *t)
+{
+	enum phase phase = t->phase;
+	t->phase = PHASE_RUNNING;
+	long result = 0;
+	switch (phase) {
+	case PHASE_RUNNING:
+		break;
+	case PHASE_INJECTED: {
+		arch_regs regs;
+		if (arch_get_regs(t->tid, &regs) < 0)
+			return;
+		long addr = arch_result(&regs);
+		if (addr < 0 && addr > -4096) {
+			msg("cannot map a scratch area in process %d: %s; its paths are left alone", (int)t->tgid,
+			    strerror((int)-addr));
+			t->mm->scratch_failed = true;
+		} else if (!t->mm->scratch) {
+			/* Threads that raced into their first redirect each mapped one; the first
+			   stays in use, the others are only reserved address space. */
+			t->mm->scratch = (uint64_t)addr;
+		}
+		/* Run the interrupted call again; it stops once more and is handled anew. */
+		arch_rewind_syscall(&t->saved);
+		if (arch_set_regs(t->tid, &t->saved) < 0)
+			return;
+		break;
+	}
+	case PHASE_SKIPPED:
+		result = t->skip_result;
+		if (arch_poke_result(t->tid, result) < 0)
+			return;
+		log_result(t, result);
+		break;
+	case PHASE_AFTER_CALL:
+		if (t->changes_cwd) {
+			mm_forget_cwd(t->mm);
+			t->changes_cwd = false;
+		}
+		if (t->log) {
+			if (arch_peek_result(t->tid, &result) < 0)
+				return;
+			log_result(t, result);
+		}
+		break;
+	}
+	tracer_resume(t, 0);
+}

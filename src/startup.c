@@ -1,0 +1,144 @@
+/* Start-up; see startup.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "log.h"
+#include "seccomp_filter.h"
+#include "signals.h"
+#include "startup.h"
+#include "stats.h"
+#include "tracer_internal.h"
+
+static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool want_seccomp)
+{
+	signals_restore();
+	setrlimit(RLIMIT_NOFILE, &tracer_original_nofile);
+	char c;
+	/* Wait until the parent has seized us: nothing may run untraced. */
+	if (read(go_fd, &c, 1) != 1)
+		_exit(125);
+	int rc = want_seccomp ? seccomp_install() : 1;
+	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
+		_exit(125);
+	close(go_fd);
+	close(status_fd);
+	if (rc == 0)
+		syscall(SYS_faccessat, -1, "", 0); /* the probe: see probe_stop_order */
+	execvp(argv[0], argv);
+	int err = errno;
+	msg("%s: %s", argv[0], strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+static void explain_ptrace_failure(int err)
+{
+	char why[160] = "";
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int scope;
+	if (f && fscanf(f, "%d", &scope) == 1 && scope >= 2)
+		snprintf(why, sizeof why, " (kernel.yama.ptrace_scope is %d%s)", scope,
+		         scope == 3 ? ": ptrace is disabled" : ": CAP_SYS_PTRACE is needed");
+	else if (err == EPERM)
+		snprintf(why, sizeof why, " (missing CAP_SYS_PTRACE, or a seccomp policy forbids ptrace)");
+	if (f)
+		fclose(f);
+	msg("cannot trace: ptrace: %s%s", strerror(err), why);
+}
+
+static int wait_for(pid_t pid)
+{
+	int status;
+	while (waitpid(pid, &status, __WALL) < 0)
+		if (errno != EINTR)
+			return -1;
+	stats.stops++;
+	return status;
+}
+
+/* Learns whether this kernel reports an entry stop after a seccomp stop (gVisor)
+   from the child's probe call, whose result is never -ENOSYS. */
+static int probe_stop_order(pid_t pid)
+{
+	int st = wait_for(pid);
+	if (st < 0 || !WIFSTOPPED(st) || (unsigned)st >> 16 != PTRACE_EVENT_SECCOMP)
+		return -1;
+	ptrace(PTRACE_SYSCALL, pid, 0, 0);
+	st = wait_for(pid);
+	if (st < 0 || !WIFSTOPPED(st) || WSTOPSIG(st) != SYSCALL_STOP)
+		return -1;
+	arch_regs regs;
+	if (arch_get_regs(pid, &regs) < 0)
+		return -1;
+	if (arch_entry_marker_is_set(&regs)) {
+		tracer_entry_after_seccomp = true;
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+		st = wait_for(pid);
+		if (st < 0 || !WIFSTOPPED(st) || WSTOPSIG(st) != SYSCALL_STOP)
+			return -1;
+	}
+	ptrace(PTRACE_CONT, pid, 0, 0);
+	return 0;
+}
+
+pid_t startup_child(void)
+{
+	int go[2], status[2];
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) {
+		msg("pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		msg("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		close(go[1]);
+		close(status[0]);
+		child_main(tracer_cfg->argv, go[0], status[1], !tracer_cfg->no_seccomp);
+	}
+	close(go[0]);
+	close(status[1]);
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+	            PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+	int rc = -1;
+	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
+		explain_ptrace_failure(errno);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(go[1]);
+		close(status[0]);
+		return -1;
+	}
+	if (write(go[1], "g", 1) != 1 || read(status[0], &rc, sizeof rc) != sizeof rc)
+		rc = -EPIPE;
+	tracer_use_seccomp = rc == 0;
+	if (!tracer_use_seccomp) {
+		if (!tracer_cfg->no_seccomp)
+			msg("warning: seccomp filter unavailable (%s); stopping at every syscall", strerror(-rc));
+		/* Stop the child where it waits, so that it runs every call under PTRACE_SYSCALL. */
+		ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+		int st = wait_for(pid);
+		if (st < 0 || !WIFSTOPPED(st)) {
+			msg("cannot stop the child for syscall tracing");
+			return -1;
+		}
+		ptrace(PTRACE_SYSCALL, pid, 0, 0);
+	}
+	if (write(go[1], "g", 1) != 1) {
+		msg("cannot start the child");
+		return -1;
+	}
+	close(go[1]);
+	close(status[0]);
+	if (tracer_use_seccomp && probe_stop_order(pid) < 0) {
+		msg("unexpected stop while probing the child");
+		return -1;
+	}
+	return pid;
+}

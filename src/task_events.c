@@ -1,0 +1,107 @@
+/* Task events; see task_events.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include "memory.h"
+#include "stats.h"
+#include "task_events.h"
+#include "tracer_internal.h"
+
+#ifndef SYS_clone3
+#define SYS_clone3 435
+#endif
+#ifndef CLONE_VM
+#define CLONE_VM 0x00000100
+#define CLONE_VFORK 0x00004000
+#define CLONE_THREAD 0x00010000
+#endif
+
+static unsigned long clone_flags(struct task *t, int event)
+{
+	arch_regs regs;
+	if (arch_get_regs(t->tid, &regs) == 0) {
+		long nr = arch_syscall_nr(&regs);
+		if (nr == SYS_clone)
+			return arch_arg(&regs, 0);
+		uint64_t flags;
+		if (nr == SYS_clone3 && mem_read(t, arch_arg(&regs, 0), &flags, sizeof flags) == 0)
+			return flags;
+	}
+	/* fork, vfork, or registers we could not read: the event says enough. */
+	return event == PTRACE_EVENT_CLONE ? CLONE_VM | CLONE_THREAD
+	     : event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
+}
+
+void task_event_clone(struct task *parent, int event)
+{
+	unsigned long msgval;
+	stats_tracer_call();
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msgval) < 0)
+		return;
+	pid_t tid = (pid_t)msgval;
+	unsigned long flags = clone_flags(parent, event);
+	struct task *child = task_find(tid);
+	if (!child)
+		child = task_add(tid);
+	stats.tasks++;
+	child->claimed = true;
+	child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
+	task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
+	if (child->attached)
+		tracer_resume(child, 0);
+	tracer_resume(parent, 0);
+}
+
+static void drop_other_threads(struct task *t, void *arg)
+{
+	const struct task *execer = arg;
+	if (t != execer && t->tgid == execer->tgid)
+		task_remove(t);
+}
+
+void task_event_exec(struct task *t)
+{
+	unsigned long former;
+	stats_tracer_call();
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
+		/* A non-leader thread exec'd and took over the leader's tid; its old tid is
+		   never reported again, and the other threads are gone. */
+		struct task *old = task_find((pid_t)former);
+		if (old)
+			task_remove(old);
+	}
+	task_for_each(drop_other_threads, t);
+	task_set_mm(t, mm_new());
+	t->phase = PHASE_RUNNING;
+	t->expect_entry = false;
+	t->changes_cwd = false;
+	t->in_syscall = true; /* --no-seccomp: execve's exit stop comes next */
+	free(t->log);
+	t->log = NULL;
+	tracer_resume(t, 0);
+}
+
+static bool is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+void task_event_group_stop(struct task *t, int sig)
+{
+	if (!is_stop_signal(sig)) {
+		tracer_resume(t, 0); /* end of a group-stop after PTRACE_LISTEN */
+		return;
+	}
+	/* A group-stop: stay stopped but let SIGCONT through. Should the kernel refuse (the
+	   stop already ended), run on rather than leave the task stopped for good. */
+	if (ptrace(PTRACE_LISTEN, t->tid, 0, 0) < 0 && errno != ESRCH) {
+		tracer_resume(t, 0);
+		return;
+	}
+	/* The shell that started fakesys should see its job stop when CMD stops at the
+	   terminal's request, as it would without fakesys. */
+	if (t->tid == tracer_main_pid && sig != SIGSTOP)
+		raise(SIGSTOP);
+}
