@@ -4,8 +4,11 @@
 # zombies, exec from a non-leader thread, deaths by signal), and a valgrind run of the
 # tracer. Every check prints "PASS name" or "FAIL name: reason"; exit non-zero on failure.
 #
-# Usage: tests/stress.sh [host|asan|valgrind|gvisor|all]     (default all)
-#   host      build/fakesys            threads 1000 x 1000 opens, 5000 processes
+# Usage: tests/stress.sh [host|asan|valgrind|gvisor|store-full|all]     (default all)
+#   host      build/fakesys            threads 1000 x 1000 opens, 5000 processes, and the
+#             store-full check
+#   store-full  only the store-full check of host (root, setpriv, user nobody, tmpfs;
+#             see store_full below), plus the real-tunables check; a few seconds
 #   asan      build/asan/fakesys       threads 1000 x 200 opens,  5000 processes
 #   valgrind  build/fakesys under `valgrind --leak-check=full --error-exitcode=1`
 #   gvisor    build/fakesys-static in `runsc --rootless --network=none do`
@@ -229,6 +232,87 @@ check_tunables() { # NAME BEFORE
 	done
 }
 
+# store_full FAKESYS: a store whose filesystem is full. $TMPDIR, where fakesys makes its
+# store, is a tiny tmpfs (nr_inodes=120, so it runs out of inodes, never of space), and
+# `stress_procs --store-full 150` runs as nobody (with no_new_privs, so seccomp still
+# works) under fakesys: 150 processes one after another open the fake
+# kernel/keys/root_maxbytes for writing, write their own value, read it back, and keep
+# the fd open, so the writer files fill the store. Required:
+#  - the traced program's exit status (fakesys passes it on) is 0: all 150 reported, no
+#    write that returned success read back anything but its own value, no read-back
+#    failed, and the value after all have exited is the last one kept;
+#  - the errno that creating a file on the full tmpfs gives, measured first with
+#    `stress_procs --fill` (ENOSPC, on the Linux host where this was written), or ENOSPC,
+#    was seen at least once, at the open (no writer file could be made) or at the
+#    write (the store cannot keep it);
+#  - no other errno at open or write: EACCES means an open escaped to the real
+#    /proc/sys file (which nobody cannot write, so the kernel value stays unchanged);
+#  - at least one write was kept before the store filled up.
+# Not root, no setpriv, no user nobody or a tmpfs that cannot be mounted is a FAIL.
+store_full() {
+	local fs=$1 name=stress-host-store-full-writes-never-reach-kernel n=150 tiny=$W/tiny
+	local asnobody out rc meas
+	if [ "$(id -u)" != 0 ]; then
+		fail "$name" "must run as root (to mount a tmpfs and run the program as nobody); running as $(id -un)"
+		return
+	fi
+	if ! command -v setpriv >/dev/null; then
+		fail "$name" "setpriv is missing (util-linux): the program must run as nobody"
+		return
+	fi
+	if ! id nobody >/dev/null 2>&1; then
+		fail "$name" "there is no user nobody to run the program as"
+		return
+	fi
+	if ! mkdir -p "$tiny" 2>"$W/mount.err" || ! mount -t tmpfs -o size=4m,nr_inodes=120,mode=1777 tmpfs "$tiny" 2>"$W/mount.err"; then
+		fail "$name" "mount -t tmpfs -o size=4m,nr_inodes=120 on $tiny failed: $(oneline <"$W/mount.err")"
+		return
+	fi
+	asnobody=(setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups --no-new-privs)
+	# What creating a file on the full tmpfs fails with (then the files are removed).
+	meas=$("${asnobody[@]}" "$BIN/stress_procs" --fill "$tiny" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] || ! printf '%s\n' "$meas" | grep -qx 'fill [0-9]* errno E[A-Z0-9]*'; then
+		umount "$tiny"
+		fail "$name" "could not measure how a full tmpfs fails a file creation: exit $rc: $(printf '%s' "$meas" | oneline)"
+		return
+	fi
+	meas=${meas##* }
+	out=$(cd / && TMPDIR=$tiny timeout -k 5 120 "${asnobody[@]}" "$fs" -- "$BIN/stress_procs" --store-full $n 2>"$W/err" </dev/null)
+	rc=$?
+	umount "$tiny"
+	store_full_verdict "$name" $n "$rc" "$meas" "$out" "$(sort "$W/err" | uniq -c | sort -rn | head -n 6 | oneline 800)"
+}
+
+# store_full_verdict NAME N RC MEASURED_ERRNO STDOUT STDERR: the verdict on one run
+store_full_verdict() {
+	local name=$1 n=$2 rc=$3 meas=$4 out=$5 err=$6 line oerr werr kept lost e c seen=0 other="" why=""
+	line=$(printf '%s\n' "$out" | grep "^store-full $n: ")
+	oerr=$(printf '%s\n' "$line" | sed -n 's/.*; open ok [0-9]* errors \([^;]*\);.*/\1/p')
+	werr=$(printf '%s\n' "$line" | sed -n 's/.*; write ok [0-9]* errors \([^;]*\);.*/\1/p')
+	kept=$(printf '%s\n' "$line" | sed -n 's/.*; kept \([0-9]*\) lost [0-9]*;.*/\1/p')
+	lost=$(printf '%s\n' "$line" | sed -n 's/.*; kept [0-9]* lost \([0-9]*\);.*/\1/p')
+	for e in $(printf '%s\n%s\n' "$oerr" "$werr" | tr ',' '\n' | grep -v '^none$'); do
+		c=${e#*=}
+		case " ENOSPC $meas " in
+		*" ${e%%=*} "*) seen=$((seen + c)) ;;
+		*) other="$other $e" ;;
+		esac
+	done
+	if [ -z "$line" ] || [ -z "$oerr" ] || [ -z "$werr" ] || [ -z "$kept" ] || [ -z "$lost" ]; then
+		why="no complete \"store-full $n:\" line from the program;"
+	fi
+	[ "$rc" = 0 ] || why="$why exit $rc$([ "$rc" = 124 ] && echo ' (timeout)');"
+	[ "${lost:-0}" = 0 ] || why="$why $lost writes returned success but their value was not kept;"
+	[ "$seen" -ge 1 ] || why="$why no ENOSPC$([ "$meas" != ENOSPC ] && echo " or $meas") at open or write;"
+	[ -z "$other" ] || why="$why other errnos at open or write:$other$(case "$other" in *EACCES*) echo ' (EACCES: an open reached the real /proc/sys file)' ;; esac);"
+	[ -z "$kept" ] || [ "$kept" -ge 1 ] || why="$why no write was kept before the store filled up;"
+	if [ -z "$why" ]; then pass "$name"; else
+		fail "$name" "${why# } (creating a file on the full tmpfs fails with $meas) $line; stderr $err"
+	fi
+	echo "   ($name: creating a file on the full tmpfs fails with $meas; ${line:-no store-full line})"
+}
+
 MODE=${1:-all}
 FAKESYS=${FAKESYS:-$ROOT/build/fakesys}
 FAKESYS_ASAN=${FAKESYS_ASAN:-$ROOT/build/asan/fakesys}
@@ -267,25 +351,15 @@ if want host && have host "$FAKESYS"; then
 	t=$(date +%s)
 	before=$(snapshot)
 	suite host "$FAKESYS" "$BIN" "$W" "${STRESS_THREADS:-1000}" "${STRESS_OPENS:-1000}" "${STRESS_PROCS:-5000}" host
-	# A store whose filesystem is full (a tiny tmpfs with 120 inodes as $TMPDIR) while
-	# 150 processes hold a fake open for writing: a writer file that cannot be created
-	# must fail the open, never send it to the real kernel file. As nobody, an open that
-	# escaped fails with EACCES ("Permission denied") instead of changing the kernel.
-	if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && id nobody >/dev/null 2>&1 &&
-		mkdir -p "$W/tiny" && mount -t tmpfs -o size=4m,nr_inodes=120,mode=1777 tmpfs "$W/tiny" 2>/dev/null; then
-		out=$(cd / && TMPDIR=$W/tiny timeout -k 5 60 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
-			--no-new-privs "$FAKESYS" -- /bin/sh -c \
-			'for i in $(seq 150); do (exec 3>/proc/sys/kernel/keys/root_maxbytes && echo 7 >&3 && sleep 2) & done; wait' 2>&1 </dev/null)
-		umount "$W/tiny"
-		escaped=$(printf '%s\n' "$out" | grep -c 'Permission denied')
-		if [ "$escaped" = 0 ]; then pass "stress-host-store-full-writes-never-reach-kernel"; else
-			fail "stress-host-store-full-writes-never-reach-kernel" "$escaped of 150 opens for writing reached the real /proc/sys file (EACCES as nobody): $(printf '%s\n' "$out" | sed 's/^[^:]*: [0-9]*: //' | sort | uniq -c | sort -rn | head -n 4 | oneline)"
-		fi
-	else
-		echo "   (not root, or no setpriv/nobody/tmpfs: store-full check skipped)"
-	fi
+	store_full "$FAKESYS"
 	check_tunables stress-host-real-tunables-unchanged "$before"
 	echo "   (stress host: $(($(date +%s) - t))s)"
+fi
+
+if [ "$MODE" = store-full ] && have host "$FAKESYS"; then
+	before=$(snapshot)
+	store_full "$FAKESYS"
+	check_tunables stress-host-store-full-real-tunables-unchanged "$before"
 fi
 
 if want asan && have asan "$FAKESYS_ASAN"; then

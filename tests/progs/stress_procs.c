@@ -13,6 +13,15 @@
           stress_procs --many N             N processes alive at once each read a fake,
                                             then write 4242 to kernel/keys/root_maxbytes
                                             and read again (exit 0 iff all right)
+          stress_procs --store-full N       N processes one after another each open
+                                            kernel/keys/root_maxbytes for writing, write
+                                            their own value and, keeping that fd open,
+                                            read the fake back; counts the errnos of the
+                                            opens and writes and the values kept or lost
+                                            (for a store on a filesystem that fills up;
+                                            refuses to run when not traced)
+          stress_procs --fill DIR           creates empty files in DIR until that fails,
+                                            prints "fill N errno NAME", removes them
           stress_procs --leader-exit CODE   the main thread calls pthread_exit, then the
                                             other thread exits with CODE
           stress_procs --leader-exit-exec CODE   ... or execs "self --exit CODE" (gVisor
@@ -632,6 +641,207 @@ static int many(int n)
 	return started == n && counts[0] == n && value_ok ? 0 : 1;
 }
 
+/* --store-full N: for a store whose filesystem fills up (run with TMPDIR on a tiny
+   tmpfs). Process i (started only after process i-1 has reported) opens MANY_FILE with
+   O_WRONLY|O_TRUNC, writes 1000+i, and while it keeps that fd open (so every writer
+   file the tracer made stays allocated) opens the fake again and reads it back: a write
+   reported successful must read back its own value. Prints one line
+     store-full N: reported R; open ok A errors E1=n,...; write ok B errors E2=n,...;
+     kept K lost L; readback errors E3=n,...; final "V" want "W"; bad exits X
+   (errors "none" if there were none; want is the last successful write's value) and the
+   first lost writes on stderr. Exit 0 iff all N reported and exited 0, no write was
+   lost, no read-back failed and the value read after all have exited is the last one
+   kept. The caller judges the errnos. It refuses to run untraced (exit 2): natively it
+   would write the real kernel file. */
+struct full_rec {
+	int stage; /* 0 open failed, 1 write failed, 2 written */
+	int err;   /* errno of the failed call (write: EIO for a short write) */
+	int rb_err; /* written: errno of the read-back open or read, 0 if it read */
+	char got[32]; /* written: what the read-back read */
+};
+
+static const char *errname(int e)
+{
+	const char *n = strerrorname_np(e);
+	static char buf[16];
+	if (n)
+		return n;
+	snprintf(buf, sizeof buf, "errno%d", e);
+	return buf;
+}
+
+/* Appends "NAME=count,..." (or "none") for counts[] to out; counts[0] is "unknown". */
+static void errlist(char *out, size_t cap, const int *counts)
+{
+	size_t len = strlen(out);
+	int any = 0;
+	for (int e = 0; e < 4096; e++)
+		if (counts[e] && len < cap) {
+			len += (size_t)snprintf(out + len, cap - len, "%s%s=%d", any ? "," : "", e ? errname(e) : "unknown",
+			                        counts[e]);
+			any = 1;
+		}
+	if (!any && len < cap)
+		snprintf(out + len, cap - len, "none");
+}
+
+/* 1 if this process is ptraced (TracerPid in /proc/self/status is not 0). */
+static int traced(void)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	buf[len > 0 ? len : 0] = 0;
+	const char *t = strstr(buf, "\nTracerPid:");
+	return t && atoi(t + strlen("\nTracerPid:")) != 0;
+}
+
+static int store_full(int n)
+{
+	int go[2];
+	if (!traced()) {
+		fprintf(stderr, "--store-full writes %s: it runs only under fakesys\n", MANY_FILE);
+		return 2;
+	}
+	if (n < 1 || n > 10000 || pipe(go) < 0)
+		return 2;
+	static int open_err[4096], write_err[4096], rb_err[4096];
+	int reported = 0, opened = 0, written = 0, kept = 0, lost = 0, children = 0;
+	char want[32] = "";
+	for (int i = 0; i < n; i++) {
+		int rep[2];
+		if (pipe(rep) < 0)
+			break;
+		pid_t p = fork();
+		if (p < 0) {
+			fprintf(stderr, "fork %d: %s\n", i, strerror(errno));
+			close(rep[0]);
+			close(rep[1]);
+			break;
+		}
+		if (p == 0) {
+			close(go[1]);
+			close(rep[0]);
+			struct full_rec r = {0};
+			char val[32];
+			int len = snprintf(val, sizeof val, "%d\n", 1000 + i);
+			int fd = open(MANY_FILE, O_WRONLY | O_TRUNC | O_CLOEXEC);
+			if (fd < 0) {
+				r.stage = 0, r.err = errno;
+			} else {
+				ssize_t w = write(fd, val, (size_t)len);
+				if (w != len) {
+					r.stage = 1, r.err = w < 0 ? errno : EIO;
+				} else {
+					r.stage = 2;
+					int rfd = open(MANY_FILE, O_RDONLY | O_CLOEXEC);
+					ssize_t got = rfd < 0 ? -1 : read(rfd, r.got, sizeof r.got - 1);
+					if (got < 0)
+						r.rb_err = errno ? errno : EIO;
+					else
+						r.got[got] = 0;
+					if (rfd >= 0)
+						close(rfd);
+				}
+			}
+			char c;
+			if (write(rep[1], &r, sizeof r) != sizeof r)
+				_exit(5);
+			/* Keep fd open until the parent lets every child go at once. */
+			if (read(go[0], &c, 1) != 0)
+				_exit(6);
+			_exit(0);
+		}
+		children++;
+		close(rep[1]);
+		struct full_rec r;
+		ssize_t got = read(rep[0], &r, sizeof r);
+		close(rep[0]);
+		if (got != sizeof r) {
+			fprintf(stderr, "process %d: no report\n", i);
+			continue;
+		}
+		reported++;
+		if (r.stage == 0) {
+			open_err[r.err > 0 && r.err < 4096 ? r.err : 0]++;
+			continue;
+		}
+		opened++;
+		if (r.stage == 1) {
+			write_err[r.err > 0 && r.err < 4096 ? r.err : 0]++;
+			continue;
+		}
+		written++;
+		snprintf(want, sizeof want, "%d\n", 1000 + i);
+		if (r.rb_err) {
+			rb_err[r.rb_err < 4096 ? r.rb_err : 0]++;
+		} else if (strcmp(r.got, want) == 0) {
+			kept++;
+		} else {
+			if (lost++ < 5)
+				fprintf(stderr, "process %d: write of %d reported successful, read back \"%.*s\"\n", i,
+				        1000 + i, (int)strcspn(r.got, "\n"), r.got);
+		}
+	}
+	close(go[1]); /* every child exits now, closing its fd */
+	int bad_exit = 0, st;
+	pid_t r;
+	while ((r = wait(&st)) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0 && !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+			bad_exit++;
+	char final[32] = "";
+	int fd = open(MANY_FILE, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd >= 0 ? read(fd, final, sizeof final - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	final[len > 0 ? len : 0] = 0;
+	char line[2048];
+	snprintf(line, sizeof line, "store-full %d: reported %d; open ok %d errors ", n, reported, opened);
+	errlist(line, sizeof line, open_err);
+	snprintf(line + strlen(line), sizeof line - strlen(line), "; write ok %d errors ", written);
+	errlist(line, sizeof line, write_err);
+	snprintf(line + strlen(line), sizeof line - strlen(line), "; kept %d lost %d; readback errors ", kept, lost);
+	errlist(line, sizeof line, rb_err);
+	snprintf(line + strlen(line), sizeof line - strlen(line), "; final \"%.*s\" want \"%.*s\"; bad exits %d",
+	         (int)strcspn(final, "\n"), final, (int)strcspn(want, "\n"), want, bad_exit);
+	puts(line);
+	bool rb_ok = true;
+	for (int e = 0; e < 4096; e++)
+		rb_ok = rb_ok && !rb_err[e];
+	return reported == n && children == n && !lost && rb_ok && !bad_exit && !open_err[0] && !write_err[0] &&
+	               (!want[0] || strcmp(final, want) == 0)
+	           ? 0
+	           : 1;
+}
+
+/* --fill DIR: how creating a file fails when DIR's filesystem is full. */
+static int fill(const char *dir)
+{
+	char path[4096];
+	int i, e = 0;
+	for (i = 0; i < 1000000; i++) {
+		snprintf(path, sizeof path, "%s/fill.%d", dir, i);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			e = errno;
+			break;
+		}
+		close(fd);
+	}
+	for (int j = 0; j < i; j++) {
+		snprintf(path, sizeof path, "%s/fill.%d", dir, j);
+		unlink(path);
+	}
+	if (!e) {
+		printf("fill %d errno none\n", i);
+		return 1;
+	}
+	printf("fill %d errno %s\n", i, errname(e));
+	return 0;
+}
+
 /* ---- main --------------------------------------------------------------------- */
 
 /* The shapes of one cycle of rounds, as letters a.. (default every shape in turn). */
@@ -703,6 +913,10 @@ int main(int argc, char **argv)
 		do_thread_exec(self, atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "--many") == 0)
 		return many(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--store-full") == 0)
+		return store_full(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--fill") == 0)
+		return fill(argv[2]);
 	if (argc == 3 && strcmp(argv[1], "--leader-exit") == 0)
 		do_leader_exit(NULL, atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "--leader-exit-exec") == 0)
