@@ -8,9 +8,13 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include "fake_fds.h"
 #include "intercept.h"
 #include "log.h"
 #include "memory.h"
+#include "provider.h"
 #include "redirect.h"
 #include "stats.h"
 #include "tracer_internal.h"
@@ -66,18 +70,20 @@ static const char *action_name(enum action a)
 static bool choose_target(struct task *t, struct request *req, const char **target, bool *stable,
                           char scratch_buf[PATH_MAX])
 {
+	struct store *store = tracer_cfg->store;
+	const struct rule *r = req->match.rule;
 	*stable = true;
 	switch (req->action) {
 	case ACTION_PASS:
 	case ACTION_SKIP:
 		return false;
 	case ACTION_READ:
-		if (store_read_target(tracer_cfg->store, t->tgid, req->match.rule, target))
+		if (provider_of(r)->read_target(store, r, t->tgid, target))
 			break;
 		req->action = ACTION_REAL; /* real-first rule whose real file is readable */
 		return choose_target(t, req, target, stable, scratch_buf);
 	case ACTION_DIR:
-		if (store_dir_target(tracer_cfg->store, t->tgid, req->match.dir, target))
+		if (mirror_target(store, req->match.dir, t->tgid, target))
 			break;
 		req->action = ACTION_REAL; /* the real directory already lists every fake */
 		return choose_target(t, req, target, stable, scratch_buf);
@@ -89,14 +95,9 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 		*stable = false;
 		return true;
 	case ACTION_WRITE:
-		if (store_new_writer(tracer_cfg->store, req->match.rule, req->write_prefill, scratch_buf) < 0) {
-			msg("cannot create a writer file for %s: %s", req->where.path, strerror(errno));
-			req->error = errno;
-			return false;
-		}
-		*target = scratch_buf;
-		*stable = false;
-		return true;
+		/* Opened read-only; its writes are played by fake_fds.c. */
+		*target = store_value_path(store, r);
+		break;
 	}
 	if (req->where.must_be_dir) {
 		/* Keep the caller's trailing slash so a file still fails with ENOTDIR. */
@@ -107,22 +108,11 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 	return true;
 }
 
-static void skip_call(struct task *t, arch_regs *regs, long result)
-{
-	arch_set_syscall_nr(regs, -1);
-	arch_set_result(regs, result);
-	t->skip_result = result;
-	if (arch_set_regs(t->tid, regs) < 0)
-		return;
-	/* Linux returns the result set here; gVisor needs it again at the exit stop. */
-	tracer_resume_to_exit(t, PHASE_SKIPPED);
-}
-
 /* Resumes a task after its entry stop; an exit stop is taken only when the call
    must be logged or changes the cwd. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->changes_cwd)
+	if (t->log || t->changes_cwd || t->fd_op.kind != FD_OP_NONE)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -143,7 +133,50 @@ static void answer_getcwd(struct task *t, arch_regs *regs)
 		result = -ERANGE;
 	else if (mem_write_result(t, arch_arg(regs, 0), virt, len) < 0)
 		result = -EFAULT;
-	skip_call(t, regs, result);
+	tracer_skip_call(t, regs, result);
+}
+
+/* stat, lstat, newfstatat and statx of a fake: answered with what its provider says,
+   as procfs or sysfs would (no real file is asked, so gVisor's modes do not leak). */
+static void answer_stat(struct task *t, const struct request *req, arch_regs *regs)
+{
+	const struct rule *r = req->match.rule;
+	struct stat st;
+	long result = req->where.must_be_dir ? -ENOTDIR : provider_of(r)->stat(tracer_cfg->store, r, &st);
+	uint64_t buf = arch_arg(regs, req->desc->stat_arg);
+	if (result == 0 && req->desc->stat_kind == STAT_STATX) {
+		struct statx sx = {
+			.stx_mask = STATX_BASIC_STATS, .stx_blksize = (uint32_t)st.st_blksize,
+			.stx_nlink = (uint32_t)st.st_nlink, .stx_uid = st.st_uid, .stx_gid = st.st_gid,
+			.stx_mode = (uint16_t)st.st_mode, .stx_ino = st.st_ino, .stx_size = (uint64_t)st.st_size,
+			.stx_blocks = (uint64_t)st.st_blocks,
+			.stx_atime = {st.st_atim.tv_sec, (uint32_t)st.st_atim.tv_nsec},
+			.stx_ctime = {st.st_ctim.tv_sec, (uint32_t)st.st_ctim.tv_nsec},
+			.stx_mtime = {st.st_mtim.tv_sec, (uint32_t)st.st_mtim.tv_nsec},
+			.stx_dev_major = major(st.st_dev), .stx_dev_minor = minor(st.st_dev),
+		};
+		if (mem_write_result(t, buf, &sx, sizeof sx) < 0)
+			result = -EFAULT;
+	} else if (result == 0 && mem_write_result(t, buf, &st, sizeof st) < 0) {
+		/* struct stat is the kernel's own layout on Linux's 64-bit ABIs. */
+		result = -EFAULT;
+	}
+	stats.redirected++;
+	remember_for_log(t, req, "stat", "");
+	tracer_skip_call(t, regs, result);
+}
+
+/* An open for writing of a fake runs as openat(AT_FDCWD, value file, read-only): it
+   must never truncate the value, and each write(2) is then played by fake_fds.c. */
+static void open_for_writing(struct task *t, const struct request *req, arch_regs *regs, uint64_t path)
+{
+	uint64_t flags = req->desc->access == ACCESS_CREAT ? (O_WRONLY | O_CREAT | O_TRUNC) : req->flags;
+	arch_set_syscall_nr(regs, SYS_openat);
+	arch_set_arg(regs, 0, (uint64_t)AT_FDCWD);
+	arch_set_arg(regs, 1, path);
+	arch_set_arg(regs, 2, fake_fds_open_flags(flags));
+	arch_set_arg(regs, 3, 0);
+	fake_fds_expect_open(t, req->match.rule, flags);
 }
 
 /* A call fakesys cannot redirect goes on untouched, except a write to a fake: that one
@@ -155,14 +188,16 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 		return;
 	}
 	remember_for_log(t, req, "refused", "");
-	skip_call(t, regs, -err);
+	tracer_skip_call(t, regs, -err);
 }
 
 void intercept_entry(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
 	if (!d) {
-		tracer_resume(t, 0);
+		/* Without seccomp every call stops here, writes to fakes' fds among them. */
+		if (!files_watched(t) || !fake_fds_entry(t, &regs))
+			tracer_resume(t, 0);
 		return;
 	}
 	stats.intercepted++;
@@ -183,7 +218,11 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	if (req.action == ACTION_SKIP) {
 		remember_for_log(t, &req, "skip", "");
-		skip_call(t, &regs, 0);
+		tracer_skip_call(t, &regs, 0);
+		return;
+	}
+	if (d->stat_kind != STAT_NONE && req.match.kind == MATCH_FILE) {
+		answer_stat(t, &req, &regs);
 		return;
 	}
 	if (!t->mm->scratch) {
@@ -210,6 +249,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	arch_set_arg(&regs, d->path_arg, addr);
+	if (req.action == ACTION_WRITE)
+		open_for_writing(t, &req, &regs, addr);
 	/* gVisor rejects AT_NO_AUTOMOUNT on every path; it means nothing for the store. */
 	if (d->flags_where == FLAGS_AT && req.action != ACTION_REAL)
 		arch_set_arg(&regs, d->flags_arg, req.flags & ~(uint64_t)AT_NO_AUTOMOUNT);
@@ -272,12 +313,14 @@ void intercept_exit(struct task *t)
 			mm_forget_cwd(t->mm);
 			t->changes_cwd = false;
 		}
-		if (t->log) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
+			fake_fds_exit(t, result);
 			log_result(t, result);
 		}
 		break;
 	}
+	t->in_syscall = false;
 	tracer_resume(t, 0);
 }

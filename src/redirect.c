@@ -96,7 +96,6 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	req->desc = d;
 	req->match = rules_match(rules, req->where.path);
 	req->flags = call_flags(t, regs, d);
-	req->write_prefill = false;
 	req->through_mirror = through_mirror;
 	req->error = 0;
 	switch (req->match.kind) {
@@ -108,8 +107,6 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		break;
 	case MATCH_FILE:
 		req->action = file_action(req);
-		req->write_prefill = req->action == ACTION_WRITE && d->access == ACCESS_OPEN &&
-		                     (req->flags & O_ACCMODE) == O_RDWR && !(req->flags & O_TRUNC);
 		break;
 	}
 	if (req->action == ACTION_PASS)

@@ -16,7 +16,7 @@
 enum action {
 	ACTION_PASS,  /* leave the call untouched */
 	ACTION_READ,  /* serve the value (or the real file, for real-first) */
-	ACTION_WRITE, /* a fresh writer file in the store */
+	ACTION_WRITE, /* the value file, read-only; its writes are played (fake_fds.h) */
 	ACTION_DIR,   /* a directory with fake entries */
 	ACTION_REAL,  /* a real path reached through a mirror: give the tracee the real path */
 	ACTION_SKIP,  /* cancel the call and return 0 (truncate of a fake) */
@@ -27,7 +27,6 @@ struct request {
 	struct resolved where;   /* the canonical path the call names */
 	struct match match;
 	enum action action;
-	bool write_prefill;      /* ACTION_WRITE: O_RDWR without O_TRUNC keeps the value */
 	uint64_t flags;          /* the call's flags (O_* or AT_*), 0 if it has none */
 	bool through_mirror;     /* resolved from a cwd or dirfd inside a store mirror */
 	int error;               /* why the store could not serve it (errno) */

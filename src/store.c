@@ -1,57 +1,43 @@
 /* The fake store; see store.h for the layout and the guarantees.
 
    Every file operation after store_open is relative to a directory fd of the store and
-   walks paths one component at a time with O_NOFOLLOW, so a symlink planted inside the
-   store cannot redirect a write anywhere else. Values are only ever replaced by renaming
-   a complete file from tmp/ over them. */
+   goes through fsutil.h, which never follows a symlink, so nothing planted inside the
+   store can redirect a write anywhere else. */
 #include "store.h"
 
-#include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include "fsutil.h"
 
-/* Largest value we commit: a longer write keeps its first VALUE_MAX bytes. */
-#define VALUE_MAX (1 << 20)
+/* A private store younger than this may still be getting its run lock. */
+#define REAP_MIN_AGE_S 60
 
-/* One open-for-write of a fake file, backed by w/<name>. */
-struct writer {
-	char name[24];
-	const struct rule *rule;
-	char *last; /* what we last committed from it (or its prefill) */
-	size_t lastlen;
-	struct timespec mtime; /* only for ordering after an inotify overflow */
-};
 
 struct store {
 	const struct ruleset *rs;
 	bool private;
 	char *dir;  /* absolute path of the store directory */
 	char *root; /* dir/root */
-	int storefd, rootfd, wfd, tmpfd; /* store dir, root/, this run's w/ and tmp/ */
+	int storefd, rootfd, originfd, writtenfd, tmpfd; /* store dir, root/, origin/, written/, our tmp/ */
 	int runsfd, runfd; /* runs/ and runs/<this run>, which we hold locked */
 	char *run;         /* name of this run's directory under runs/ */
-	int ino; /* inotify watch on w/ */
-	char **value_path;  /* per rule: root/<path>, NULL for RULE_DIR */
-	bool *written;      /* per rule: a tracee wrote it in this run */
+	char **value_path; /* per rule: root/<path>, NULL for RULE_DIR */
+	bool *written;     /* per rule: known written (a cache: written/ is the truth) */
 	char **mirror_path; /* per vdir: root/<path> */
-	bool *placeholders; /* per vdir: its mirror may hold placeholders of real entries */
-	struct writer *writers;
-	size_t nwriters, capwriters;
+	unsigned char *mirror_state; /* per vdir: its provider's */
 	unsigned long next_name; /* names of the files we create in tmp/ */
-	char *buf;               /* VALUE_MAX + 1 bytes: room for the "\n" of a sysctl value */
+	char *buf;               /* STORE_VALUE_MAX bytes */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
+static int failf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int failf(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -60,107 +46,10 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-static bool write_all(int fd, const char *p, size_t len)
+/* Opens the directory of the first len bytes of vpath below dfd, one component at a time. */
+static int open_below(int dfd, const char *vpath, size_t len, bool create)
 {
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-/* Reads dfd/name (not following a symlink) into s->buf; returns its length or -1. */
-static ssize_t read_file(struct store *s, int dfd, const char *name)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	size_t len = 0;
-	while (len < VALUE_MAX) {
-		ssize_t n = read(fd, s->buf + len, VALUE_MAX - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	return (ssize_t)len;
-}
-
-/* Opens directory dfd/name, never through a symlink. Not with O_DIRECTORY: gVisor then
-   follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a FIFO in the way must not block us. */
-static int open_dir_nofollow(int dfd, const char *name)
-{
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
-		close(fd);
-		errno = ENOTDIR;
-		return -1;
-	}
-	return fd;
-}
-
-/* A directory stream of dfd/name (never through a symlink) with its own offset, or NULL. */
-static DIR *open_listing(int dfd, const char *name)
-{
-	int fd = open_dir_nofollow(dfd, name);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	if (!d && fd >= 0)
-		close(fd);
-	return d;
-}
-
-/* The next entry other than "." and "..", or NULL at the end. */
-static struct dirent *next_entry(DIR *d)
-{
-	struct dirent *e;
-	while ((e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
-		;
-	return e;
-}
-
-/* Removes dfd/name and, if it is a directory, everything below it; never follows a symlink. */
-static void remove_tree(int dfd, const char *name)
-{
-	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
-	DIR *d = open_listing(dfd, name);
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = next_entry(d)))
-		remove_tree(dirfd(d), e->d_name);
-	closedir(d);
-	unlinkat(dfd, name, AT_REMOVEDIR);
-}
-
-/* Opens directory dfd/name without following a symlink. With create, makes it, replacing
-   a non-directory in the way (a mirror placeholder or a value of an older profile). */
-static int open_subdir(int dfd, const char *name, bool create)
-{
-	int fd = open_dir_nofollow(dfd, name);
-	if (fd >= 0 || !create)
-		return fd;
-	if (errno == ENOTDIR || errno == ELOOP)
-		remove_tree(dfd, name);
-	else if (errno != ENOENT)
-		return -1;
-	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
-		return -1;
-	return open_dir_nofollow(dfd, name);
-}
-
-/* Opens root/<the first len bytes of vpath>, one component at a time. */
-static int open_virtual_dir(struct store *s, const char *vpath, size_t len, bool create)
-{
-	int fd = fcntl(s->rootfd, F_DUPFD_CLOEXEC, 0);
+	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
 	char name[NAME_MAX + 1];
 	size_t i = 0;
 	while (fd >= 0) {
@@ -178,7 +67,7 @@ static int open_virtual_dir(struct store *s, const char *vpath, size_t len, bool
 		}
 		memcpy(name, vpath + i, j - i);
 		name[j - i] = '\0';
-		int next = open_subdir(fd, name, create);
+		int next = fs_open_subdir(fd, name, create);
 		close(fd);
 		fd = next;
 		i = j;
@@ -186,366 +75,104 @@ static int open_virtual_dir(struct store *s, const char *vpath, size_t len, bool
 	return fd;
 }
 
-/* The directory that holds r's value file (created if missing); leaf is set to its name. */
-static int open_value_dir(struct store *s, const struct rule *r, const char **leaf)
+/* The directory below dfd that holds r's file (created if missing); leaf is its name. */
+static int open_rule_dir(int dfd, const struct rule *r, const char **leaf)
 {
 	*leaf = strrchr(r->path, '/') + 1;
-	return open_virtual_dir(s, r->path, (size_t)(*leaf - r->path), true);
-}
-
-/* A fresh file in tmp/, named by a counter (tmp/ is emptied at open, so the name is ours). */
-static int new_tmp_file(struct store *s, char name[24])
-{
-	snprintf(name, 24, "%lu", s->next_name++);
-	return openat(s->tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	return open_below(dfd, r->path, (size_t)(*leaf - r->path), true);
 }
 
 /* Replaces dfd/leaf by a complete new file: whoever opened the old one keeps reading it. */
 static int replace_file(struct store *s, int dfd, const char *leaf, const char *data, size_t len)
 {
 	char tmp[24];
-	int fd = new_tmp_file(s, tmp);
+	snprintf(tmp, sizeof tmp, "%lu", s->next_name++); /* tmp/ is ours alone */
+	int fd = openat(s->tmpfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		return -1;
-	bool ok = write_all(fd, data, len);
-	close(fd);
+		return -errno;
+	bool ok = fs_write_all(fd, data, len);
+	int err = errno;
+	/* The data must be on the filesystem before the rename makes it the value. */
+	if (close(fd) < 0 && ok) {
+		ok = false;
+		err = errno;
+	}
 	if (ok && renameat(s->tmpfd, tmp, dfd, leaf) == 0)
 		return 0;
-	int saved = errno;
+	if (ok)
+		err = errno;
 	unlinkat(s->tmpfd, tmp, 0);
-	errno = saved;
-	return -1;
+	return -err;
 }
 
-/* A tracee's write becomes r's value; sysctl values read back the way the kernel prints them. */
-static void commit(struct store *s, const struct rule *r, char *data, size_t len)
+/* Writes r's file below dfd (root/, origin/ or written/). 0 or -errno. */
+static int put_rule_file(struct store *s, int dfd, const struct rule *r, const char *data, size_t len)
 {
-	if (r->sysctl) {
-		while (len && isspace((unsigned char)*data))
-			data++, len--;
-		while (len && isspace((unsigned char)data[len - 1]))
-			len--;
-		if (len)
-			data[len++] = '\n'; /* fits: the buffer has one byte beyond VALUE_MAX */
-	}
-	if (!len)
-		return;
 	const char *leaf;
-	int dfd = open_value_dir(s, r, &leaf);
-	if (dfd < 0)
-		return;
-	if (replace_file(s, dfd, leaf, data, len) == 0)
-		s->written[r - s->rs->rules] = true;
-	close(dfd);
+	int d = open_rule_dir(dfd, r, &leaf);
+	if (d < 0)
+		return -errno;
+	int rc = replace_file(s, d, leaf, data, len);
+	close(d);
+	return rc;
 }
 
-static void remember(struct writer *w, const char *data, size_t len)
+const char *store_value_path(const struct store *s, const struct rule *r)
 {
-	char *copy = malloc(len ? len : 1);
-	if (!copy)
-		return; /* the close will commit again: harmless but for a racing writer */
-	memcpy(copy, data, len);
-	free(w->last);
-	w->last = copy;
-	w->lastlen = len;
+	return s->value_path[r - s->rs->rules];
 }
 
-/* An inotify event on writer i. Every IN_MODIFY commits the file as it is now: a write by
-   another writer may have been committed since, and this one's write is newer. A close
-   commits only what was not committed yet, then retires the writer. */
-static void writer_event(struct store *s, size_t i, uint32_t mask)
-{
-	struct writer *w = &s->writers[i];
-	ssize_t len = read_file(s, s->wfd, w->name);
-	if (len > 0 && ((mask & IN_MODIFY) || (size_t)len != w->lastlen || memcmp(s->buf, w->last, (size_t)len))) {
-		remember(w, s->buf, (size_t)len);
-		commit(s, w->rule, s->buf, (size_t)len);
-	}
-	if (mask & IN_CLOSE_WRITE) {
-		unlinkat(s->wfd, w->name, 0);
-		free(w->last);
-		*w = s->writers[--s->nwriters];
-	}
-}
-
-static int by_mtime(const void *a, const void *b)
-{
-	const struct timespec *x = &((const struct writer *)a)->mtime, *y = &((const struct writer *)b)->mtime;
-	return x->tv_sec != y->tv_sec ? (x->tv_sec > y->tv_sec) - (x->tv_sec < y->tv_sec)
-	                              : (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
-}
-
-/* Events were lost: commit every live writer, oldest write first, so the newest wins.
-   Writers whose close was lost stay until store_close. */
-static void rescan(struct store *s)
-{
-	struct stat st;
-	for (size_t i = 0; i < s->nwriters; i++)
-		if (fstatat(s->wfd, s->writers[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			s->writers[i].mtime = st.st_mtim;
-	if (s->nwriters)
-		qsort(s->writers, s->nwriters, sizeof *s->writers, by_mtime);
-	for (size_t i = 0; i < s->nwriters; i++)
-		writer_event(s, i, IN_MODIFY);
-}
-
-void store_sync(struct store *s)
-{
-	/* No writer file: no event can be pending, and the read is saved (one syscall
-	   costs as much as a whole open in gVisor). */
-	if (!s->nwriters)
-		return;
-	_Alignas(struct inotify_event) char buf[4096];
-	ssize_t n;
-	while ((n = read(s->ino, buf, sizeof buf)) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-			p += sizeof *ev + ev->len;
-			if (ev->mask & IN_Q_OVERFLOW) {
-				rescan(s);
-				continue;
-			}
-			for (size_t i = 0; ev->len && i < s->nwriters; i++)
-				if (!strcmp(s->writers[i].name, ev->name)) {
-					writer_event(s, i, ev->mask);
-					break;
-				}
-		}
-	}
-}
-
-/* The watch on w/ starts with the first writer: closing an inotify fd waits for an RCU
-   grace period (about 20 ms), which runs that only read fakes should not pay at exit. */
-static int watch_writers(struct store *s)
-{
-	if (s->ino >= 0)
-		return 0;
-	char w[PATH_MAX];
-	snprintf(w, sizeof w, "%s/runs/%s/w", s->dir, s->run);
-	s->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s->ino >= 0 && inotify_add_watch(s->ino, w, IN_MODIFY | IN_CLOSE_WRITE | IN_ONLYDIR | IN_DONT_FOLLOW) >= 0)
-		return 0;
-	int err = errno;
-	if (s->ino >= 0)
-		close(s->ino);
-	s->ino = -1;
-	errno = err;
-	return -1;
-}
-
-int store_new_writer(struct store *s, const struct rule *r, bool prefill, char path[PATH_MAX])
-{
-	if (watch_writers(s) < 0)
-		return -1;
-	if (s->nwriters == s->capwriters) {
-		size_t cap = s->capwriters ? 2 * s->capwriters : 16;
-		struct writer *w = realloc(s->writers, cap * sizeof *w);
-		if (!w)
-			return -1;
-		s->writers = w;
-		s->capwriters = cap;
-	}
-	struct writer *w = &s->writers[s->nwriters];
-	*w = (struct writer){.rule = r};
-	int fd = new_tmp_file(s, w->name);
-	if (fd < 0)
-		return -1;
-	bool ok = true;
-	if (prefill) {
-		const char *leaf;
-		int dfd = open_value_dir(s, r, &leaf);
-		ssize_t len = dfd < 0 ? -1 : read_file(s, dfd, leaf);
-		if (dfd >= 0)
-			close(dfd);
-		ok = len >= 0 && write_all(fd, s->buf, (size_t)len);
-		if (ok)
-			remember(w, s->buf, (size_t)len);
-	}
-	close(fd);
-	/* Created in tmp/ and renamed, so our own writes raise no event on w/. */
-	if (!ok || renameat(s->tmpfd, w->name, s->wfd, w->name) < 0) {
-		int saved = errno;
-		unlinkat(s->tmpfd, w->name, 0);
-		free(w->last);
-		errno = saved;
-		return -1;
-	}
-	s->nwriters++;
-	snprintf(path, PATH_MAX, "%s/runs/%s/w/%s", s->dir, s->run, w->name);
-	return 0;
-}
-
-/* The real file behind a rule path as the tracee sees it: /proc/self is the tracee's. */
-static void real_path(pid_t pid, const char *path, char out[PATH_MAX])
-{
-	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || path[10] == '\0'))
-		snprintf(out, PATH_MAX, "/proc/%d%s", (int)pid, path + 10);
-	else
-		snprintf(out, PATH_MAX, "%s", path);
-}
-
-bool store_read_target(struct store *s, pid_t pid, const struct rule *r, const char **path)
+int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
 	size_t i = (size_t)(r - s->rs->rules);
-	store_sync(s);
-	if (r->policy == POLICY_REAL_FIRST && !s->written[i]) {
-		char real[PATH_MAX];
-		real_path(pid, r->path, real);
-		int fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (fd >= 0) {
-			char c;
-			ssize_t n = read(fd, &c, 1);
-			close(fd);
-			if (n >= 0)
-				return false;
-		}
+	int rc = put_rule_file(s, s->rootfd, r, data, len);
+	if (rc == 0 && !s->written[i]) {
+		/* The value is kept; the mark only matters to real-first, which then serves
+		   the store. Should it fail, the next write marks it. */
+		if (put_rule_file(s, s->writtenfd, r, "", 0) == 0)
+			s->written[i] = true;
 	}
-	*path = s->value_path[i];
-	return true;
+	return rc;
 }
 
-/* A directory entry reduced to what a placeholder copies: its name and its type. */
-struct entry {
-	char *name;
-	unsigned char type; /* DT_DIR, DT_LNK or DT_REG (anything else) */
-};
-
-struct entries {
-	struct entry *e;
-	size_t n;
-};
-
-static bool is_child(const struct vdir *d, const char *name)
+bool store_was_written(struct store *s, const struct rule *r)
 {
-	for (size_t i = 0; i < d->nchildren; i++)
-		if (!strcmp(d->children[i], name))
-			return true;
-	return false;
+	size_t i = (size_t)(r - s->rs->rules);
+	if (s->written[i])
+		return true;
+	/* Another run sharing the store may have written it since. */
+	const char *leaf = strrchr(r->path, '/') + 1;
+	int d = open_below(s->writtenfd, r->path, (size_t)(leaf - r->path), false);
+	struct stat st;
+	s->written[i] = d >= 0 && fstatat(d, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (d >= 0)
+		close(d);
+	return s->written[i];
 }
 
-static int by_name(const void *a, const void *b)
+int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
 {
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+	return fstatat(AT_FDCWD, store_value_path(s, r), st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
 }
 
-/* The entries of directory fd that are not fake children of d, sorted by name. */
-static struct entries list_dir(int fd, const struct vdir *d)
+const char *store_mirror_path(const struct store *s, const struct vdir *d)
 {
-	struct entries l = {0};
-	DIR *dir = open_listing(fd, ".");
-	if (!dir)
-		return l;
-	size_t cap = 0;
-	struct dirent *de;
-	while ((de = next_entry(dir))) {
-		if (is_child(d, de->d_name))
-			continue;
-		unsigned char type = de->d_type;
-		struct stat st;
-		if (type == DT_UNKNOWN && fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-			type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
-		if (type != DT_DIR && type != DT_LNK)
-			type = DT_REG;
-		if (l.n == cap) {
-			cap = cap ? 2 * cap : 64;
-			struct entry *e = realloc(l.e, cap * sizeof *e);
-			if (!e)
-				break;
-			l.e = e;
-		}
-		if (!(l.e[l.n].name = strdup(de->d_name)))
-			break;
-		l.e[l.n++].type = type;
-	}
-	closedir(dir);
-	if (l.n) /* qsort must not get NULL, even for no entries */
-		qsort(l.e, l.n, sizeof *l.e, by_name);
-	return l;
+	return s->mirror_path[d - s->rs->dirs];
 }
 
-static void free_entries(struct entries *l)
+unsigned char *store_mirror_state(struct store *s, const struct vdir *d)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->e[i].name);
-	free(l->e);
+	return &s->mirror_state[d - s->rs->dirs];
 }
 
-/* An entry of the same name and type as the real entry e, so that a listing shows it. */
-static void make_placeholder(int mirrorfd, int realfd, const struct entry *e)
+const struct ruleset *store_rules(const struct store *s)
 {
-	if (e->type == DT_DIR) {
-		mkdirat(mirrorfd, e->name, 0755);
-	} else if (e->type == DT_LNK) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(realfd, e->name, target, sizeof target - 1);
-		if (n >= 0) {
-			target[n] = '\0';
-			symlinkat(target, mirrorfd, e->name);
-		}
-	} else {
-		int fd = openat(mirrorfd, e->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
-		if (fd >= 0)
-			close(fd);
-	}
+	return s->rs;
 }
 
-/* Makes the placeholders of mirror d match the real directory realfd (-1: it is missing),
-   leaving the fake children alone. Both listings are sorted, so one merge pass finds the
-   entries to add, retype and remove without a syscall per unchanged entry. */
-static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
+int store_open_mirror(struct store *s, const struct vdir *d)
 {
-	int mirrorfd = open_virtual_dir(s, d->path, strlen(d->path), true);
-	if (mirrorfd < 0)
-		return;
-	struct entries real = {0}, mirror = list_dir(mirrorfd, d);
-	if (realfd >= 0)
-		real = list_dir(realfd, d);
-	size_t i = 0, j = 0;
-	while (i < real.n || j < mirror.n) {
-		int c = i == real.n ? 1 : j == mirror.n ? -1 : strcmp(real.e[i].name, mirror.e[j].name);
-		if (c > 0) { /* its real entry is gone */
-			remove_tree(mirrorfd, mirror.e[j++].name);
-			continue;
-		}
-		if (c == 0) {
-			bool same_type = real.e[i].type == mirror.e[j++].type;
-			if (same_type) {
-				i++;
-				continue;
-			}
-			remove_tree(mirrorfd, real.e[i].name);
-		}
-		make_placeholder(mirrorfd, realfd, &real.e[i++]);
-	}
-	s->placeholders[d - s->rs->dirs] = real.n > 0;
-	free_entries(&real);
-	free_entries(&mirror);
-	close(mirrorfd);
-}
-
-bool store_dir_target(struct store *s, pid_t pid, const struct vdir *d, const char **path)
-{
-	char real[PATH_MAX];
-	real_path(pid, d->path, real);
-	int realfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (realfd >= 0) {
-		struct stat st;
-		size_t i = 0;
-		while (i < d->nchildren && fstatat(realfd, d->children[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
-			i++;
-		if (i == d->nchildren) {
-			close(realfd);
-			return false;
-		}
-	}
-	/* A directory missing for real (most of /proc/sys in gVisor) whose mirror holds
-	   only fakes needs no refresh: each open then costs one failed open, not listings. */
-	if (realfd >= 0 || s->placeholders[d - s->rs->dirs])
-		refresh_mirror(s, d, realfd);
-	if (realfd >= 0)
-		close(realfd);
-	*path = s->mirror_path[d - s->rs->dirs];
-	return true;
+	return open_below(s->rootfd, d->path, strlen(d->path), true);
 }
 
 bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MAX])
@@ -557,17 +184,103 @@ bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MA
 	return len < PATH_MAX;
 }
 
-const char *store_root(const struct store *s)
+/* ---- runs and their locks ----------------------------------------------------- */
+
+/* Whether some run directory under runsfd is locked by a live run. Without remove, only
+   asks; with it, removes the directories of runs that are over. */
+static bool live_runs(int runsfd, bool remove)
 {
-	return s->root;
+	DIR *d = fs_open_listing(runsfd, ".");
+	if (!d)
+		return false;
+	bool live = false;
+	struct dirent *e;
+	while ((e = fs_next_entry(d))) {
+		int run = fs_open_dir(runsfd, e->d_name);
+		bool over = run >= 0 && flock(run, LOCK_EX | LOCK_NB) == 0;
+		live |= run >= 0 && !over;
+		if (over && remove)
+			fs_remove_tree(runsfd, e->d_name);
+		if (run >= 0)
+			close(run); /* drops the lock we may have taken */
+	}
+	closedir(d);
+	return live;
 }
+
+/* Each run stages its renames in its own runs/<run>/tmp, so that several runs can share
+   a persistent store at the same time. The lock on runs/<run> tells others we live. */
+static int open_run(struct store *s)
+{
+	if ((s->runsfd = fs_open_subdir(s->storefd, "runs", true)) < 0)
+		return -1;
+	live_runs(s->runsfd, true);
+	char *tmpl;
+	if (asprintf(&tmpl, "%s/runs/XXXXXX", s->dir) < 0)
+		return -1;
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return -1;
+	}
+	s->run = strdup(strrchr(tmpl, '/') + 1);
+	free(tmpl);
+	if (!s->run || (s->runfd = fs_open_dir(s->runsfd, s->run)) < 0 || flock(s->runfd, LOCK_EX) < 0)
+		return -1;
+	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
+}
+
+/* Removes the private stores (fakesys.XXXXXX, ours, 0700) under base whose run was
+   killed: none of their runs holds its lock. A store younger than REAP_MIN_AGE_S may be
+   between its mkdtemp and its lock, so it is left alone unless it has a dead run. */
+static void reap_private_stores(const char *base)
+{
+	int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = basefd < 0 ? NULL : fs_open_listing(basefd, ".");
+	if (!d) {
+		if (basefd >= 0)
+			close(basefd);
+		return;
+	}
+	time_t now = time(NULL);
+	struct dirent *e;
+	while ((e = fs_next_entry(d))) {
+		if (strncmp(e->d_name, "fakesys.", 8) || strlen(e->d_name) != 14)
+			continue;
+		int fd = fs_open_dir(basefd, e->d_name);
+		struct stat st;
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && st.st_uid == geteuid() && (st.st_mode & 07777) == 0700) {
+			int runsfd = fs_open_dir(fd, "runs");
+			bool has_runs = false;
+			DIR *runs = runsfd < 0 ? NULL : fs_open_listing(runsfd, ".");
+			if (runs) {
+				has_runs = fs_next_entry(runs) != NULL;
+				closedir(runs);
+			}
+			bool dead = runsfd >= 0 ? !live_runs(runsfd, false) : true;
+			if (dead && (has_runs || now - st.st_mtime > REAP_MIN_AGE_S))
+				fs_remove_tree(basefd, e->d_name);
+			if (runsfd >= 0)
+				close(runsfd);
+		}
+		close(fd);
+	}
+	closedir(d);
+	close(basefd);
+}
+
+/* ---- opening ------------------------------------------------------------------- */
 
 /* A fresh 0700 directory with an unpredictable name under $TMPDIR, else /tmp. */
 static int open_private(struct store *s, char *err, size_t errlen)
 {
 	const char *bases[] = {getenv("TMPDIR"), "/tmp"};
 	for (size_t i = 0; i < 2 && !s->dir; i++) {
-		if (!bases[i] || !*bases[i] || asprintf(&s->dir, "%s/fakesys.XXXXXX", bases[i]) < 0)
+		if (!bases[i] || !*bases[i])
+			continue;
+		reap_private_stores(bases[i]);
+		if (asprintf(&s->dir, "%s/fakesys.XXXXXX", bases[i]) < 0)
 			continue;
 		if (!mkdtemp(s->dir)) {
 			free(s->dir);
@@ -575,11 +288,11 @@ static int open_private(struct store *s, char *err, size_t errlen)
 		}
 	}
 	if (!s->dir)
-		return fail(err, errlen, "cannot create a store directory in $TMPDIR or /tmp: %s", strerror(errno));
-	s->storefd = open_dir_nofollow(AT_FDCWD, s->dir);
+		return failf(err, errlen, "cannot create a store directory in $TMPDIR or /tmp: %s", strerror(errno));
+	s->storefd = fs_open_dir(AT_FDCWD, s->dir);
 	char *abs = s->storefd < 0 ? NULL : realpath(s->dir, NULL); /* tracees get absolute paths */
 	if (!abs)
-		return fail(err, errlen, "store %s: %s", s->dir, strerror(errno));
+		return failf(err, errlen, "store %s: %s", s->dir, strerror(errno));
 	free(s->dir);
 	s->dir = abs;
 	return 0;
@@ -590,104 +303,86 @@ static int open_private(struct store *s, char *err, size_t errlen)
 static int open_persistent(struct store *s, const char *dir, char *err, size_t errlen)
 {
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return fail(err, errlen, "store %s: cannot create: %s", dir, strerror(errno));
-	s->storefd = open_dir_nofollow(AT_FDCWD, dir);
+		return failf(err, errlen, "store %s: cannot create: %s", dir, strerror(errno));
+	s->storefd = fs_open_dir(AT_FDCWD, dir);
 	if (s->storefd < 0)
-		return fail(err, errlen, "store %s: %s", dir, errno == ELOOP ? "is a symlink" : strerror(errno));
+		return failf(err, errlen, "store %s: %s", dir, errno == ELOOP ? "is a symlink" : strerror(errno));
 	struct stat st;
 	if (fstat(s->storefd, &st) < 0)
-		return fail(err, errlen, "store %s: %s", dir, strerror(errno));
+		return failf(err, errlen, "store %s: %s", dir, strerror(errno));
 	if (st.st_uid != geteuid())
-		return fail(err, errlen, "store %s: owned by uid %u, not by us", dir, (unsigned)st.st_uid);
+		return failf(err, errlen, "store %s: owned by uid %u, not by us", dir, (unsigned)st.st_uid);
 	if (st.st_mode & 077)
-		return fail(err, errlen, "store %s: mode %04o lets others in (chmod 700 it)", dir,
-		            (unsigned)(st.st_mode & 07777));
+		return failf(err, errlen, "store %s: mode %04o lets others in (chmod 700 it)", dir,
+		             (unsigned)(st.st_mode & 07777));
 	if (faccessat(s->storefd, ".", W_OK | X_OK, 0) < 0)
-		return fail(err, errlen, "store %s: not writable: %s", dir, strerror(errno));
+		return failf(err, errlen, "store %s: not writable: %s", dir, strerror(errno));
 	s->dir = realpath(dir, NULL); /* tracees get absolute paths */
 	if (!s->dir)
-		return fail(err, errlen, "store %s: %s", dir, strerror(errno));
+		return failf(err, errlen, "store %s: %s", dir, strerror(errno));
 	return 0;
 }
 
-/* Removes the run directories of runs that are over: a live run holds a lock on its own. */
-static void remove_finished_runs(struct store *s)
+/* Whether r's value was seeded from its current profile value and is still a value. */
+static bool seeded_from_profile(struct store *s, const struct rule *r)
 {
-	DIR *d = open_listing(s->runsfd, ".");
-	if (!d)
-		return;
-	struct dirent *e;
-	while ((e = next_entry(d))) {
-		int run = open_dir_nofollow(s->runsfd, e->d_name);
-		if (run < 0 || flock(run, LOCK_EX | LOCK_NB) == 0)
-			remove_tree(s->runsfd, e->d_name);
-		if (run >= 0)
-			close(run);
-	}
-	closedir(d);
+	const char *leaf;
+	int d = open_rule_dir(s->originfd, r, &leaf);
+	ssize_t n = d < 0 ? -1 : fs_read_file(d, leaf, s->buf, STORE_VALUE_MAX);
+	if (d >= 0)
+		close(d);
+	if (n < 0 || (size_t)n != r->content_len || memcmp(s->buf, r->content, (size_t)n))
+		return false;
+	struct stat st;
+	return stat(store_value_path(s, r), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Each run writes through its own runs/<run>/w and tmp, so that several runs can share a
-   persistent store at the same time; values in root/ are only replaced by rename. */
-static int open_run(struct store *s)
+/* Seeds r's value from the profile, unless it was seeded from this same value before. */
+static int seed_value(struct store *s, const struct rule *r)
 {
-	if ((s->runsfd = open_subdir(s->storefd, "runs", true)) < 0)
-		return -1;
-	remove_finished_runs(s);
-	char *tmpl;
-	if (asprintf(&tmpl, "%s/runs/XXXXXX", s->dir) < 0)
-		return -1;
-	if (!mkdtemp(tmpl)) {
-		free(tmpl);
-		return -1;
+	if (seeded_from_profile(s, r))
+		return 0;
+	const char *leaf;
+	int d = open_rule_dir(s->rootfd, r, &leaf);
+	if (d < 0)
+		return -errno;
+	fs_remove_tree(d, leaf); /* a mirror placeholder, or a directory of an older profile */
+	close(d);
+	int rc = put_rule_file(s, s->rootfd, r, r->content, r->content_len);
+	if (rc == 0 && (d = open_rule_dir(s->writtenfd, r, &leaf)) >= 0) {
+		fs_remove_tree(d, leaf);
+		close(d);
 	}
-	s->run = strdup(strrchr(tmpl, '/') + 1);
-	free(tmpl);
-	if (!s->run || (s->runfd = open_dir_nofollow(s->runsfd, s->run)) < 0 || flock(s->runfd, LOCK_EX) < 0)
-		return -1;
-	if ((s->wfd = open_subdir(s->runfd, "w", true)) < 0 || (s->tmpfd = open_subdir(s->runfd, "tmp", true)) < 0)
-		return -1;
-	return 0;
+	return rc ? rc : put_rule_file(s, s->originfd, r, r->content, r->content_len);
 }
 
 /* Creates the layout, every initial value and every directory mirror. */
 static int setup(struct store *s, char *err, size_t errlen)
 {
-	if ((s->rootfd = open_subdir(s->storefd, "root", true)) < 0 || open_run(s) < 0)
-		return fail(err, errlen, "store %s: %s", s->dir, strerror(errno));
+	if ((s->rootfd = fs_open_subdir(s->storefd, "root", true)) < 0 ||
+	    (s->originfd = fs_open_subdir(s->storefd, "origin", true)) < 0 ||
+	    (s->writtenfd = fs_open_subdir(s->storefd, "written", true)) < 0 || open_run(s) < 0)
+		return failf(err, errlen, "store %s: %s", s->dir, strerror(errno));
 	if (asprintf(&s->root, "%s/root", s->dir) < 0)
-		return fail(err, errlen, "out of memory");
-
+		return failf(err, errlen, "out of memory");
 	const struct ruleset *rs = s->rs;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
 		if (r->kind != RULE_FILE)
 			continue;
 		if (asprintf(&s->value_path[i], "%s%s", s->root, r->path) < 0)
-			return fail(err, errlen, "out of memory");
-		const char *leaf;
-		int dfd = open_value_dir(s, r, &leaf);
-		if (dfd < 0)
-			return fail(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(errno));
-		struct stat st;
-		int rc = 0;
-		/* A persistent store keeps its values, which are never empty (an empty write is not
-		   committed); anything else there is a mirror's placeholder. */
-		if (fstatat(dfd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
-			remove_tree(dfd, leaf);
-			rc = replace_file(s, dfd, leaf, r->content, r->content_len);
-		}
-		close(dfd);
+			return failf(err, errlen, "out of memory");
+		int rc = seed_value(s, r);
 		if (rc < 0)
-			return fail(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(errno));
+			return failf(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(-rc));
 	}
 	for (size_t i = 0; i < rs->ndirs; i++) {
 		const char *p = rs->dirs[i].path;
 		if (asprintf(&s->mirror_path[i], "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
-			return fail(err, errlen, "out of memory");
-		int fd = open_virtual_dir(s, p, strlen(p), true);
+			return failf(err, errlen, "out of memory");
+		int fd = store_open_mirror(s, &rs->dirs[i]);
 		if (fd < 0)
-			return fail(err, errlen, "store %s: %s: %s", s->dir, p, strerror(errno));
+			return failf(err, errlen, "store %s: %s: %s", s->dir, p, strerror(errno));
 		close(fd);
 	}
 	return 0;
@@ -697,18 +392,16 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 {
 	struct store *s = malloc(sizeof *s);
 	if (s) {
-		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .wfd = -1, .tmpfd = -1,
-		                     .runsfd = -1, .runfd = -1, .ino = -1};
+		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .originfd = -1,
+		                    .writtenfd = -1, .tmpfd = -1, .runsfd = -1, .runfd = -1};
 		s->value_path = calloc(rs->nrules + 1, sizeof *s->value_path);
 		s->written = calloc(rs->nrules + 1, sizeof *s->written);
 		s->mirror_path = calloc(rs->ndirs + 1, sizeof *s->mirror_path);
-		s->placeholders = malloc((rs->ndirs + 1) * sizeof *s->placeholders);
-		s->buf = malloc(VALUE_MAX + 1);
+		s->mirror_state = calloc(rs->ndirs + 1, 1);
+		s->buf = malloc(STORE_VALUE_MAX);
 	}
-	if (s && s->placeholders) /* a persistent store may hold an earlier run's placeholders */
-		memset(s->placeholders, true, (s->rs->ndirs + 1) * sizeof *s->placeholders);
-	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->placeholders || !s->buf) {
-		fail(err, errlen, "out of memory");
+	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->mirror_state || !s->buf) {
+		failf(err, errlen, "out of memory");
 		store_close(s);
 		return NULL;
 	}
@@ -723,22 +416,14 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	if (s->ino >= 0) {
-		store_sync(s);
-		close(s->ino);
-	}
-	for (size_t i = 0; i < s->nwriters; i++) {
-		unlinkat(s->wfd, s->writers[i].name, 0);
-		free(s->writers[i].last);
-	}
 	if (s->run && s->runsfd >= 0)
-		remove_tree(s->runsfd, s->run);
-	int fds[] = {s->storefd, s->rootfd, s->wfd, s->tmpfd, s->runsfd, s->runfd};
+		fs_remove_tree(s->runsfd, s->run);
+	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->tmpfd, s->runsfd, s->runfd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	if (s->private && s->dir)
-		remove_tree(AT_FDCWD, s->dir);
+		fs_remove_tree(AT_FDCWD, s->dir);
 	for (size_t i = 0; s->value_path && i < s->rs->nrules; i++)
 		free(s->value_path[i]);
 	for (size_t i = 0; s->mirror_path && i < s->rs->ndirs; i++)
@@ -746,8 +431,7 @@ void store_close(struct store *s)
 	free(s->value_path);
 	free(s->written);
 	free(s->mirror_path);
-	free(s->placeholders);
-	free(s->writers);
+	free(s->mirror_state);
 	free(s->buf);
 	free(s->root);
 	free(s->run);

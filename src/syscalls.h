@@ -22,6 +22,13 @@ enum flags_where {
 	FLAGS_AT,        /* AT_* flags in an argument */
 };
 
+/* The output a stat-like call fills, which fakesys fills itself for a fake. */
+enum stat_kind {
+	STAT_NONE,
+	STAT_STAT,   /* struct stat */
+	STAT_STATX,  /* struct statx */
+};
+
 struct syscall_desc {
 	const char *name;
 	int dirfd_arg;           /* -1: relative paths use the cwd */
@@ -29,6 +36,8 @@ struct syscall_desc {
 	int flags_arg;           /* -1: none */
 	enum flags_where flags_where;
 	enum access_kind access;
+	enum stat_kind stat_kind;
+	int stat_arg;            /* the output buffer of a stat-like call */
 };
 
 /* NULL if nr is not a path syscall fakesys handles. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include "fake_fds.h"
 #include "memory.h"
 #include "stats.h"
 #include "task_events.h"
@@ -16,6 +17,7 @@
 #define CLONE_VM 0x00000100
 #define CLONE_VFORK 0x00004000
 #define CLONE_THREAD 0x00010000
+#define CLONE_FILES 0x00000400
 #endif
 
 static unsigned long clone_flags(struct task *t, int event)
@@ -49,6 +51,8 @@ void task_event_clone(struct task *parent, int event)
 	child->claimed = true;
 	child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
 	task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
+	files_put(child->files);
+	child->files = (flags & CLONE_FILES) ? files_get(parent->files) : files_copy(parent->files);
 	if (child->attached)
 		tracer_resume(child, 0);
 	tracer_resume(parent, 0);
@@ -74,6 +78,8 @@ void task_event_exec(struct task *t)
 	}
 	task_for_each(drop_other_threads, t);
 	task_set_mm(t, mm_new());
+	files_exec(t);
+	t->fd_op.kind = FD_OP_NONE;
 	t->phase = PHASE_RUNNING;
 	t->expect_entry = false;
 	t->changes_cwd = false;

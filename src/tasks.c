@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "fake_fds.h"
 #include "log.h"
 #include "memory.h"
 #include "tasks.h"
@@ -27,6 +28,7 @@ struct task *task_add(pid_t tid)
 		die_oom();
 	t->tid = t->tgid = tid;
 	t->slot = -1;
+	t->files = files_new(); /* a clone event replaces it with its creator's */
 	t->next = *bucket(tid);
 	*bucket(tid) = t;
 	ntasks++;
@@ -59,6 +61,7 @@ void task_remove(struct task *t)
 		}
 	}
 	task_set_mm(t, NULL);
+	files_put(t->files);
 	free(t->log);
 	free(t);
 	ntasks--;

@@ -45,15 +45,36 @@ enum phase {
 };
 
 struct pending_log;
+struct files;
+struct rule;
+
+/* What a call on a fake's fd needs done at its exit stop (fake_fds.c). */
+enum fd_op_kind {
+	FD_OP_NONE,
+	FD_OP_OPEN,  /* an open for writing of rule: record the fd it returns */
+	FD_OP_DUP,   /* dup, dup2, dup3, F_DUPFD of fd: record the copy */
+	FD_OP_GETFL, /* F_GETFL of fd: report the access mode the program asked for */
+	FD_OP_READ,  /* read or readv of fd: its offset moves by the result */
+	FD_OP_SEEK,  /* lseek of fd: its offset is the result */
+};
+struct fd_op {
+	enum fd_op_kind kind;
+	const struct rule *rule;
+	int fd;
+	uint64_t flags;
+};
 
 struct task {
 	pid_t tid, tgid;
 	struct mm *mm;
+	struct files *files;  /* its fd table's fakes opened for writing */
+	struct fd_op fd_op;
 	enum phase phase;
 	bool attached;        /* its first stop was seen */
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
-	bool in_syscall;      /* --no-seccomp: between entry and exit stop */
+	bool in_syscall;      /* stopping at every syscall: between entry and exit stop */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
+	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
 	bool changes_cwd;     /* in chdir/fchdir: the cached cwd is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;

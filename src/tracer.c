@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include "fake_fds.h"
 #include "intercept.h"
 #include "signals.h"
 #include "startup.h"
@@ -28,39 +29,56 @@ static bool main_exited;
 
 void tracer_resume(struct task *t, int sig)
 {
-	/* With seccomp, a task runs freely unless an exit stop is needed. */
-	int req = (!tracer_use_seccomp || t->phase != PHASE_RUNNING) ? PTRACE_SYSCALL : PTRACE_CONT;
+	/* With seccomp, a task runs freely unless an exit stop is needed or its fd table
+	   holds a fake opened for writing (whose writes fakesys plays). */
+	int req = (!tracer_use_seccomp || t->phase != PHASE_RUNNING || files_watched(t)) ? PTRACE_SYSCALL : PTRACE_CONT;
 	ptrace(req, t->tid, 0, sig); /* ESRCH: it died; its exit is reported by waitpid */
+}
+
+void tracer_skip_call(struct task *t, arch_regs *regs, long result)
+{
+	arch_set_syscall_nr(regs, -1);
+	arch_set_result(regs, result);
+	t->skip_result = result;
+	if (arch_set_regs(t->tid, regs) < 0)
+		return;
+	/* Linux returns the result set here; gVisor needs it again at the exit stop. */
+	tracer_resume_to_exit(t, PHASE_SKIPPED);
 }
 
 void tracer_resume_to_exit(struct task *t, enum phase phase)
 {
 	t->phase = phase;
-	t->expect_entry = tracer_use_seccomp && tracer_entry_after_seccomp;
+	/* Only a seccomp stop is followed by gVisor's extra entry stop. */
+	t->expect_entry = t->at_seccomp_stop && tracer_entry_after_seccomp;
 	tracer_resume(t, 0);
 }
 
 static void on_syscall_stop(struct task *t)
 {
-	if (tracer_use_seccomp) {
-		if (t->expect_entry) {
-			t->expect_entry = false;
-			ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
-			return;
-		}
+	t->at_seccomp_stop = false;
+	if (tracer_use_seccomp && t->expect_entry) {
+		t->expect_entry = false;
+		ptrace(PTRACE_SYSCALL, t->tid, 0, 0);
+		return;
+	}
+	if (tracer_use_seccomp && t->phase != PHASE_RUNNING) {
 		intercept_exit(t);
 		return;
 	}
-	/* Without seccomp every call stops twice; entry and exit alternate. The entry
-	   marker corrects the count if a stop was missed (an interrupted call). */
+	/* Every call stops twice (no seccomp, or a fd table that holds a fake opened for
+	   writing); entry and exit alternate. The entry marker corrects the count if a stop
+	   was missed (an interrupted call). */
 	arch_regs regs;
 	if (arch_get_regs(t->tid, &regs) < 0)
 		return;
 	t->in_syscall = !t->in_syscall && arch_entry_marker_is_set(&regs);
-	if (t->in_syscall)
-		intercept_entry(t, regs);
-	else
+	if (!t->in_syscall)
 		intercept_exit(t);
+	else if (!tracer_use_seccomp)
+		intercept_entry(t, regs);
+	else if (!fake_fds_entry(t, &regs)) /* path syscalls have their seccomp stop */
+		tracer_resume(t, 0);
 }
 
 static void dispatch(struct task *t, int status)
@@ -79,6 +97,9 @@ static void dispatch(struct task *t, int status)
 		switch (event) {
 		case PTRACE_EVENT_SECCOMP: {
 			arch_regs regs;
+			/* Linux stops here after the entry, gVisor before it. */
+			t->in_syscall = !tracer_entry_after_seccomp;
+			t->at_seccomp_stop = true;
 			if (arch_get_regs(t->tid, &regs) == 0)
 				intercept_entry(t, regs);
 			return;

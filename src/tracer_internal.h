@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/resource.h>
 #include <sys/types.h>
+#include "arch.h"
 #include "tasks.h"
 #include "tracer.h"
 
@@ -27,6 +28,8 @@ extern struct rlimit tracer_original_nofile;
 
 /* Resumes a stopped task, delivering sig (0 for none). */
 void tracer_resume(struct task *t, int sig);
+/* Cancels the call at its entry stop: it returns result. */
+void tracer_skip_call(struct task *t, arch_regs *regs, long result);
 /* Leaves a syscall entry with the task waiting for the call's exit stop. */
 void tracer_resume_to_exit(struct task *t, enum phase phase);
 

@@ -1,5 +1,6 @@
-/* Unit test of the fake store (src/store.c): layout and safety of the store directory,
-   kernel-like write semantics, atomic replacement under concurrency, directory mirrors.
+/* Unit test of the fake store (src/store.c) and its providers (src/provider_*.c): layout
+   and safety of the store directory, precedence and reaping, kernel-like values, atomic
+   replacement under concurrency, directory mirrors, real-first, stat.
    Prints "ok - name" / "not ok - name" per check; exits 1 if any check failed. */
 #include <dirent.h>
 #include <errno.h>
@@ -9,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "provider.h"
 #include "store.h"
 #include "unit.h"
 
@@ -115,22 +118,24 @@ static struct store *open_store(const char *dir)
 static const char *read_value(struct store *s, const char *path)
 {
 	const char *target;
-	if (!store_read_target(s, getpid(), rule(path), &target))
+	if (!provider_of(rule(path))->read_target(s, rule(path), getpid(), &target))
 		return "<real>";
 	return slurp(target);
 }
 
-/* One open-for-write as the tracer sets it up, then a sync as at the next fake access. */
-static void write_value(struct store *s, const char *path, int flags, const char *data)
+/* One write(2) at offset 0, as fake_fds.c hands it to the provider. */
+static int write_value(struct store *s, const char *path, const char *data)
 {
-	char w[PATH_MAX];
-	if (store_new_writer(s, rule(path), false, w) < 0)
-		perror("store_new_writer"), exit(2);
-	int fd = open(w, flags | O_CLOEXEC, 0640);
-	if (fd < 0 || write(fd, data, strlen(data)) < 0)
-		perror(w), exit(2);
-	close(fd);
-	store_sync(s);
+	return provider_of(rule(path))->write(s, rule(path), data, strlen(data));
+}
+
+/* The store directory, from a value path: <dir>/root/<rule path>. */
+static const char *store_dir(struct store *s)
+{
+	static char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", store_value_path(s, rule(PANIC)));
+	dir[strlen(dir) - strlen("/root" PANIC)] = '\0';
+	return dir;
 }
 
 static bool exists(const char *path)
@@ -162,8 +167,7 @@ static void test_private(void)
 {
 	struct store *s = open_store(NULL);
 	char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", store_root(s));
-	*strrchr(dir, '/') = '\0';
+	snprintf(dir, sizeof dir, "%s", store_dir(s));
 	struct stat st;
 	check(stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700, "private store is a 0700 directory");
 	check(!strncmp(dir, tpath("tmpdir/fakesys."), strlen(tpath("tmpdir/fakesys."))), "private store is under $TMPDIR");
@@ -206,112 +210,125 @@ static void test_persistent(void)
 	struct store *s = open_store(dir);
 	struct stat st;
 	check(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "persistent store is created 0700");
-	write_value(s, MAXKEYS, O_WRONLY | O_TRUNC, "42");
+	check(write_value(s, MAXKEYS, "42") == 0, "a write is kept");
 	store_close(s);
 	check(exists(dir), "persistent store stays after close");
 
 	/* Leftovers of a crashed run: nobody holds its lock any more. */
 	mkdir(tpath("persist/runs/crashed"), 0700);
-	mkdir(tpath("persist/runs/crashed/w"), 0700);
-	put(tpath("persist/runs/crashed/w/999"), "stale");
+	put(tpath("persist/runs/crashed/stale"), "stale");
 	s = open_store(dir);
 	check(!strcmp(read_value(s, MAXKEYS), "42\n"), "persistent value is kept across runs");
 	check(!strcmp(read_value(s, PANIC), "0\n"), "untouched persistent value reads back");
-	check(!exists(tpath("persist/runs/crashed")), "a finished run's writer directory is cleaned at open");
+	check(!exists(tpath("persist/runs/crashed")), "a finished run's directory is removed at open");
 
-	/* A second run sharing the store at the same time keeps the first one's writers. */
-	char first[PATH_MAX];
-	check(store_new_writer(s, rule(MAXKEYS), false, first) == 0, "writer in the first run");
+	/* A second run sharing the store at the same time: each sees the other's writes. */
 	struct store *second = open_store(dir);
-	check(exists(first), "a concurrent run leaves the first run's writer alone");
-	write_value(second, MAXKEYS, O_WRONLY, "7");
-	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "a value written in one run is read by a concurrent run");
+	check(write_value(second, MAXKEYS, "7") == 0 && !strcmp(read_value(s, MAXKEYS), "7\n"),
+	      "a value written in one run is read by a concurrent run");
+	check(write_value(s, PANIC, "3") == 0 && !strcmp(read_value(second, PANIC), "3\n"),
+	      "and the other way round");
+	check(write_value(second, tpath("realfile"), "w\n") == 0 && (put(tpath("realfile"), "real\n"), 1) &&
+	      !strcmp(read_value(s, tpath("realfile")), "w\n"),
+	      "real-first: a write by a concurrent run makes this run serve the store");
+	unlink(tpath("realfile"));
 	store_close(second);
 	store_close(s);
+
+	/* Precedence: a value persists until the profile's value for it changes. */
+	struct rule *panic = (struct rule *)rule(PANIC);
+	char *seeded = panic->content;
+	panic->content = strdup("5\n");
+	panic->content_len = 2;
+	s = open_store(dir);
+	check(!strcmp(read_value(s, PANIC), "5\n"), "a changed profile value wins over the stored one");
+	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "an unchanged profile value keeps the stored one");
+	check(write_value(s, PANIC, "6") == 0, "write over the new profile value");
+	store_close(s);
+	s = open_store(dir);
+	check(!strcmp(read_value(s, PANIC), "6\n"), "the written value persists while the profile value stays");
+	store_close(s);
+	free(panic->content);
+	panic->content = seeded;
+	panic->content_len = strlen(seeded);
+}
+
+/* Private stores left behind by a killed run are removed by the next run. */
+static void test_reaping(void)
+{
+	struct store *live = open_store(NULL);
+	char live_dir[PATH_MAX];
+	snprintf(live_dir, sizeof live_dir, "%s", store_dir(live));
+	/* A store whose run was SIGKILLed: its run directory exists, nobody holds the lock. */
+	pid_t child = fork();
+	if (child == 0) {
+		open_store(NULL);
+		kill(getpid(), SIGKILL);
+	}
+	int status;
+	waitpid(child, &status, 0);
+	DIR *d = opendir(tpath("tmpdir"));
+	char dead[PATH_MAX] = "";
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char p[PATH_MAX];
+		snprintf(p, sizeof p, "%s/%s", tpath("tmpdir"), e->d_name);
+		if (e->d_name[0] != '.' && strcmp(p, live_dir))
+			snprintf(dead, sizeof dead, "%s", p);
+	}
+	if (d)
+		closedir(d);
+	check(WIFSIGNALED(status) && *dead && exists(dead), "a killed run leaves its store behind");
+	mkdir(tpath("tmpdir/fakesys.young1"), 0700); /* just made by a run that has no lock yet */
+	struct store *next = open_store(NULL);
+	check(!exists(dead), "the next run removes the store of the killed run");
+	check(exists(live_dir), "the store of a live run is left alone");
+	check(exists(tpath("tmpdir/fakesys.young1")), "a store too young to hold its lock is left alone");
+	store_close(next);
+	store_close(live);
+	rmdir(tpath("tmpdir/fakesys.young1"));
 }
 
 static void test_writes(void)
 {
 	struct store *s = open_store(NULL);
 
-	write_value(s, MAXKEYS, O_WRONLY | O_CREAT | O_TRUNC, "1");
-	check(!strcmp(read_value(s, MAXKEYS), "1\n"), "sysctl: \"1\" over \"1000000\" with O_TRUNC reads \"1\\n\"");
-	write_value(s, MAXKEYS, O_WRONLY, "1000000");
-	write_value(s, MAXKEYS, O_WRONLY, "1");
-	check(!strcmp(read_value(s, MAXKEYS), "1\n"), "sysctl: \"1\" over \"1000000\" without O_TRUNC reads \"1\\n\"");
-	write_value(s, MAXKEYS, O_WRONLY, "  7 \n\n");
+	check(write_value(s, MAXKEYS, "1") == 0 && !strcmp(read_value(s, MAXKEYS), "1\n"),
+	      "sysctl: \"1\" over \"1000000\" reads \"1\\n\"");
+	write_value(s, MAXKEYS, "  7 \n\n");
 	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "sysctl: whitespace is trimmed to one final newline");
-	write_value(s, MAXKEYS, O_WRONLY, " \n");
-	check(!strcmp(read_value(s, MAXKEYS), "7\n"), "sysctl: a blank write keeps the value");
-	write_value(s, PLAIN, O_WRONLY | O_TRUNC, "x y");
+	check(write_value(s, MAXKEYS, " \n") == 0 && !strcmp(read_value(s, MAXKEYS), "7\n"), "sysctl: a blank write keeps the value");
+	write_value(s, PLAIN, "x y");
 	check(!strcmp(read_value(s, PLAIN), "x y"), "non-sysctl value is stored verbatim");
 
-	/* Tracees are other processes. */
-	char w[PATH_MAX];
-	store_new_writer(s, rule(PLAIN), false, w);
-	pid_t child = fork();
-	if (child == 0) {
-		int fd = open(w, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-		_exit(fd < 0 || write(fd, "from child", 10) != 10 || close(fd) < 0);
-	}
-	int status;
-	check(waitpid(child, &status, 0) == child && status == 0 && !strcmp(read_value(s, PLAIN), "from child") && !exists(w),
-	      "a write by another process is committed and its writer removed");
-
-	/* Two writers open at once: the later write wins, also after the earlier one closes. */
-	char w1[PATH_MAX], w2[PATH_MAX];
-	store_new_writer(s, rule(PANIC), false, w1);
-	store_new_writer(s, rule(PANIC), false, w2);
-	int fd1 = open(w1, O_WRONLY | O_TRUNC), fd2 = open(w2, O_WRONLY | O_TRUNC);
-	check(write(fd1, "5", 1) == 1 && write(fd2, "6", 1) == 1, "two writers write");
-	store_sync(s);
-	check(!strcmp(read_value(s, PANIC), "6\n"), "the second writer's later write wins");
-	close(fd1);
-	check(!strcmp(read_value(s, PANIC), "6\n"), "closing the earlier writer does not bring its value back");
-	check(write(fd2, "8", 1) == 1, "writer writes again");
-	check(!strcmp(read_value(s, PANIC), "68\n"), "each write commits the writer's whole file");
-	close(fd2);
-	store_sync(s);
-	check(!exists(w1) && !exists(w2), "closed writer files are removed");
-
-	/* O_RDWR without O_TRUNC: the writer starts with the current value. */
-	store_new_writer(s, rule(PANIC), true, w1);
-	check(!strcmp(slurp(w1), "68\n"), "prefilled writer starts with the current value");
-	int fd = open(w1, O_RDWR);
-	check(pwrite(fd, "9\n", 2, 0) == 2, "prefilled writer writes");
-	close(fd);
-	check(!strcmp(read_value(s, PANIC), "9\n"), "prefilled writer's write reads back");
-
 	const char *p1, *p2;
-	store_read_target(s, getpid(), rule(PANIC), &p1);
-	store_read_target(s, getpid(), rule(PANIC), &p2);
+	provider_of(rule(PANIC))->read_target(s, rule(PANIC), getpid(), &p1);
+	provider_of(rule(PANIC))->read_target(s, rule(PANIC), getpid(), &p2);
 	check(p1 == p2, "read target is the same string every time");
 	char virt[PATH_MAX];
 	check(store_to_virtual(s, p1, virt) && !strcmp(virt, PANIC), "store_to_virtual maps a value file");
 
-	/* Flood the inotify queue past its limit: the newest write must still win. */
-	store_new_writer(s, rule(PANIC), false, w1);
-	store_new_writer(s, rule(PANIC), false, w2);
-	fd1 = open(w1, O_WRONLY);
-	fd2 = open(w2, O_WRONLY);
-	bool flooded = true;
-	for (int i = 0; i < 20000; i++) /* alternating, so no two events coalesce */
-		flooded &= pwrite(fd1, "1", 1, 0) == 1 && pwrite(fd2, "2", 1, 0) == 1;
-	usleep(50000); /* so the last write has the newest mtime */
-	flooded &= pwrite(fd2, "4", 1, 0) == 1;
-	check(flooded && !strcmp(read_value(s, PANIC), "4\n"), "after an inotify overflow the newest write wins");
-	close(fd1);
-	close(fd2);
-	store_sync(s);
-	check(!exists(w1) && !exists(w2), "writers closed after an overflow are removed");
+	/* A reader that opened the value before a write keeps a whole value. */
+	int fd = open(p1, O_RDONLY);
+	write_value(s, PANIC, "12");
+	char buf[16] = "";
+	check(fd >= 0 && read(fd, buf, sizeof buf - 1) == 2 && !strcmp(buf, "0\n") && !strcmp(read_value(s, PANIC), "12\n"),
+	      "a write replaces the value file; an older reader sees the old value whole");
+	close(fd);
+
+	/* stat says what procfs would: a 0644 regular file of size 0 on /proc's device. */
+	struct stat st, proc;
+	check(provider_of(rule(PANIC))->stat(s, rule(PANIC), &st) == 0 && stat("/proc", &proc) == 0 &&
+	      st.st_mode == (S_IFREG | 0644) && st.st_size == 0 && st.st_dev == proc.st_dev && st.st_nlink == 1,
+	      "stat of a fake: mode %o size %lld dev %lx (/proc %lx)", (unsigned)st.st_mode, (long long)st.st_size,
+	      (unsigned long)st.st_dev, (unsigned long)proc.st_dev);
 
 	/* A symlink planted inside the store must not redirect a commit. */
 	char kernel[PATH_MAX];
-	snprintf(kernel, sizeof kernel, "%s/proc/sys/kernel", store_root(s));
+	snprintf(kernel, sizeof kernel, "%s/root/proc/sys/kernel", store_dir(s));
 	mkdir(tpath("outside"), 0700);
 	rename(kernel, tpath("kernel-moved"));
 	symlink(tpath("outside"), kernel);
-	write_value(s, PANIC, O_WRONLY | O_TRUNC, "3");
+	write_value(s, PANIC, "3");
 	check(count_entries(tpath("outside")) == 0, "a planted symlink in the store is not followed");
 	check(type_of(kernel) == S_IFDIR && !strcmp(read_value(s, PANIC), "3\n"), "the commit replaces the planted symlink");
 	store_close(s);
@@ -330,23 +347,14 @@ static void *hammer(void *arg)
 	struct store *s = *(struct store **)arg;
 	int bad = 0;
 	for (int i = 0; i < ROUNDS; i++) {
-		char path[PATH_MAX];
 		const char *target;
 		if (i % 2 == 0) {
-			const char *v = (i / 2) % 2 ? "1" : "1000000";
 			pthread_mutex_lock(&lock);
-			int rc = store_new_writer(s, rule(MAXKEYS), false, path);
-			pthread_mutex_unlock(&lock);
-			int fd = rc < 0 ? -1 : open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-			bad += fd < 0 || write(fd, v, strlen(v)) != (ssize_t)strlen(v);
-			if (fd >= 0)
-				close(fd);
-			pthread_mutex_lock(&lock);
-			store_sync(s);
+			bad += write_value(s, MAXKEYS, (i / 2) % 2 ? "1" : "1000000") != 0;
 			pthread_mutex_unlock(&lock);
 		} else {
 			pthread_mutex_lock(&lock);
-			bool fake = store_read_target(s, getpid(), rule(MAXKEYS), &target);
+			bool fake = provider_of(rule(MAXKEYS))->read_target(s, rule(MAXKEYS), getpid(), &target);
 			pthread_mutex_unlock(&lock);
 			char buf[64] = "";
 			int fd = fake ? open(target, O_RDONLY | O_CLOEXEC) : -1;
@@ -372,9 +380,6 @@ static void test_concurrency(void)
 	for (int i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
 	check(bad_reads == 0, "%d threads x %d rounds of write/read: %d empty, partial or failed", THREADS, ROUNDS, bad_reads);
-	char w[PATH_MAX];
-	snprintf(w, sizeof w, "%s/../w", store_root(s));
-	check(count_entries(w) == 0, "no writer file is left after the concurrent writes");
 	store_close(s);
 }
 
@@ -392,7 +397,7 @@ static void test_mirror(void)
 	put(tpath("real/retyped"), "");
 
 	const char *m, *m2;
-	check(store_dir_target(s, getpid(), d, &m), "mirror used while fake children are missing from the real dir");
+	check(mirror_target(s, d, getpid(), &m), "mirror used while fake children are missing from the real dir");
 	char p[PATH_MAX];
 #define IN_MIRROR(name) (snprintf(p, sizeof p, "%s/%s", m, name), p)
 	check(type_of(IN_MIRROR("sub")) == S_IFDIR, "placeholder of a directory is a directory");
@@ -408,7 +413,7 @@ static void test_mirror(void)
 	unlink(tpath("real/file1"));
 	unlink(tpath("real/retyped"));
 	mkdir(tpath("real/retyped"), 0755);
-	check(store_dir_target(s, getpid(), d, &m2) && m2 == m, "mirror path is the same string every time");
+	check(mirror_target(s, d, getpid(), &m2) && m2 == m, "mirror path is the same string every time");
 	check(!exists(IN_MIRROR("file1")) && !exists(IN_MIRROR("gone")), "removed real entries disappear from the mirror");
 	check(type_of(IN_MIRROR("retyped")) == S_IFDIR, "placeholder follows a change of type");
 	check(!strcmp(slurp(IN_MIRROR("fakefile")), "fake\n") && count_entries(m) == 5, "fake entries are never touched");
@@ -416,17 +421,18 @@ static void test_mirror(void)
 	char virt[PATH_MAX];
 	check(store_to_virtual(s, m, virt) && !strcmp(virt, tpath("real")), "store_to_virtual maps a mirror");
 	check(store_to_virtual(s, IN_MIRROR("sub"), virt) && !strcmp(virt, tpath("real/sub")), "store_to_virtual maps a placeholder");
-	check(store_to_virtual(s, store_root(s), virt) && !strcmp(virt, "/"), "store_to_virtual maps root/ to /");
-	snprintf(p, sizeof p, "%sx/proc", store_root(s));
+	snprintf(p, sizeof p, "%s/root", store_dir(s));
+	check(store_to_virtual(s, p, virt) && !strcmp(virt, "/"), "store_to_virtual maps root/ to /");
+	snprintf(p, sizeof p, "%s/rootx/proc", store_dir(s));
 	check(!store_to_virtual(s, p, virt), "store_to_virtual rejects a sibling of root/");
 	check(!store_to_virtual(s, "/proc/sys/kernel/panic", virt), "store_to_virtual rejects a path outside the store");
 
 	const struct vdir *missing = vdir(tpath("missing"));
-	check(store_dir_target(s, getpid(), missing, &m) && count_entries(m) == 1, "mirror of a missing real dir lists only fake entries");
+	check(mirror_target(s, missing, getpid(), &m) && count_entries(m) == 1, "mirror of a missing real dir lists only fake entries");
 
 	put(tpath("real/fakefile"), "");
 	mkdir(tpath("real/fakedir"), 0755);
-	check(!store_dir_target(s, getpid(), d, &m), "real dir that has every fake child is served untouched");
+	check(!mirror_target(s, d, getpid(), &m), "real dir that has every fake child is served untouched");
 	store_close(s);
 #undef IN_MIRROR
 }
@@ -446,10 +452,11 @@ static void test_real_first(void)
 		_exit(0);
 	waitpid(child, NULL, 0);
 	const char *target;
-	check(store_read_target(s, child, rule(SELF_STATUS), &target) && !strcmp(slurp(target), "fake status\n"),
+	check(provider_of(rule(SELF_STATUS))->read_target(s, rule(SELF_STATUS), child, &target) &&
+	      !strcmp(slurp(target), "fake status\n"),
 	      "real-first: /proc/self of a gone tracee is not the real /proc/self");
 
-	write_value(s, tpath("realfile"), O_WRONLY | O_TRUNC, "written\n");
+	write_value(s, tpath("realfile"), "written\n");
 	check(!strcmp(read_value(s, tpath("realfile")), "written\n"), "real-first: the store is served after a write");
 	check(!strcmp(slurp(tpath("realfile")), "real\n"), "the real file is never written");
 	store_close(s);
@@ -466,6 +473,7 @@ int main(void)
 	test_private();
 	test_persistent_refused();
 	test_persistent();
+	test_reaping();
 	test_writes();
 	test_concurrency();
 	test_mirror();

@@ -1,0 +1,355 @@
+/* Open fds of fakes and the writes they take; see fake_fds.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include "fake_fds.h"
+#include "log.h"
+#include "memory.h"
+#include "provider.h"
+#include "stats.h"
+#include "tracer_internal.h"
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef SYS_pwritev2
+#define SYS_pwritev2 328
+#define SYS_preadv2 327
+#endif
+
+static struct open_file *file_get(struct open_file *o)
+{
+	o->refs++;
+	return o;
+}
+
+static void file_put(struct open_file *o)
+{
+	if (--o->refs == 0)
+		free(o);
+}
+
+struct files *files_new(void)
+{
+	struct files *f = calloc(1, sizeof *f);
+	if (!f)
+		die_oom();
+	f->refs = 1;
+	return f;
+}
+
+struct files *files_get(struct files *f)
+{
+	f->refs++;
+	return f;
+}
+
+void files_put(struct files *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	for (size_t i = 0; i < f->n; i++)
+		file_put(f->fds[i].file);
+	free(f->fds);
+	free(f);
+}
+
+/* Records e, which brings a reference to its open file. */
+static void add(struct files *f, struct fake_fd e)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->fds[i].fd == e.fd) {
+			file_put(f->fds[i].file);
+			f->fds[i] = e;
+			return;
+		}
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 4;
+		struct fake_fd *grown = realloc(f->fds, cap * sizeof *grown);
+		if (!grown)
+			die_oom();
+		f->fds = grown;
+		f->cap = cap;
+	}
+	f->fds[f->n++] = e;
+}
+
+struct files *files_copy(const struct files *f)
+{
+	struct files *c = files_new();
+	for (size_t i = 0; i < f->n; i++) {
+		struct fake_fd e = f->fds[i];
+		file_get(e.file);
+		add(c, e);
+	}
+	return c;
+}
+
+static struct fake_fd *find(struct files *f, long fd)
+{
+	for (size_t i = 0; f && i < f->n; i++)
+		if (f->fds[i].fd == fd)
+			return &f->fds[i];
+	return NULL;
+}
+
+static void drop(struct files *f, struct fake_fd *e)
+{
+	file_put(e->file);
+	*e = f->fds[--f->n];
+}
+
+void files_exec(struct task *t)
+{
+	struct files *f = files_copy(t->files);
+	for (size_t i = 0; i < f->n;)
+		if (f->fds[i].cloexec)
+			drop(f, &f->fds[i]);
+		else
+			i++;
+	files_put(t->files);
+	t->files = f;
+}
+
+void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags)
+{
+	t->fd_op = (struct fd_op){.kind = FD_OP_OPEN, .rule = r, .flags = flags};
+}
+
+uint64_t fake_fds_open_flags(uint64_t flags)
+{
+	uint64_t keep = O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_DIRECTORY | O_NOCTTY | O_LARGEFILE;
+	/* O_CREAT|O_EXCL fails with EEXIST on a procfs file, as on the value file; O_CREAT
+	   alone means nothing for a file that exists. */
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		keep |= O_CREAT | O_EXCL;
+	return O_RDONLY | (flags & keep);
+}
+
+/* Threads that share the fd table run freely; they must stop at their next syscall,
+   before any of them can use the new fd (they only learn it when the opener returns). */
+static void watch_siblings(struct task *sibling, void *arg)
+{
+	struct task *opener = arg;
+	if (sibling != opener && sibling->files == opener->files) {
+		stats_tracer_call();
+		ptrace(PTRACE_INTERRUPT, sibling->tid, 0, 0);
+	}
+}
+
+void fake_fds_exit(struct task *t, long result)
+{
+	struct fd_op op = t->fd_op;
+	t->fd_op.kind = FD_OP_NONE;
+	if (result < 0)
+		return;
+	struct fake_fd *old;
+	switch (op.kind) {
+	case FD_OP_NONE:
+		return;
+	case FD_OP_OPEN: {
+		bool first = t->files->n == 0;
+		struct open_file *o = calloc(1, sizeof *o);
+		if (!o)
+			die_oom();
+		o->refs = 1;
+		add(t->files, (struct fake_fd){.fd = (int)result, .file = o, .rule = op.rule,
+		                               .accmode = (int)(op.flags & O_ACCMODE),
+		                               .append = op.flags & O_APPEND, .cloexec = op.flags & O_CLOEXEC});
+		if (first)
+			task_for_each(watch_siblings, t);
+		return;
+	}
+	case FD_OP_DUP:
+		if (result == op.fd)
+			return; /* dup2(fd, fd) changes nothing */
+		if ((old = find(t->files, result)))
+			drop(t->files, old); /* dup2 onto a recorded fd closed it */
+		if ((old = find(t->files, op.fd))) {
+			struct fake_fd e = *old;
+			e.fd = (int)result;
+			e.cloexec = op.flags & O_CLOEXEC;
+			file_get(e.file);
+			add(t->files, e);
+		}
+		return;
+	case FD_OP_READ:
+		if ((old = find(t->files, op.fd)))
+			old->file->offset += result;
+		return;
+	case FD_OP_SEEK:
+		if ((old = find(t->files, op.fd)))
+			old->file->offset = result;
+		return;
+	case FD_OP_GETFL:
+		if ((old = find(t->files, op.fd)))
+			arch_poke_result(t->tid, (result & ~(long)O_ACCMODE) | old->accmode |
+			                             (old->append ? O_APPEND : 0));
+		return;
+	}
+}
+
+/* Gathers the data of a write (one buffer, or an iovec array) into buf, at most
+   STORE_VALUE_MAX bytes; the kernel's count goes into *count. 0 or -errno. */
+static int gather(struct task *t, uint64_t addr, uint64_t n, bool vector, char *buf, size_t *len, uint64_t *count)
+{
+	*len = 0;
+	*count = 0;
+	if (!vector) {
+		*count = n;
+		*len = n < STORE_VALUE_MAX ? n : STORE_VALUE_MAX;
+		return *len && mem_read(t, addr, buf, *len) < 0 ? -EFAULT : 0;
+	}
+	if (n > IOV_MAX)
+		return -EINVAL;
+	for (uint64_t i = 0; i < n; i++) {
+		struct iovec iov;
+		if (mem_read(t, addr + i * sizeof iov, &iov, sizeof iov) < 0)
+			return -EFAULT;
+		*count += iov.iov_len;
+		size_t take = iov.iov_len < STORE_VALUE_MAX - *len ? iov.iov_len : STORE_VALUE_MAX - *len;
+		if (take && mem_read(t, (uint64_t)(uintptr_t)iov.iov_base, buf + *len, take) < 0)
+			return -EFAULT;
+		*len += take;
+	}
+	return 0;
+}
+
+/* write, pwrite64, writev, pwritev, pwritev2 on a recorded fd: what the kernel's sysctl
+   handler would do with it. offset < 0: the fd's own offset. */
+static long emulate_write(struct task *t, const struct fake_fd *e, const arch_regs *regs, bool vector, long long offset)
+{
+	static char buf[STORE_VALUE_MAX];
+	size_t len;
+	uint64_t count;
+	int rc = gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, buf, &len, &count);
+	if (rc < 0)
+		return rc;
+	if (count == 0)
+		return 0;
+	if (e->append)
+		offset = 0;
+	else if (offset < 0)
+		offset = e->file->offset;
+	if (offset != 0)
+		return (long)count; /* sysctl_writes_strict: ignored, yet reported written */
+	rc = provider_of(e->rule)->write(tracer_cfg->store, e->rule, buf, len);
+	if (rc < 0)
+		msg("cannot keep the write to %s: %s", e->rule->path, strerror(-rc));
+	return rc < 0 ? rc : (long)count;
+}
+
+bool fake_fds_entry(struct task *t, arch_regs *regs)
+{
+	long nr = arch_syscall_nr(regs);
+	long fd = (long)arch_arg(regs, 0);
+	struct fake_fd *e = find(t->files, fd);
+	long result;
+	switch (nr) {
+	case SYS_write:
+	case SYS_writev:
+		if (!e)
+			return false;
+		result = emulate_write(t, e, regs, nr == SYS_writev, -1);
+		break;
+	case SYS_pwrite64:
+	case SYS_pwritev:
+	case SYS_pwritev2:
+		if (!e)
+			return false;
+		if ((long long)arch_arg(regs, 3) < -1 || ((long long)arch_arg(regs, 3) == -1 && nr != SYS_pwritev2))
+			result = -EINVAL;
+		else
+			result = emulate_write(t, e, regs, nr != SYS_pwrite64, (long long)arch_arg(regs, 3));
+		break;
+	case SYS_read:
+	case SYS_readv:
+	case SYS_pread64:
+	case SYS_preadv:
+	case SYS_preadv2:
+		if (!e)
+			return false;
+		/* Write-only fds fail, as the kernel's would; read-write ones read the value. */
+		if (e->accmode == O_WRONLY) {
+			result = -EBADF;
+			break;
+		}
+		if (nr != SYS_read && nr != SYS_readv && (nr != SYS_preadv2 || (long long)arch_arg(regs, 3) != -1))
+			return false; /* positioned reads leave the offset alone */
+		t->fd_op = (struct fd_op){.kind = FD_OP_READ, .fd = (int)fd};
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return true;
+	case SYS_lseek:
+		if (!e)
+			return false;
+		t->fd_op = (struct fd_op){.kind = FD_OP_SEEK, .fd = (int)fd};
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return true;
+	case SYS_ftruncate:
+		if (!e)
+			return false;
+		result = 0; /* procfs takes it and changes nothing */
+		break;
+	case SYS_close:
+		if (e)
+			drop(t->files, e); /* closed even if close reports an error */
+		return false;
+	case SYS_close_range:
+		for (size_t i = 0; i < t->files->n;) {
+			struct fake_fd *c = &t->files->fds[i];
+			bool in = (unsigned)c->fd >= (unsigned)arch_arg(regs, 0) && (unsigned)c->fd <= (unsigned)arch_arg(regs, 1);
+			if (in && (arch_arg(regs, 2) & CLOSE_RANGE_CLOEXEC))
+				c->cloexec = true;
+			else if (in) {
+				drop(t->files, c);
+				continue;
+			}
+			i++;
+		}
+		return false;
+	case SYS_dup:
+	case SYS_dup2:
+	case SYS_dup3:
+		/* dup2 and dup3 onto a recorded fd close it; dup of one makes another. */
+		if (!e && (nr == SYS_dup || !find(t->files, (long)arch_arg(regs, 1))))
+			return false;
+		t->fd_op = (struct fd_op){.kind = FD_OP_DUP, .fd = (int)fd,
+		                          .flags = nr == SYS_dup3 ? arch_arg(regs, 2) & O_CLOEXEC : 0};
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return true;
+	case SYS_fcntl:
+		if (!e)
+			return false;
+		switch (arch_arg(regs, 1)) {
+		case F_DUPFD:
+		case F_DUPFD_CLOEXEC:
+			t->fd_op = (struct fd_op){.kind = FD_OP_DUP, .fd = (int)fd,
+			                          .flags = arch_arg(regs, 1) == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0};
+			break;
+		case F_GETFL:
+			t->fd_op = (struct fd_op){.kind = FD_OP_GETFL, .fd = (int)fd};
+			break;
+		case F_SETFD:
+			e->cloexec = arch_arg(regs, 2) & FD_CLOEXEC;
+			return false;
+		default:
+			return false;
+		}
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return true;
+	default:
+		return false;
+	}
+	tracer_skip_call(t, regs, result);
+	return true;
+}

@@ -1,0 +1,71 @@
+/* Open file descriptors of fakes that were opened for writing, and the writes they take.
+
+   The kernel's rule for a sysctl (measured on a per-netns key, sysctl_writes_strict=1):
+   each write(2) at file offset 0 replaces the whole value and leaves the offset at 0; a
+   write at any other offset (after a read, an lseek, a pwrite at an offset) is ignored
+   but reports success; O_APPEND writes land at offset 0; ftruncate changes nothing.
+   A regular file cannot behave so, so fakesys plays the write itself:
+   - an open for writing of a fake opens its value file read-only instead, and the fd is
+     recorded here (in the fd table record, shared as the kernel shares fd tables);
+   - while a fd table holds such an fd, its tasks stop at every syscall (PTRACE_SYSCALL),
+     and a write-family call on a recorded fd is answered by fakesys: the data is read
+     from the tracee, handed to the provider, and the call returns what the kernel's
+     would (the count, or the store's error, e.g. ENOSPC);
+   - the offset each write is judged by is tracked from the reads and lseeks of the
+     fd (gVisor's fdinfo has no "pos:");
+   - a write fakesys does not see (a fd passed to a process outside the tree) fails with
+     EBADF, since the fd is read-only: it never lands anywhere unseen.
+   When the last recorded fd is closed, the tasks run freely again. */
+#ifndef FAKESYS_FAKE_FDS_H
+#define FAKESYS_FAKE_FDS_H
+
+#include <stdbool.h>
+#include "arch.h"
+#include "rules.h"
+#include "tasks.h"
+
+/* An open file description: shared by dup'ed fds and across fork, as the kernel does. */
+struct open_file {
+	int refs;
+	long long offset; /* moved by reads and lseek only: fakesys plays every write */
+};
+
+struct fake_fd {
+	int fd;
+	struct open_file *file;
+	const struct rule *rule;
+	int accmode;  /* O_WRONLY or O_RDWR, as the program opened it */
+	bool append;  /* O_APPEND: every write is at offset 0 */
+	bool cloexec; /* closed by exec */
+};
+
+/* A fd table; shared by tasks created with CLONE_FILES. */
+struct files {
+	int refs;
+	struct fake_fd *fds;
+	size_t n, cap;
+};
+
+struct files *files_new(void);
+struct files *files_get(struct files *f);
+void files_put(struct files *f);
+/* A copy, for fork (the child's fd table is a copy of the parent's). */
+struct files *files_copy(const struct files *f);
+/* exec: the fd table is unshared and close-on-exec fds are gone. */
+void files_exec(struct task *t);
+/* Whether t's tasks must stop at every syscall. */
+static inline bool files_watched(const struct task *t) { return t->files && t->files->n; }
+
+/* Remembers that t's pending open for writing of r (flags as the program gave them)
+   must be recorded at its exit stop. */
+void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags);
+/* The flags the open of a fake for writing runs with instead: read-only, no truncation. */
+uint64_t fake_fds_open_flags(uint64_t flags);
+
+/* At a syscall entry of a watched task: handles a call on a recorded fd. Returns true
+   when it resumed the task itself. */
+bool fake_fds_entry(struct task *t, arch_regs *regs);
+/* At the exit stop of a call fake_fds asked to see (t->fd_op set), with its result. */
+void fake_fds_exit(struct task *t, long result);
+
+#endif

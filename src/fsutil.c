@@ -1,0 +1,106 @@
+/* Safe-filesystem helpers; see fsutil.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "fsutil.h"
+
+bool fs_write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			errno = ENOSPC;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	size_t len = 0;
+	while (len < max) {
+		ssize_t n = read(fd, buf + len, max - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	return (ssize_t)len;
+}
+
+/* Not with O_DIRECTORY: gVisor then follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a
+   FIFO in the way must not block us. */
+int fs_open_dir(int dfd, const char *name)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+		close(fd);
+		errno = ENOTDIR;
+		return -1;
+	}
+	return fd;
+}
+
+DIR *fs_open_listing(int dfd, const char *name)
+{
+	int fd = fs_open_dir(dfd, name);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d && fd >= 0)
+		close(fd);
+	return d;
+}
+
+struct dirent *fs_next_entry(DIR *d)
+{
+	struct dirent *e;
+	while ((e = readdir(d)) && (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")))
+		;
+	return e;
+}
+
+void fs_remove_tree(int dfd, const char *name)
+{
+	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	DIR *d = fs_open_listing(dfd, name);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = fs_next_entry(d)))
+		fs_remove_tree(dirfd(d), e->d_name);
+	closedir(d);
+	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+int fs_open_subdir(int dfd, const char *name, bool create)
+{
+	int fd = fs_open_dir(dfd, name);
+	if (fd >= 0 || !create)
+		return fd;
+	if (errno == ENOTDIR || errno == ELOOP)
+		fs_remove_tree(dfd, name);
+	else if (errno != ENOENT)
+		return -1;
+	if (mkdirat(dfd, name, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return fs_open_dir(dfd, name);
+}

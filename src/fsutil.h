@@ -1,0 +1,29 @@
+/* Safe-filesystem helpers for the store: every path below a directory fd is walked one
+   component at a time with O_NOFOLLOW, so a symlink planted in the store cannot send a
+   read, a write or a removal anywhere else. */
+#ifndef FAKESYS_FSUTIL_H
+#define FAKESYS_FSUTIL_H
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Writes all of p (retrying short writes); false with errno set on failure. */
+bool fs_write_all(int fd, const char *p, size_t len);
+/* Reads at most max bytes of dfd/name, never through a symlink. Returns the length, or
+   -1 with errno set. */
+ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max);
+/* Opens directory dfd/name, never through a symlink (ENOTDIR if it is not a directory). */
+int fs_open_dir(int dfd, const char *name);
+/* Opens directory dfd/name; with create, makes it (0755) first, replacing a
+   non-directory in the way. */
+int fs_open_subdir(int dfd, const char *name, bool create);
+/* A directory stream of dfd/name (never through a symlink) with its own offset, or NULL. */
+DIR *fs_open_listing(int dfd, const char *name);
+/* The next entry other than "." and "..", or NULL at the end. */
+struct dirent *fs_next_entry(DIR *d);
+/* Removes dfd/name and, if it is a directory, everything below it. */
+void fs_remove_tree(int dfd, const char *name);
+
+#endif

@@ -1,0 +1,80 @@
+/* The value provider: a fake file whose value lives in the store. A write(2) at offset 0
+   replaces the whole value, as procfs does; a sysctl value reads back the way the kernel
+   prints it (surrounding blanks dropped, one "\n"). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "provider.h"
+
+int value_write(struct store *s, const struct rule *r, const char *data, size_t len)
+{
+	char buf[STORE_VALUE_MAX + 1];
+	if (len > STORE_VALUE_MAX)
+		len = STORE_VALUE_MAX;
+	if (r->sysctl) {
+		while (len && isspace((unsigned char)*data))
+			data++, len--;
+		while (len && isspace((unsigned char)data[len - 1]))
+			len--;
+		/* An all-blank write leaves a sysctl unchanged (the kernel parses nothing). */
+		if (!len)
+			return 0;
+		memcpy(buf, data, len);
+		buf[len++] = '\n';
+		data = buf;
+	}
+	return store_replace_value(s, r, data, len);
+}
+
+/* The filesystem a fake pretends to be on: the real /proc or /sys, whose device and
+   owner stat reports, measured once per top-level directory. */
+static const struct stat *real_fs(const char *path)
+{
+	static struct { const char *top; struct stat st; int state; } fs[] = {{"/proc", {0}, 0}, {"/sys", {0}, 0}};
+	for (size_t i = 0; i < sizeof fs / sizeof *fs; i++) {
+		size_t n = strlen(fs[i].top);
+		if (strncmp(path, fs[i].top, n) || path[n] != '/')
+			continue;
+		if (!fs[i].state)
+			fs[i].state = stat(fs[i].top, &fs[i].st) == 0 ? 1 : -1;
+		return fs[i].state > 0 ? &fs[i].st : NULL;
+	}
+	return NULL;
+}
+
+/* procfs and sysfs files report size 0 (their content is made at read time) and mode
+   0644 for a key that takes writes, as every fake does. Inode and times are the value
+   file's, so a write shows as a new mtime. */
+int value_stat(struct store *s, const struct rule *r, struct stat *st)
+{
+	int rc = store_stat_value(s, r, st);
+	if (rc < 0)
+		return rc;
+	const struct stat *fs = real_fs(r->path);
+	st->st_mode = S_IFREG | 0644;
+	st->st_nlink = 1;
+	st->st_size = 0;
+	st->st_blocks = 0;
+	st->st_blksize = 1024;
+	st->st_uid = fs ? fs->st_uid : 0;
+	st->st_gid = fs ? fs->st_gid : 0;
+	if (fs)
+		st->st_dev = fs->st_dev;
+	st->st_rdev = 0;
+	return 0;
+}
+
+static bool value_read_target(struct store *s, const struct rule *r, pid_t pid, const char **path)
+{
+	(void)pid;
+	*path = store_value_path(s, r);
+	return true;
+}
+
+const struct provider provider_value = {
+	.name = "value",
+	.read_target = value_read_target,
+	.write = value_write,
+	.stat = value_stat,
+};
