@@ -186,6 +186,39 @@ group_sysctl() {
 	want "write-seen-by-other-processes" 0 $'4242\n4242'
 }
 
+# Write semantics against the kernel: tests/run records tests/progs/write_cases.sh on a real
+# per-netns key (unshare -n, net.ipv4.ip_default_ttl) into $BIN/../oracle/writes; the same
+# cases on a fake must print the same. On the host the fake is that very key inside a
+# fresh netns, whose real value must stay untouched; in gVisor it is kernel.panic.
+group_writes() {
+	local oracle=$BIN/../oracle/writes
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it with unshare -n)"
+		return
+	fi
+	local want_out
+	want_out=$(cat "$oracle")
+	if [ "$KIND" = host ]; then
+		local k=/proc/sys/net/ipv4/ip_default_ttl
+		runc unshare -n bash -c "before=\$(cat $k); $FS ${XOPT[*]} -s net.ipv4.ip_default_ttl=64 -- bash $PROGS/write_cases.sh $k; echo \"real: \$before -> \$(cat $k)\""
+		local real=${OUT##*$'\n'}
+		OUT=${OUT%$'\n'*}
+		want "same-as-kernel" 0 "$want_out"
+		case "$real" in
+		"real: "*" -> "*) [ "${real#real: }" = "${real##* -> } -> ${real##* -> }" ] && pass "real-key-untouched" ||
+			fail "real-key-untouched" "$real" ;;
+		*) fail "real-key-untouched" "no report: $(show "$real")" ;;
+		esac
+	else
+		fsr -s kernel.panic=64 -- bash "$PROGS/write_cases.sh" /proc/sys/kernel/panic
+		want "same-as-kernel" 0 "$want_out"
+	fi
+	# procps refuses a key whose mode says read-only before it opens it (gVisor's real
+	# net.ipv4.ip_forward is 0444 although it takes writes): the fake's stat must say 0644.
+	fsr -p k3s -- sh -c "sysctl -w net.ipv4.ip_forward=1 && sysctl -n net.ipv4.ip_forward"
+	want "procps-sysctl-w-real-first" 0 $'net.ipv4.ip_forward = 1\n1'
+}
+
 group_cat() {
 	fsr -- /bin/cat $MAXKEYS
 	want "glibc-cat-root_maxkeys" 0 "1000000"
@@ -747,7 +780,7 @@ group_store() {
 }
 
 case "$GROUP" in
-go | sysctl | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | badinput | audit | store | k3s)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | badinput | audit | store | k3s)
 	"group_$GROUP"
 	;;
 *)
