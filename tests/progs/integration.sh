@@ -777,6 +777,48 @@ group_store() {
 	if [ "$mode" = 700 ]; then pass "persistent-store-created-0700"; else fail "persistent-store-created-0700" "mode $mode"; fi
 	fsr -- cat $MAXBYTES
 	want "private-store-ignores-persistent" 0 "25000000"
+	# Precedence: a stored value persists until its profile (or -s) value changes.
+	fsr --store "$W/pstore" -s kernel.keys.root_maxbytes=25000000 -- cat $MAXBYTES
+	want "persistent-store-same-profile-value-keeps-written" 0 "31337"
+	fsr --store "$W/pstore" -s kernel.keys.root_maxbytes=5 -- cat $MAXBYTES
+	want "persistent-store-changed-s-value-wins" 0 "5"
+	fsr --store "$W/pstore" -s kernel.keys.root_maxbytes=5 -- sh -c "echo 6 > $MAXBYTES"
+	fsr --store "$W/pstore" -s kernel.keys.root_maxbytes=5 -- cat $MAXBYTES
+	want "persistent-store-write-over-new-value-kept" 0 "6"
+	# Two runs sharing a store at the same time see each other's writes at their next read.
+	start_bg "$W/share.out" --store "$W/pstore" -- sh -c "echo 111 > $MAXBYTES; echo wrote; \
+		while [ \"\$(cat $MAXBYTES)\" != 222 ]; do sleep 0.1; done; echo saw-222"
+	if wait_for "$W/share.out" '^wrote' 20; then
+		fsr --store "$W/pstore" -- sh -c "cat $MAXBYTES; echo 222 > $MAXBYTES"
+		want "shared-store-reads-other-runs-write" 0 "111"
+		wait_for "$W/share.out" '^saw-222' 20
+		wait "$BGPID"
+		RC=$? OUT=$(cat "$W/share.out") ERR=$(head -c 2000 "$W/share.out.err")
+		want "shared-store-other-run-sees-write" 0 $'wrote\nsaw-222'
+	else
+		fail "shared-store-reads-other-runs-write" "never wrote: $(show "$(cat "$W/share.out" "$W/share.out.err" 2>&1)")"
+		kill -KILL "$BGPID" 2>/dev/null
+		wait "$BGPID"
+	fi
+	# SIGKILL leaves a private store behind; the next run removes it.
+	log="$W/store3.log"
+	start_bg "$W/st3.out" --log "$log" -- sh -c "cat $K/panic; exec $BIN/sighelper wait"
+	if wait_for "$W/st3.out" '^ready' 20 && wait_for "$log" "panic" 5; then
+		store=$(store_of_log "$log" $K/panic)
+		kill -KILL "$BGPID"
+		wait "$BGPID"
+		if [ -n "$store" ] && [ -e "$store" ]; then
+			fsr -- cat $K/panic
+			if [ "$RC" = 0 ] && [ ! -e "$store" ]; then pass "killed-runs-store-reaped"; else
+				fail "killed-runs-store-reaped" "exit $RC; $store $([ -e "$store" ] && echo 'still exists')"; fi
+		else
+			fail "killed-runs-store-reaped" "no store left by SIGKILL to reap: \"$store\""
+		fi
+	else
+		fail "killed-runs-store-reaped" "never ready: $(show "$(cat "$W/st3.out" "$W/st3.out.err" 2>&1)")"
+		kill -KILL "$BGPID" 2>/dev/null
+		wait "$BGPID"
+	fi
 }
 
 case "$GROUP" in
