@@ -19,6 +19,7 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "procfs_alias.h"
 
 /* Largest value we commit: a longer write keeps its first VALUE_MAX bytes. */
 #define VALUE_MAX (1 << 20)
@@ -375,22 +376,13 @@ int store_new_writer(struct store *s, const struct rule *r, bool prefill, char p
 	return 0;
 }
 
-/* The real file behind a rule path as the tracee sees it: /proc/self is the tracee's. */
-static void real_path(pid_t pid, const char *path, char out[PATH_MAX])
-{
-	if (!strncmp(path, "/proc/self", 10) && (path[10] == '/' || path[10] == '\0'))
-		snprintf(out, PATH_MAX, "/proc/%d%s", (int)pid, path + 10);
-	else
-		snprintf(out, PATH_MAX, "%s", path);
-}
-
 bool store_read_target(struct store *s, pid_t pid, const struct rule *r, const char **path)
 {
 	size_t i = (size_t)(r - s->rs->rules);
 	store_sync(s);
 	if (r->policy == POLICY_REAL_FIRST && !s->written[i]) {
 		char real[PATH_MAX];
-		real_path(pid, r->path, real);
+		alias_real_path(r->path, pid, real); /* /proc/self is the tracee's */
 		int fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0) {
 			char c;
@@ -526,7 +518,7 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 bool store_dir_target(struct store *s, pid_t pid, const struct vdir *d, const char **path)
 {
 	char real[PATH_MAX];
-	real_path(pid, d->path, real);
+	alias_real_path(d->path, pid, real);
 	int realfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (realfd >= 0) {
 		struct stat st;

@@ -30,6 +30,7 @@
 #define CLONE_VM 0x00000100
 #define CLONE_VFORK 0x00004000
 #define CLONE_THREAD 0x00010000
+#define CLONE_FS 0x00000200
 #endif
 
 #define SYSCALL_STOP (SIGTRAP | 0x80)
@@ -169,10 +170,10 @@ static void skip_call(struct task *t, arch_regs *regs, long result)
 }
 
 /* Resumes a task after its entry stop; an exit stop is taken only when the call
-   must be logged or changes the cwd. */
+   must be logged or changes the fs_struct. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->changes_cwd)
+	if (t->log || t->fs_change != FS_KEEP)
 		resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		resume(t, 0);
@@ -216,12 +217,9 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 		return;
 	}
 	stats.intercepted++;
-	if (d->access == ACCESS_CHDIR || d->access == ACCESS_FCHDIR) {
-		/* Forgotten now and again at exit: another thread may cache the old cwd
-		   while this call runs. */
-		mm_forget_cwd(t->mm);
-		t->changes_cwd = true;
-	}
+	enum fs_change change = redirect_fs_change(d, &regs);
+	if (change != FS_KEEP)
+		fs_change_begin(t, change);
 	if (d->access == ACCESS_GETCWD) {
 		answer_getcwd(t, &regs);
 		return;
@@ -232,8 +230,8 @@ static void on_path_syscall(struct task *t, arch_regs regs)
 		return;
 	}
 	if (req.action == ACTION_SKIP) {
-		remember_for_log(t, &req, "skip", "");
-		skip_call(t, &regs, 0);
+		remember_for_log(t, &req, req.error ? "refused" : "skip", "");
+		skip_call(t, &regs, -req.error);
 		return;
 	}
 	if (!t->mm->scratch) {
@@ -319,9 +317,11 @@ static void on_exit_stop(struct task *t)
 		log_result(t, result);
 		break;
 	case PHASE_AFTER_CALL:
-		if (t->changes_cwd) {
-			mm_forget_cwd(t->mm);
-			t->changes_cwd = false;
+		if (t->fs_change != FS_KEEP) {
+			/* Only unshare's result matters: it decides whether the fs_struct is shared. */
+			if (t->fs_change == FS_UNSHARE && arch_peek_result(t->tid, &result) < 0)
+				return;
+			fs_change_end(t, result == 0);
 		}
 		if (t->log) {
 			if (arch_peek_result(t->tid, &result) < 0)
@@ -370,7 +370,7 @@ static unsigned long clone_flags(struct task *t, int event)
 			return flags;
 	}
 	/* fork, vfork, or registers we could not read: the event says enough. */
-	return event == PTRACE_EVENT_CLONE ? CLONE_VM | CLONE_THREAD
+	return event == PTRACE_EVENT_CLONE ? CLONE_VM | CLONE_THREAD | CLONE_FS
 	     : event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
 }
 
@@ -389,6 +389,7 @@ static void on_clone(struct task *parent, int event)
 	child->claimed = true;
 	child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
 	task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
+	task_set_fs_from(child, parent, flags & CLONE_FS);
 	if (child->attached)
 		resume(child, 0);
 	resume(parent, 0);
@@ -404,19 +405,21 @@ static void drop_other_threads(struct task *t, void *arg)
 static void on_exec(struct task *t)
 {
 	unsigned long former;
+	struct task *old = NULL;
 	stats_tracer_call();
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
-		/* A non-leader thread exec'd and took over the leader's tid; its old tid is
-		   never reported again, and the other threads are gone. */
-		struct task *old = task_find((pid_t)former);
-		if (old)
-			task_remove(old);
-	}
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid)
+		old = task_find((pid_t)former);
+	/* A non-leader thread exec'd and took over the leader's tid, with its own fs_struct;
+	   its old tid is never reported again, and the other threads are gone. */
+	task_take_fs(t, old);
+	if (old)
+		task_remove(old);
 	task_for_each(drop_other_threads, t);
 	task_set_mm(t, mm_new());
 	t->phase = PHASE_RUNNING;
 	t->expect_entry = false;
-	t->changes_cwd = false;
+	if (t->fs_change != FS_KEEP)
+		fs_change_end(t, false);
 	t->in_syscall = true; /* --no-seccomp: execve's exit stop comes next */
 	free(t->log);
 	t->log = NULL;
@@ -712,6 +715,7 @@ int tracer_run(const struct tracer_config *config)
 	struct task *t = task_add(pid);
 	t->attached = t->claimed = true;
 	t->mm = mm_new();
+	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats.tasks++;
 	main_pid = pid;
 	loop();
