@@ -623,16 +623,19 @@ group_aliases() {
 	via "proc-task-and-thread-self" $'fake-mounts\nfake-mounts' \
 		"read m </proc/self/task/\$\$/mounts; echo \$m; read m </proc/thread-self/mounts; echo \$m" -p "$W/self.conf"
 	# comm is writable: the real one (field 2 of stat, which is not faked) must not change.
-	via "write-comm-through-task-dirs" $'c3\n(sh)' "echo c1 > /proc/thread-self/comm; echo c2 > /proc/self/task/\$\$/comm; \
+	# (gVisor refuses to write a real comm with EIO: stderr goes to stdout to show it.)
+	via "write-comm-through-task-dirs" $'c3\n(sh)' "exec 2>&1; echo c1 > /proc/thread-self/comm; echo c2 > /proc/self/task/\$\$/comm; \
 echo c3 > /proc/\$\$/comm; read c </proc/self/comm; echo \$c; read s </proc/\$\$/stat; set -- \$s; echo \$2" -p "$W/self.conf"
 
 	# The cwd belongs to the fs_struct: tasks that do not share it resolve against their own.
-	local m want
+	# (Each case writes its own value: gVisor's real key keeps what an earlier case wrote.)
+	local m want v=60
 	for m in unshare noclonefs clonefs; do
+		v=$((v + 1))
 		mkdir -p "$W/fs-$m"
-		want=$'mover read: 33\nstayer read: stayer'
-		[ $m = clonefs ] && want="mover read: 33"
-		via "relative-write-$m" "$want" "cd $W/fs-$m && $BIN/fsshare $m $d $key 33"
+		want="mover read: $v"$'\nstayer read: stayer'
+		[ $m = clonefs ] && want="mover read: $v"
+		via "relative-write-$m" "$want" "cd $W/fs-$m && $BIN/fsshare $m $d $key $v"
 	done
 
 	# chroot (with /proc bound into the new root): the cwd and dirfds are named from that
