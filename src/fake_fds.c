@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,12 @@ void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags)
 	t->fd_op = (struct fd_op){.kind = FD_OP_OPEN, .rule = r, .flags = flags};
 }
 
+void fake_fds_expect_unshare(struct task *t, uint64_t flags)
+{
+	if (flags & CLONE_FILES)
+		t->fd_op = (struct fd_op){.kind = FD_OP_UNSHARE};
+}
+
 uint64_t fake_fds_open_flags(uint64_t flags)
 {
 	uint64_t keep = O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW | O_DIRECTORY | O_NOCTTY | O_LARGEFILE;
@@ -190,6 +197,13 @@ void fake_fds_exit(struct task *t, long result)
 	case FD_OP_SEEK:
 		if ((old = find(t->files, op.fd)))
 			old->file->offset = result;
+		return;
+	case FD_OP_UNSHARE:
+		if (t->files->refs > 1) {
+			struct files *own = files_copy(t->files);
+			files_put(t->files);
+			t->files = own;
+		}
 		return;
 	case FD_OP_GETFL:
 		if ((old = find(t->files, op.fd)))

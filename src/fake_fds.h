@@ -59,6 +59,8 @@ static inline bool files_watched(const struct task *t) { return t->files && t->f
 /* Remembers that t's pending open for writing of r (flags as the program gave them)
    must be recorded at its exit stop. */
 void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags);
+/* unshare(2) with flags: with CLONE_FILES the caller's fd table becomes its own. */
+void fake_fds_expect_unshare(struct task *t, uint64_t flags);
 /* The flags the open of a fake for writing runs with instead: read-only, no truncation. */
 uint64_t fake_fds_open_flags(uint64_t flags);
 

@@ -108,11 +108,11 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 	return true;
 }
 
-/* Resumes a task after its entry stop; an exit stop is taken only when the call
-   must be logged or changes the cwd. */
+/* Resumes a task after its entry stop; an exit stop is taken only when the call must
+   be logged, changes the fs_struct or opens a fake for writing. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->changes_cwd || t->fd_op.kind != FD_OP_NONE)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -201,12 +201,11 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	stats.intercepted++;
-	if (d->access == ACCESS_CHDIR || d->access == ACCESS_FCHDIR) {
-		/* Forgotten now and again at exit: another thread may cache the old cwd
-		   while this call runs. */
-		mm_forget_cwd(t->mm);
-		t->changes_cwd = true;
-	}
+	enum fs_change change = redirect_fs_change(d, &regs);
+	if (change != FS_KEEP)
+		fs_change_begin(t, change);
+	if (d->fs_change == FS_UNSHARE)
+		fake_fds_expect_unshare(t, arch_arg(&regs, d->flags_arg));
 	if (d->access == ACCESS_GETCWD) {
 		answer_getcwd(t, &regs);
 		return;
@@ -217,8 +216,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (req.action == ACTION_SKIP) {
-		remember_for_log(t, &req, "skip", "");
-		tracer_skip_call(t, &regs, 0);
+		remember_for_log(t, &req, req.error ? "refused" : "skip", "");
+		tracer_skip_call(t, &regs, -req.error);
 		return;
 	}
 	if (d->stat_kind != STAT_NONE && req.match.kind == MATCH_FILE) {
@@ -309,9 +308,11 @@ void intercept_exit(struct task *t)
 		log_result(t, result);
 		break;
 	case PHASE_AFTER_CALL:
-		if (t->changes_cwd) {
-			mm_forget_cwd(t->mm);
-			t->changes_cwd = false;
+		if (t->fs_change != FS_KEEP) {
+			/* Only unshare's result matters: it decides whether the fs_struct is shared. */
+			if (t->fs_change == FS_UNSHARE && arch_peek_result(t->tid, &result) < 0)
+				return;
+			fs_change_end(t, result == 0);
 		}
 		if (t->log || t->fd_op.kind != FD_OP_NONE) {
 			if (arch_peek_result(t->tid, &result) < 0)

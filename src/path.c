@@ -1,89 +1,118 @@
+#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "path.h"
 
-/* Appends one component, or folds "." and "..". len is the current length of out,
-   which always starts with "/" and never ends with "/" unless it is "/". */
-static int push_component(char *out, size_t *len, const char *comp, size_t n)
+#define MAX_LINKS 40 /* the kernel's MAXSYMLINKS */
+
+struct walk {
+	const struct alias_task *t;
+	char *out;   /* the canonical path walked so far: "/" or "/a/b", never a trailing "/" */
+	size_t len;
+	int links;   /* links followed so far */
+	bool object; /* stopped at a magic link to a pipe, socket...: nothing lies below it */
+};
+
+static bool is_dots(const char *c, size_t n)
+{
+	return (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
+}
+
+/* Appends one component, or folds "." and "..". */
+static int push_component(struct walk *w, const char *comp, size_t n)
 {
 	if (n == 1 && comp[0] == '.')
 		return 0;
 	if (n == 2 && comp[0] == '.' && comp[1] == '.') {
-		char *slash = strrchr(out, '/');
-		*len = slash == out ? 1 : (size_t)(slash - out);
-		out[*len] = '\0';
+		char *slash = strrchr(w->out, '/');
+		w->len = slash == w->out ? 1 : (size_t)(slash - w->out);
+		w->out[w->len] = '\0';
 		return 0;
 	}
-	size_t need = *len + (*len > 1) + n;
+	size_t need = w->len + (w->len > 1) + n;
 	if (need >= PATH_MAX)
-		return -1;
-	if (*len > 1)
-		out[(*len)++] = '/';
-	memcpy(out + *len, comp, n);
-	*len += n;
-	out[*len] = '\0';
+		return -ENAMETOOLONG;
+	if (w->len > 1)
+		w->out[w->len++] = '/';
+	memcpy(w->out + w->len, comp, n);
+	w->len += n;
+	w->out[w->len] = '\0';
 	return 0;
 }
 
-static int push_path(char *out, size_t *len, const char *p, bool *trailing_dir)
+static int walk_path(struct walk *w, const char *p, bool follow_last);
+
+/* w->out names a link the kernel follows here: go where it leads. */
+static int follow(struct walk *w)
 {
-	while (*p) {
+	char target[PATH_MAX];
+	int kind = alias_at(w->t, w->out, target);
+	if (kind <= ALIAS_NONE)
+		return kind;
+	if (++w->links > MAX_LINKS)
+		return -ELOOP;
+	switch (kind) {
+	case ALIAS_LINK:
+		/* Its text is walked from the link's directory; every component of it is followed. */
+		push_component(w, "..", 2);
+		if (target[0] == '/')
+			w->len = 1, w->out[1] = '\0';
+		return walk_path(w, target, true);
+	case ALIAS_JUMP:
+		w->len = strlen(target);
+		memcpy(w->out, target, w->len + 1);
+		return 0;
+	default:
+		w->object = true;
+		return 0;
+	}
+}
+
+static int walk_path(struct walk *w, const char *p, bool follow_last)
+{
+	while (*p && !w->object) {
 		while (*p == '/')
 			p++;
 		const char *end = strchrnul(p, '/');
 		size_t n = (size_t)(end - p);
 		if (n == 0)
 			break;
-		if (push_component(out, len, p, n) < 0)
-			return -1;
-		/* "x/", "x/." and "x/.." all name a directory. */
-		*trailing_dir = *end == '/' || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
+		int rc = push_component(w, p, n);
+		if (rc < 0)
+			return rc;
+		/* The last component is followed if the call follows links, or if "/" comes after it. */
+		const char *next = end + strspn(end, "/");
+		if (!is_dots(p, n) && (*next || *end == '/' || follow_last) && (rc = follow(w)) < 0)
+			return rc;
 		p = end;
 	}
 	return 0;
 }
 
-static bool is_pid(const char *s, size_t n, pid_t pid)
+int path_resolve(const struct alias_task *t, const char *base, const char *path, bool follow_last,
+                 struct resolved *out)
 {
-	char buf[16];
-	int w = snprintf(buf, sizeof buf, "%d", (int)pid);
-	return (size_t)w == n && memcmp(buf, s, n) == 0;
-}
-
-/* /proc/self, /proc/<tgid> -> /proc/self; /proc/thread-self -> /proc/self/task/<tid>. */
-static int canonical_proc(struct resolved *r, pid_t tgid, pid_t tid)
-{
-	if (strncmp(r->path, "/proc/", 6) != 0)
-		return 0;
-	const char *comp = r->path + 6;
-	const char *rest = strchrnul(comp, '/');
-	size_t n = (size_t)(rest - comp);
-	char prefix[64];
-	if (n == 11 && memcmp(comp, "thread-self", 11) == 0)
-		snprintf(prefix, sizeof prefix, "/proc/self/task/%d", (int)tid);
-	else if (is_pid(comp, n, tgid))
-		strcpy(prefix, "/proc/self");
-	else
-		return 0;
-	size_t plen = strlen(prefix), rlen = strlen(rest);
-	if (plen + rlen >= PATH_MAX)
-		return -1;
-	memmove(r->path + plen, rest, rlen + 1);
-	memcpy(r->path, prefix, plen);
-	return 0;
-}
-
-int path_resolve(const char *base, const char *path, pid_t tgid, pid_t tid, struct resolved *out)
-{
-	size_t len = 1;
-	bool trailing_dir = false;
+	struct walk w = { .t = t, .out = out->path, .len = 1 };
 	strcpy(out->path, "/");
-	if (path[0] != '/' && push_path(out->path, &len, base, &trailing_dir) < 0)
-		return -1;
-	trailing_dir = false;
-	if (push_path(out->path, &len, path, &trailing_dir) < 0)
-		return -1;
-	out->must_be_dir = trailing_dir && len > 1;
-	return canonical_proc(out, tgid, tid);
+	if (path[0] != '/') {
+		/* The base is a directory the kernel already reached: taken as it is. */
+		size_t blen = strlen(base);
+		if (blen >= PATH_MAX)
+			return -ENAMETOOLONG;
+		memcpy(out->path, base, blen + 1);
+		w.len = blen;
+	}
+	int rc = walk_path(&w, path, follow_last);
+	if (rc < 0)
+		return rc;
+	/* "x/", "x/." and "x/.." all name a directory. */
+	size_t plen = strlen(path);
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
+	const char *last = path + plen;
+	while (last > path && last[-1] != '/')
+		last--;
+	out->must_be_dir = strcmp(out->path, "/") &&
+	                   (path[plen] == '/' || is_dots(last, (size_t)(path + plen - last)));
+	return alias_fold(out->path, t->tgid, t->tid) < 0 ? -ENAMETOOLONG : 0;
 }

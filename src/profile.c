@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "embedded.h"
 #include "log.h"
+#include "procfs_alias.h"
 #include "profile.h"
 
 #define FILE_MAX (1 << 20)  /* profile and content files; kernel files are far smaller */
@@ -211,13 +212,10 @@ static int check_path(const struct source *src, const char *path)
 	for (const unsigned char *c = (const unsigned char *)path; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
 			return src_fail(src, "bad path: control character \\x%02x", *c);
-	/* Another process's /proc entry: the tracer only gives /proc/self one spelling. */
-	if (!strncmp(path, "/proc/", 6)) {
-		const char *c = path + 6;
-		size_t n = strcspn(c, "/");
-		if ((n == 11 && !strncmp(c, "thread-self", 11)) || strspn(c, "0123456789") == n)
-			return src_fail(src, "bad path %s: use /proc/self, not /proc/PID or /proc/thread-self", path);
-	}
+	/* Rules are matched against one spelling of each file; another would never match. */
+	char why[160];
+	if (!alias_rule_spelling(path, why, sizeof why))
+		return src_fail(src, "bad path %s: %s", path, why);
 	return 0;
 }
 

@@ -39,9 +39,6 @@ const struct provider *provider_of(const struct rule *r);
    otherwise *path is d's mirror, refreshed to show the union. */
 bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path);
 
-/* The real file behind a rule path as process pid sees it: /proc/self is pid's. */
-void provider_real_path(pid_t pid, const char *path, char out[PATH_MAX]);
-
 /* The value provider's stat and write, which real-first shares. */
 int value_stat(struct store *s, const struct rule *r, struct stat *st);
 int value_write(struct store *s, const struct rule *r, const char *data, size_t len);

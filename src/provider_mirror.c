@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fsutil.h"
+#include "procfs_alias.h"
 #include "provider.h"
 
 /* The mirror's state byte (store_mirror_state): whether it may hold placeholders of
@@ -139,7 +140,7 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path)
 {
 	char real[PATH_MAX];
-	provider_real_path(pid, d->path, real);
+	alias_real_path(d->path, pid, real); /* /proc/self is the tracee\'s */
 	int realfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (realfd >= 0) {
 		struct stat st;

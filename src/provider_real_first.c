@@ -4,13 +4,14 @@
    a write cannot wait for the real file to fail). */
 #include <fcntl.h>
 #include <unistd.h>
+#include "procfs_alias.h"
 #include "provider.h"
 
 static bool real_first_read_target(struct store *s, const struct rule *r, pid_t pid, const char **path)
 {
 	if (!store_was_written(s, r)) {
 		char real[PATH_MAX];
-		provider_real_path(pid, r->path, real);
+		alias_real_path(r->path, pid, real); /* /proc/self is the tracee\'s */
 		int fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0) {
 			char c;

@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -7,27 +9,96 @@
 #include "redirect.h"
 #include "stats.h"
 
-/* The directory a relative path starts from: the cwd, or the dirfd's target. */
-static bool base_dir(struct task *t, int dirfd, char base[PATH_MAX])
+/* The task a path is resolved for, and whether its resolution went through the store. */
+struct view {
+	struct task *t;
+	const struct store *store;
+	bool through_mirror; /* a cwd, dirfd or magic link pointed into a store mirror */
+};
+
+/* Reads a magic link of a task (one tracer call). Returns a magic_target, or -errno. */
+static int read_link(const char *link, char out[PATH_MAX])
+{
+	stats_tracer_call();
+	ssize_t n = readlink(link, out, PATH_MAX - 1);
+	if (n < 0)
+		return errno == ENOENT || errno == ESRCH ? -ENOENT : -EACCES;
+	out[n] = '\0';
+	if (out[0] == '/')
+		return MAGIC_PATH;
+	/* "pipe:[7]", "socket:[8]", "anon_inode:[eventfd]", gVisor's "host:[2]" */
+	size_t kind = strspn(out, "abcdefghijklmnopqrstuvwxyz_");
+	return kind && out[kind] == ':' ? MAGIC_OBJECT : -EACCES;
+}
+
+/* The task's root directory as fakesys names it: "/" unless it chrooted. */
+static int task_root(struct task *t, char root[PATH_MAX])
+{
+	if (fs_root(t)) {
+		snprintf(root, PATH_MAX, "%s", fs_root(t));
+		return MAGIC_PATH;
+	}
+	char link[64];
+	snprintf(link, sizeof link, "/proc/%d/root", (int)t->tid);
+	int rc = read_link(link, root);
+	if (rc == MAGIC_PATH)
+		fs_set_root(t, root);
+	return rc == MAGIC_OBJECT ? -EACCES : rc;
+}
+
+/* A path as fakesys reads it from /proc, turned into the name the task itself would give:
+   a path in a store mirror stands for the virtual directory, and inside a chroot the root's
+   prefix goes. A path outside the task's root has no such name: unknown. */
+static int task_view(struct view *v, char path[PATH_MAX])
+{
+	char virt[PATH_MAX], root[PATH_MAX];
+	if (store_to_virtual(v->store, path, virt)) {
+		v->through_mirror = true;
+		memcpy(path, virt, strlen(virt) + 1);
+		return MAGIC_PATH;
+	}
+	int rc = task_root(v->t, root);
+	if (rc < 0 || !strcmp(root, "/"))
+		return rc;
+	size_t n = strlen(root);
+	if (strncmp(path, root, n) || (path[n] != '/' && path[n] != '\0'))
+		return -EACCES;
+	if (!path[n])
+		strcpy(path, "/");
+	else
+		memmove(path, path + n, strlen(path + n) + 1);
+	return MAGIC_PATH;
+}
+
+static int read_magic(void *arg, const char *link, char target[PATH_MAX])
+{
+	int rc = read_link(link, target);
+	return rc == MAGIC_PATH ? task_view(arg, target) : rc;
+}
+
+/* The directory a relative path starts from, as the task names it: the cwd, or the
+   dirfd's target. Returns a magic_target, or -errno. */
+static int base_dir(struct view *v, int dirfd, char base[PATH_MAX])
 {
 	char link[64];
-	const char *cwd = dirfd == AT_FDCWD ? mm_cwd(t) : NULL;
+	struct task *t = v->t;
+	const char *cwd = dirfd == AT_FDCWD ? fs_cwd(t) : NULL;
 	if (cwd) {
-		strcpy(base, cwd);
-		return true;
+		snprintf(base, PATH_MAX, "%s", cwd);
+		return task_view(v, base);
 	}
 	if (dirfd == AT_FDCWD)
 		snprintf(link, sizeof link, "/proc/%d/cwd", (int)t->tid);
 	else
 		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, dirfd);
-	stats_tracer_call();
-	ssize_t n = readlink(link, base, PATH_MAX - 1);
-	if (n <= 0 || base[0] != '/')
-		return false; /* a bad fd, or a pipe or socket: the kernel will fail the call */
-	base[n] = '\0';
+	int rc = read_link(link, base);
+	if (rc == -ENOENT && dirfd != AT_FDCWD)
+		return -EBADF; /* no such fd: the kernel's answer */
+	if (rc != MAGIC_PATH)
+		return rc; /* a pipe or socket as dirfd: the kernel fails with ENOTDIR */
 	if (dirfd == AT_FDCWD)
-		mm_set_cwd(t, base);
-	return true;
+		fs_set_cwd(t, base);
+	return task_view(v, base);
 }
 
 static uint64_t call_flags(struct task *t, const arch_regs *regs, const struct syscall_desc *d)
@@ -38,6 +109,7 @@ static uint64_t call_flags(struct task *t, const arch_regs *regs, const struct s
 		break;
 	case FLAGS_OPEN:
 	case FLAGS_AT:
+	case FLAGS_CLONE:
 		flags = arch_arg(regs, d->flags_arg);
 		break;
 	case FLAGS_OPEN_HOW:
@@ -64,11 +136,27 @@ static enum action file_action(const struct request *req)
 	case ACCESS_INSPECT:
 	case ACCESS_CHDIR:
 		return ACTION_READ;
-	case ACCESS_FCHDIR:
+	case ACCESS_NONE:
 	case ACCESS_GETCWD:
 		break;
 	}
 	return ACTION_PASS;
+}
+
+/* Whether the kernel follows a symbolic link in the last component of this call. */
+static bool follows_last(const struct syscall_desc *d, uint64_t flags)
+{
+	if (d->nofollow)
+		return false;
+	switch (d->flags_where) {
+	case FLAGS_OPEN:
+	case FLAGS_OPEN_HOW:
+		return !(flags & O_NOFOLLOW);
+	case FLAGS_AT:
+		return !(flags & AT_SYMLINK_NOFOLLOW);
+	default:
+		return true;
+	}
 }
 
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
@@ -78,29 +166,37 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	if (mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path) <= 0)
 		return false; /* empty (AT_EMPTY_PATH), unreadable or too long: the kernel decides */
 
-	char base[PATH_MAX], virt[PATH_MAX];
-	bool through_mirror = false;
-	const char *from = "/";
-	int dirfd = AT_FDCWD;
+	req->desc = d;
+	req->flags = call_flags(t, regs, d);
+	req->error = 0;
+	struct view v = { .t = t, .store = store };
+	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic, .arg = &v };
+	char base[PATH_MAX] = "/";
+	int dirfd = AT_FDCWD, rc = MAGIC_PATH;
 	if (path[0] != '/') {
 		dirfd = d->dirfd_arg < 0 ? AT_FDCWD : (int)arch_arg(regs, d->dirfd_arg);
-		if (!base_dir(t, dirfd, base))
+		rc = base_dir(&v, dirfd, base);
+		if (rc == MAGIC_OBJECT)
 			return false;
-		/* A cwd or dirfd inside a mirror stands for the virtual directory. */
-		through_mirror = store_to_virtual(store, base, virt);
-		from = through_mirror ? virt : base;
 	}
-	if (path_resolve(from, path, t->tgid, t->tid, &req->where) < 0)
-		return false;
+	if (rc == MAGIC_PATH)
+		rc = path_resolve(&who, base, path, follows_last(d, req->flags), &req->where);
+	req->through_mirror = v.through_mirror;
+	if (rc < 0) {
+		/* fakesys cannot tell which file the kernel will reach: it may be the real file
+		   behind a fake, so a write fails (with the kernel's most likely error); anything
+		   else is the kernel's to decide. */
+		snprintf(req->where.path, sizeof req->where.path, "%s", path);
+		req->match = (struct match){ .kind = MATCH_NONE };
+		req->error = -rc;
+		req->action = file_action(req) == ACTION_WRITE ? ACTION_SKIP : ACTION_PASS;
+		return req->action == ACTION_SKIP;
+	}
 
-	req->desc = d;
 	req->match = rules_match(rules, req->where.path);
-	req->flags = call_flags(t, regs, d);
-	req->through_mirror = through_mirror;
-	req->error = 0;
 	switch (req->match.kind) {
 	case MATCH_NONE:
-		req->action = through_mirror ? ACTION_REAL : ACTION_PASS;
+		req->action = req->through_mirror ? ACTION_REAL : ACTION_PASS;
 		break;
 	case MATCH_DIR:
 		req->action = ACTION_DIR;
@@ -127,6 +223,15 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 
 bool redirect_cwd_in_mirror(struct task *t, const struct store *store, char virt[PATH_MAX])
 {
-	char cwd[PATH_MAX];
-	return base_dir(t, AT_FDCWD, cwd) && store_to_virtual(store, cwd, virt);
+	struct view v = { .t = t, .store = store };
+	return base_dir(&v, AT_FDCWD, virt) == MAGIC_PATH && v.through_mirror;
+}
+
+enum fs_change redirect_fs_change(const struct syscall_desc *d, const arch_regs *regs)
+{
+	/* unshare gives the caller its own fs_struct only with CLONE_FS or a flag that implies it. */
+	if (d->fs_change == FS_UNSHARE &&
+	    !(arch_arg(regs, d->flags_arg) & (CLONE_FS | CLONE_NEWNS | CLONE_NEWUSER)))
+		return FS_KEEP;
+	return d->fs_change;
 }

@@ -19,7 +19,8 @@ enum action {
 	ACTION_WRITE, /* the value file, read-only; its writes are played (fake_fds.h) */
 	ACTION_DIR,   /* a directory with fake entries */
 	ACTION_REAL,  /* a real path reached through a mirror: give the tracee the real path */
-	ACTION_SKIP,  /* cancel the call and return 0 (truncate of a fake) */
+	ACTION_SKIP,  /* cancel the call and return -error: 0 for truncate of a fake, or the
+	                 error of a write whose path cannot be resolved (path_resolve) */
 };
 
 struct request {
@@ -28,14 +29,17 @@ struct request {
 	struct match match;
 	enum action action;
 	uint64_t flags;          /* the call's flags (O_* or AT_*), 0 if it has none */
-	bool through_mirror;     /* resolved from a cwd or dirfd inside a store mirror */
-	int error;               /* why the store could not serve it (errno) */
+	bool through_mirror;     /* a cwd, dirfd or magic link on the way pointed into a mirror */
+	int error;               /* why the call cannot be served (errno) */
 };
 
 /* Reads the path argument and classifies the call. Returns false when the call must
    pass untouched (most calls end here, after one read of the path). */
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req);
+
+/* How the call changes the caller's fs_struct (cwd, root, sharing). */
+enum fs_change redirect_fs_change(const struct syscall_desc *d, const arch_regs *regs);
 
 /* If the task's cwd is inside a store mirror, writes the directory it stands for into
    virt and returns true: getcwd(2) must answer that, not the store's path. */

@@ -15,44 +15,54 @@ struct syscall_entry {
 };
 
 /* Syscalls that only exist on older ABIs (open, stat, ...) are guarded so that a
-   new architecture only has to provide <sys/syscall.h>. */
+   new architecture only has to provide <sys/syscall.h>. Columns: dirfd, path and flags
+   arguments, where the flags are, the access, "never follows a last link", fs change. */
+#define F false
+#define T true
 static const struct syscall_entry table[] = {
 #ifdef SYS_open
-	{ SYS_open,       { "open",       -1, 0, 1, FLAGS_OPEN,     ACCESS_OPEN, STAT_NONE, -1 } },
+	{ SYS_open,       { "open",       -1,  0,  1, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1 } },
 #endif
 #ifdef SYS_creat
-	{ SYS_creat,      { "creat",      -1, 0, -1, FLAGS_NONE,    ACCESS_CREAT, STAT_NONE, -1 } },
+	{ SYS_creat,      { "creat",      -1,  0, -1, FLAGS_NONE,     ACCESS_CREAT,    F, FS_KEEP, STAT_NONE, -1 } },
 #endif
 #ifdef SYS_stat
-	{ SYS_stat,       { "stat",       -1, 0, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_STAT, 1 } },
+	{ SYS_stat,       { "stat",       -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 1 } },
 #endif
 #ifdef SYS_lstat
-	{ SYS_lstat,      { "lstat",      -1, 0, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_STAT, 1 } },
+	{ SYS_lstat,      { "lstat",      -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_STAT, 1 } },
 #endif
 #ifdef SYS_access
-	{ SYS_access,     { "access",     -1, 0, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_NONE, -1 } },
+	{ SYS_access,     { "access",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1 } },
 #endif
 #ifdef SYS_readlink
-	{ SYS_readlink,   { "readlink",   -1, 0, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_NONE, -1 } },
+	{ SYS_readlink,   { "readlink",   -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1 } },
 #endif
-	{ SYS_openat,     { "openat",      0, 1, 2, FLAGS_OPEN,     ACCESS_OPEN, STAT_NONE, -1 } },
-	{ SYS_openat2,    { "openat2",     0, 1, 2, FLAGS_OPEN_HOW, ACCESS_OPEN, STAT_NONE, -1 } },
-	{ SYS_newfstatat, { "newfstatat",  0, 1, 3, FLAGS_AT,       ACCESS_INSPECT, STAT_STAT, 2 } },
-	{ SYS_statx,      { "statx",       0, 1, 2, FLAGS_AT,       ACCESS_INSPECT, STAT_STATX, 4 } },
-	{ SYS_faccessat,  { "faccessat",   0, 1, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_NONE, -1 } },
-	{ SYS_faccessat2, { "faccessat2",  0, 1, 3, FLAGS_AT,       ACCESS_INSPECT, STAT_NONE, -1 } },
-	{ SYS_readlinkat, { "readlinkat",  0, 1, -1, FLAGS_NONE,    ACCESS_INSPECT, STAT_NONE, -1 } },
-	{ SYS_truncate,   { "truncate",   -1, 0, -1, FLAGS_NONE,    ACCESS_TRUNCATE, STAT_NONE, -1 } },
-	{ SYS_chdir,      { "chdir",      -1, 0, -1, FLAGS_NONE,    ACCESS_CHDIR, STAT_NONE, -1 } },
-	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,   ACCESS_FCHDIR, STAT_NONE, -1 } },
-	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,   ACCESS_GETCWD, STAT_NONE, -1 } },
+	{ SYS_openat,     { "openat",      0,  1,  2, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_openat2,    { "openat2",     0,  1,  2, FLAGS_OPEN_HOW, ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_newfstatat, { "newfstatat",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 2 } },
+	{ SYS_statx,      { "statx",       0,  1,  2, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STATX, 4 } },
+	{ SYS_faccessat,  { "faccessat",   0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_faccessat2, { "faccessat2",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_readlinkat, { "readlinkat",  0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_truncate,   { "truncate",   -1,  0, -1, FLAGS_NONE,     ACCESS_TRUNCATE, F, FS_KEEP, STAT_NONE, -1 } },
+	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1 } },
+	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1 } },
+	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,     ACCESS_GETCWD,   F, FS_KEEP, STAT_NONE, -1 } },
+	/* Rare calls, traced only to keep the cached cwd and root true. */
+	{ SYS_chroot,     { "chroot",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1 } },
+	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1 } },
+	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1 } },
+	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1 } },
 };
+#undef F
+#undef T
 
 #define NENTRIES (sizeof table / sizeof table[0])
 
 const struct syscall_desc *syscall_lookup(long nr)
 {
-	/* Seventeen entries: a linear scan is as fast as any index. */
+	/* About twenty entries: a linear scan is as fast as any index. */
 	for (size_t i = 0; i < NENTRIES; i++)
 		if (table[i].nr == nr)
 			return &table[i].desc;

@@ -10,9 +10,18 @@ enum access_kind {
 	ACCESS_CREAT,    /* creat(2): always a write */
 	ACCESS_INSPECT,  /* stat, access, readlink: reads metadata only */
 	ACCESS_CHDIR,    /* chdir(2) */
-	ACCESS_FCHDIR,   /* fchdir(2): no path, but the cwd changes */
+	ACCESS_NONE,     /* no path to rewrite, traced for its fs_change (fchdir, chroot, unshare...) */
 	ACCESS_GETCWD,   /* getcwd(2): must not reveal a store mirror */
 	ACCESS_TRUNCATE, /* truncate(2): a write that must never reach the kernel file */
+};
+
+/* How a traced call changes the fs_struct of its caller. */
+enum fs_change {
+	FS_KEEP,
+	FS_CWD,     /* chdir, fchdir */
+	FS_ROOT,    /* chroot, setns: the root and the cwd */
+	FS_ALL,     /* pivot_root: the root and cwd of every process that used the old root */
+	FS_UNSHARE, /* unshare with CLONE_FS (or a flag that implies it): its own copy, if it succeeds */
 };
 
 enum flags_where {
@@ -20,6 +29,7 @@ enum flags_where {
 	FLAGS_OPEN,      /* O_* flags in an argument */
 	FLAGS_OPEN_HOW,  /* O_* flags in struct open_how (openat2) */
 	FLAGS_AT,        /* AT_* flags in an argument */
+	FLAGS_CLONE,     /* CLONE_* flags in an argument (unshare) */
 };
 
 /* The output a stat-like call fills, which fakesys fills itself for a fake. */
@@ -32,10 +42,13 @@ enum stat_kind {
 struct syscall_desc {
 	const char *name;
 	int dirfd_arg;           /* -1: relative paths use the cwd */
-	int path_arg;            /* -1: none (fchdir) */
+	int path_arg;            /* -1: none to rewrite (fchdir; chroot: a fake is no root) */
 	int flags_arg;           /* -1: none */
 	enum flags_where flags_where;
 	enum access_kind access;
+	bool nofollow;           /* never follows a link in the last component (lstat, readlink);
+	                            others follow unless O_NOFOLLOW or AT_SYMLINK_NOFOLLOW */
+	enum fs_change fs_change;
 	enum stat_kind stat_kind;
 	int stat_arg;            /* the output buffer of a stat-like call */
 };

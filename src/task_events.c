@@ -18,6 +18,7 @@
 #define CLONE_VFORK 0x00004000
 #define CLONE_THREAD 0x00010000
 #define CLONE_FILES 0x00000400
+#define CLONE_FS 0x00000200
 #endif
 
 static unsigned long clone_flags(struct task *t, int event)
@@ -32,7 +33,7 @@ static unsigned long clone_flags(struct task *t, int event)
 			return flags;
 	}
 	/* fork, vfork, or registers we could not read: the event says enough. */
-	return event == PTRACE_EVENT_CLONE ? CLONE_VM | CLONE_THREAD
+	return event == PTRACE_EVENT_CLONE ? CLONE_VM | CLONE_THREAD | CLONE_FS | CLONE_FILES
 	     : event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
 }
 
@@ -51,6 +52,7 @@ void task_event_clone(struct task *parent, int event)
 	child->claimed = true;
 	child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
 	task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
+	task_set_fs_from(child, parent, flags & CLONE_FS);
 	files_put(child->files);
 	child->files = (flags & CLONE_FILES) ? files_get(parent->files) : files_copy(parent->files);
 	if (child->attached)
@@ -68,21 +70,23 @@ static void drop_other_threads(struct task *t, void *arg)
 void task_event_exec(struct task *t)
 {
 	unsigned long former;
+	struct task *old = NULL;
 	stats_tracer_call();
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
-		/* A non-leader thread exec'd and took over the leader's tid; its old tid is
-		   never reported again, and the other threads are gone. */
-		struct task *old = task_find((pid_t)former);
-		if (old)
-			task_remove(old);
-	}
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid)
+		old = task_find((pid_t)former);
+	/* A non-leader thread exec'd and took over the leader's tid, with its own fs_struct;
+	   its old tid is never reported again, and the other threads are gone. */
+	task_take_fs(t, old);
+	if (old)
+		task_remove(old);
 	task_for_each(drop_other_threads, t);
 	task_set_mm(t, mm_new());
 	files_exec(t);
 	t->fd_op.kind = FD_OP_NONE;
 	t->phase = PHASE_RUNNING;
 	t->expect_entry = false;
-	t->changes_cwd = false;
+	if (t->fs_change != FS_KEEP)
+		fs_change_end(t, false);
 	t->in_syscall = true; /* --no-seccomp: execve's exit stop comes next */
 	free(t->log);
 	t->log = NULL;

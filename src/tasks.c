@@ -12,6 +12,7 @@ static struct task *buckets[NBUCKETS];
 static size_t ntasks;
 
 static struct task **bucket(pid_t tid) { return &buckets[(unsigned)tid % NBUCKETS]; }
+static void fs_put(struct fs *fs);
 
 struct task *task_find(pid_t tid)
 {
@@ -62,6 +63,9 @@ void task_remove(struct task *t)
 	}
 	task_set_mm(t, NULL);
 	files_put(t->files);
+	if (t->fs && t->fs_change != FS_KEEP)
+		t->fs->changing--;
+	fs_put(t->fs);
 	free(t->log);
 	free(t);
 	ntasks--;
@@ -103,7 +107,6 @@ void mm_put(struct mm *mm)
 		return;
 	mem_close(mm);
 	free(mm->strings);
-	free(mm->cwd);
 	free(mm);
 }
 
@@ -116,22 +119,125 @@ struct mm *mm_fork(const struct mm *parent)
 	return mm;
 }
 
-const char *mm_cwd(const struct task *t)
-{
-	/* Threads share their cwd; a vfork child shares the address space but not the cwd. */
-	return t->mm->cwd && t->mm->cwd_tgid == t->tgid ? t->mm->cwd : NULL;
-}
+/* Set by the first chroot, setns or pivot_root: until then every root is "/". */
+static bool roots_changed;
 
-void mm_set_cwd(struct task *t, const char *cwd)
+static char *dup_path(const char *s)
 {
-	free(t->mm->cwd);
-	if (!(t->mm->cwd = strdup(cwd)))
+	char *p = s ? strdup(s) : NULL;
+	if (s && !p)
 		die_oom();
-	t->mm->cwd_tgid = t->tgid;
+	return p;
 }
 
-void mm_forget_cwd(struct mm *mm)
+struct fs *fs_new(const char *root)
 {
-	free(mm->cwd);
-	mm->cwd = NULL;
+	struct fs *fs = calloc(1, sizeof *fs);
+	if (!fs)
+		die_oom();
+	fs->refs = 1;
+	fs->root = dup_path(root);
+	return fs;
+}
+
+static void fs_put(struct fs *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	free(fs->cwd);
+	free(fs->root);
+	free(fs);
+}
+
+/* A copy made by the kernel at some moment fakesys did not see: the cwd may have changed
+   since (another thread's chdir), so it is read again when needed. */
+static struct fs *fs_copy(void)
+{
+	return fs_new(roots_changed ? NULL : "/");
+}
+
+void task_set_fs_from(struct task *child, const struct task *parent, bool shared)
+{
+	struct fs *fs = shared ? parent->fs : fs_copy();
+	if (shared)
+		fs->refs++;
+	fs_put(child->fs);
+	child->fs = fs;
+}
+
+void task_take_fs(struct task *t, struct task *from)
+{
+	if (from) {
+		if (from->fs_change != FS_KEEP)
+			from->fs->changing--; /* its call ended with the exec */
+		fs_put(t->fs);
+		t->fs = from->fs;
+		from->fs = NULL; /* from is about to go */
+		from->fs_change = FS_KEEP;
+	} else if (!t->fs) {
+		t->fs = fs_new(NULL);
+	}
+}
+
+const char *fs_cwd(const struct task *t) { return t->fs->cwd; }
+const char *fs_root(const struct task *t) { return t->fs->root; }
+
+static void set_path(const struct fs *fs, char **slot, const char *path)
+{
+	if (fs->changing)
+		return; /* the value may be from before the change */
+	free(*slot);
+	*slot = dup_path(path);
+}
+
+void fs_set_cwd(struct task *t, const char *cwd) { set_path(t->fs, &t->fs->cwd, cwd); }
+void fs_set_root(struct task *t, const char *root) { set_path(t->fs, &t->fs->root, root); }
+
+static void forget(struct fs *fs, enum fs_change what)
+{
+	if (what == FS_KEEP || what == FS_UNSHARE)
+		return; /* unshare changes no path; its copy starts unknown (fs_change_end) */
+	free(fs->cwd);
+	fs->cwd = NULL;
+	if (what == FS_CWD)
+		return;
+	free(fs->root);
+	fs->root = NULL;
+}
+
+static void forget_root_and_cwd(struct task *t, void *arg)
+{
+	(void)arg;
+	if (t->fs)
+		forget(t->fs, FS_ROOT);
+}
+
+static void forget_changes(struct task *t, enum fs_change what)
+{
+	if (what == FS_ALL)
+		task_for_each(forget_root_and_cwd, NULL);
+	else
+		forget(t->fs, what);
+}
+
+void fs_change_begin(struct task *t, enum fs_change what)
+{
+	if (what == FS_ROOT || what == FS_ALL)
+		roots_changed = true;
+	forget_changes(t, what);
+	if (t->fs_change == FS_KEEP)
+		t->fs->changing++; /* (a call re-run after a scratch injection begins once) */
+	t->fs_change = what;
+}
+
+void fs_change_end(struct task *t, bool succeeded)
+{
+	enum fs_change what = t->fs_change;
+	t->fs_change = FS_KEEP;
+	t->fs->changing--;
+	forget_changes(t, what);
+	if (what == FS_UNSHARE && succeeded) {
+		fs_put(t->fs);
+		t->fs = fs_copy();
+	}
 }

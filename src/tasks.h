@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "arch.h"
+#include "syscalls.h"
 
 /* Size of the scratch mapping fakesys injects into each address space: a string
    table of stable targets (store paths), then one PATH_MAX slot per thread for
@@ -27,12 +28,20 @@ struct mm {
 	pid_t mem_fd_tid;           /* gVisor's fd stops working when this task leaves */
 	uint64_t scratch;           /* 0 until injected */
 	bool scratch_failed;        /* injection failed: leave this address space alone */
-	char *cwd;                  /* cached cwd of process cwd_tgid; NULL if unknown */
-	pid_t cwd_tgid;
 	size_t table_used;
 	struct scratch_string *strings;
 	size_t nstrings, cap;
 	unsigned char slot_used[SCRATCH_SLOTS / 8];
+};
+
+/* What the kernel keeps in a task's fs_struct, as fakesys last read it: shared by the
+   tasks that share the fs_struct (clone with CLONE_FS), copied by fork, given its own copy
+   by unshare(CLONE_FS). Paths are fakesys's view (readlink of /proc/TID/cwd and root). */
+struct fs {
+	int refs;
+	int changing; /* tasks in a call that changes it: nothing is cached until they leave */
+	char *cwd;    /* NULL if unknown */
+	char *root;   /* NULL if unknown; "/" unless the task chrooted or joined a namespace */
 };
 
 /* What a task is waiting for. A thread is in exactly one phase at every stop; the
@@ -41,7 +50,7 @@ enum phase {
 	PHASE_RUNNING,       /* resumed; the next stop is whatever comes */
 	PHASE_INJECTED,      /* an injected mmap runs; its exit stop restores the call */
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
-	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or forgets the cwd */
+	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or updates the fs record */
 };
 
 struct pending_log;
@@ -56,6 +65,7 @@ enum fd_op_kind {
 	FD_OP_GETFL, /* F_GETFL of fd: report the access mode the program asked for */
 	FD_OP_READ,  /* read or readv of fd: its offset moves by the result */
 	FD_OP_SEEK,  /* lseek of fd: its offset is the result */
+	FD_OP_UNSHARE, /* unshare(CLONE_FILES): the caller gets its own fd table */
 };
 struct fd_op {
 	enum fd_op_kind kind;
@@ -69,13 +79,14 @@ struct task {
 	struct mm *mm;
 	struct files *files;  /* its fd table's fakes opened for writing */
 	struct fd_op fd_op;
+	struct fs *fs;
 	enum phase phase;
 	bool attached;        /* its first stop was seen */
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
 	bool in_syscall;      /* stopping at every syscall: between entry and exit stop */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
-	bool changes_cwd;     /* in chdir/fchdir: the cached cwd is stale at exit */
+	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;
 	arch_regs saved;      /* registers of the call an injection interrupted */
@@ -96,9 +107,22 @@ void mm_put(struct mm *mm);
 /* For a fork child: same scratch address, but nothing known to be written yet. */
 struct mm *mm_fork(const struct mm *parent);
 void task_set_mm(struct task *t, struct mm *mm);
-/* The cwd cache saves a readlink of /proc/PID/cwd per relative path. */
-const char *mm_cwd(const struct task *t);
-void mm_set_cwd(struct task *t, const char *cwd);
-void mm_forget_cwd(struct mm *mm);
+
+/* root: the root directory if known ("/" for the first task), or NULL. */
+struct fs *fs_new(const char *root);
+/* A child's fs_struct: the parent's (CLONE_FS), or a copy, which knows the root only while
+   no task has ever changed one (the copy may predate a change fakesys has seen since). */
+void task_set_fs_from(struct task *child, const struct task *parent, bool shared);
+/* An exec by a non-leader thread: the leader's record takes over its fs_struct. */
+void task_take_fs(struct task *t, struct task *from);
+/* The cache saves a readlink of /proc/TID/cwd per relative path, and of /proc/TID/root. */
+const char *fs_cwd(const struct task *t);
+const char *fs_root(const struct task *t);
+void fs_set_cwd(struct task *t, const char *cwd);
+void fs_set_root(struct task *t, const char *root);
+/* At the entry of a call that changes the fs_struct (forgets what it changes, and keeps it
+   forgotten while the call runs: another task may look meanwhile), and at its exit. */
+void fs_change_begin(struct task *t, enum fs_change what);
+void fs_change_end(struct task *t, bool succeeded);
 
 #endif

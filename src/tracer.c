@@ -183,6 +183,7 @@ int tracer_run(const struct tracer_config *config)
 	struct task *t = task_add(pid);
 	t->attached = t->claimed = true;
 	t->mm = mm_new();
+	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats.tasks++;
 	tracer_main_pid = pid;
 	loop();

@@ -6,7 +6,7 @@
 # Usage: integration.sh KIND LABEL FAKESYS BINDIR GROUP [EXTRA FAKESYS OPTIONS...]
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
-#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper)
+#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
@@ -588,6 +588,114 @@ group_paths() {
 	want "lstat-of-link-untouched" 0 "lnk"
 }
 
+# Every other name of a fake reaches the fake, never the real kernel file (docs/security.md).
+# The kernel is the oracle: the writes go to a real per-network-namespace key, which on the
+# host belongs to a throwaway `unshare -n` namespace (gVisor's whole netstack is the
+# sandbox's own, and its unshare -n does not isolate), and its real value must be unchanged
+# afterwards, in that same namespace.
+group_aliases() {
+	local key=ip_default_ttl
+	[ "$KIND" = gvisor ] && key=tcp_recovery # gVisor has no ip_default_ttl; this one takes any integer
+	local d=/proc/sys/net/ipv4
+	local kp=$d/$key skey=net.ipv4.$key netns=(unshare -n)
+	[ "$KIND" = gvisor ] && netns=()
+	# keyed.sh KEYPATH REALFILE CMD...: runs CMD (with /proc bound on $BIND_PROC meanwhile,
+	# if set) with OUTSIDE set to its own pid, and writes the real value of KEYPATH before
+	# and after CMD into REALFILE. (gVisor's mounts are sandbox-wide: hence the umount.)
+	printf '%s\n' 'kp=$1 realfile=$2' 'shift 2' \
+		'if [ -n "${BIND_PROC:-}" ]; then mount --bind /proc "$BIND_PROC" || exit 99; fi' \
+		'before=$(cat "$kp")' 'OUTSIDE=$$ "$@"' 'rc=$?' 'echo "$before $(cat "$kp")" >"$realfile"' \
+		'if [ -n "${BIND_PROC:-}" ]; then umount "$BIND_PROC"; fi' 'exit $rc' >"$W/keyed.sh"
+	# via NAME WANT SCRIPT [FAKESYS OPTIONS...]: SCRIPT runs in sh under fakesys with $fake
+	# (KEY=99), in the throwaway namespace; its stdout must be WANT ("*": anything) and the
+	# real KEY unchanged.
+	local fake="-s $skey=99"
+	via() {
+		local name=$1 want=$2 script=$3 real
+		shift 3
+		: >"$W/real"
+		runc "${netns[@]}" bash "$W/keyed.sh" "$kp" "$W/real" "$FS" "${XOPT[@]}" $fake "$@" -- sh -c "$script"
+		read -r -a real <"$W/real"
+		if [ "${#real[@]}" != 2 ] || [ "${real[0]}" != "${real[1]}" ]; then
+			fail "$name" "the real $kp changed: before and after $(show "$(cat "$W/real")"); $(ctx)"
+		elif [ "$want" != "*" ] && [ "$OUT" != "$want" ]; then
+			fail "$name" "stdout $(show "$OUT"), want $(show "$want"); $(ctx)"
+		else
+			pass "$name"
+		fi
+	}
+	# Magic links, and the links that lead to them.
+	via "write-proc-self-fd-dir" 31 "exec 3<$d; echo 31 > /proc/self/fd/3/$key; cat $kp"
+	via "write-dev-fd-dir" 32 "exec 3<$d; echo 32 > /dev/fd/3/$key; cat $kp"
+	via "write-proc-self-root" 33 "echo 33 > /proc/self/root$kp; cat $kp"
+	via "write-proc-thread-self-root" 34 "echo 34 > /proc/thread-self/root$kp; cat $kp"
+	via "write-proc-self-cwd" 35 "cd /proc/sys/net; echo 35 > /proc/self/cwd/ipv4/$key; cat $kp"
+	via "write-proc-pid-fd-dir" 36 "exec 3<$d; echo 36 > /proc/\$\$/fd/3/$key; cat $kp"
+	via "write-proc-parent-root" 37 "sh -c 'echo 37 > /proc/\$PPID/root$kp'; cat $kp"
+	via "write-proc-self-task-fd-dir" 38 "exec 3<$d; echo 38 > /proc/self/task/\$\$/fd/3/$key; cat $kp"
+	via "write-dev-stdin-dir" 39 "exec 0<$d; echo 39 > /dev/stdin/$key; cat $kp"
+	via "write-thread-self-dotdot" 40 "echo 40 > /proc/thread-self/../../../sys/net/ipv4/$key; cat $kp"
+	via "read-fake-through-every-alias" $'99\n99\n99\n99\n99\n99' "exec 3<$d; cat /proc/self/fd/3/$key /dev/fd/3/$key \
+/proc/self/root$kp /proc/thread-self/root$kp; read v </proc/self/task/\$\$/fd/3/$key; echo \$v; cd $d; cat /proc/self/cwd/$key"
+	# A directory that lacks a fake entry is served from a mirror: a magic link into the
+	# mirror stands for the directory, fakes and real entries alike.
+	local fwd
+	fwd=$(cat $d/ip_forward 2>&1)
+	via "magic-link-into-mirror" $'41\n'"$fwd" "exec 3<$d; echo 41 > /proc/self/fd/3/$key; cat $kp /proc/self/fd/3/ip_forward" \
+		-s net.ipv4.fakesys_extra=1
+	# A real-first fake gives readers the real file; reopening that fd for writing must not.
+	printf 'real-first %s = 99\n' "$skey" >"$W/realfirst.conf"
+	fake="" via "reopen-real-first-fd-for-writing" 42 "exec 3<$kp; echo 42 > /proc/self/fd/3; cat $kp" -p "$W/realfirst.conf"
+	# Links to pipes are left alone.
+	via "dev-stdout-pipe-untouched" ok "echo ok > /dev/stdout"
+
+	# A per-process rule matches however the process's file is reached.
+	printf 'file /proc/self/mounts = fake-mounts\\n\nfile /proc/self/net/dev = fake-dev\\n\nfile /proc/self/comm = fake\\n\n' \
+		>"$W/self.conf"
+	via "proc-mounts-and-net-symlinks" $'fake-mounts\nfake-dev' "cat /proc/mounts /proc/net/dev" -p "$W/self.conf"
+	via "proc-task-and-thread-self" $'fake-mounts\nfake-mounts' \
+		"read m </proc/self/task/\$\$/mounts; echo \$m; read m </proc/thread-self/mounts; echo \$m" -p "$W/self.conf"
+	# comm is writable: the real one (field 2 of stat, which is not faked) must not change.
+	# (gVisor refuses to write a real comm with EIO: stderr goes to stdout to show it.)
+	via "write-comm-through-task-dirs" $'c3\n(sh)' "exec 2>&1; echo c1 > /proc/thread-self/comm; echo c2 > /proc/self/task/\$\$/comm; \
+echo c3 > /proc/\$\$/comm; read c </proc/self/comm; echo \$c; read s </proc/\$\$/stat; set -- \$s; echo \$2" -p "$W/self.conf"
+
+	# The cwd belongs to the fs_struct: tasks that do not share it resolve against their own.
+	# (Each case writes its own value: gVisor's real key keeps what an earlier case wrote.)
+	local m want v=60
+	for m in unshare noclonefs clonefs; do
+		v=$((v + 1))
+		mkdir -p "$W/fs-$m"
+		want="mover read: $v"$'\nstayer read: stayer'
+		[ $m = clonefs ] && want="mover read: $v"
+		via "relative-write-$m" "$want" "cd $W/fs-$m && $BIN/fsshare $m $d $key $v"
+	done
+
+	# chroot (with /proc bound into the new root): the cwd and dirfds are named from that
+	# root; what lies outside it has no name there, so a write through it fails (fakes are
+	# unreachable too: the store lies outside the root).
+	local r=$W/chroot
+	mkdir -p "$r/proc" && cp "$BB" "$r/busybox"
+	[ "$KIND" = host ] && netns=(unshare -n -m)
+	BIND_PROC=$r/proc via "chroot-relative-write" "" "chroot $r /busybox sh -c 'cd $d && echo 51 > $key; true'"
+	BIND_PROC=$r/proc via "chroot-absolute-write" "" "chroot $r /busybox sh -c 'echo 52 > $kp; true'"
+	BIND_PROC=$r/proc via "chroot-escape-via-proc-pid-root" "" \
+		"chroot $r /busybox sh -c 'echo 53 > /proc/\$OUTSIDE/root$kp; true'"
+	if printf '%s' "$ERR" | grep -q 'Permission denied'; then pass "chroot-escape-EACCES"; else
+		fail "chroot-escape-EACCES" "want EACCES for a write fakesys cannot resolve; $(ctx)"; fi
+	[ "$KIND" = host ] && netns=(unshare -n)
+
+	# An ordinary path that matches no rule costs one stop and two tracer calls (registers,
+	# path); so does a relative one once the cwd is known. (--no-seccomp stops twice.)
+	case " ${XOPT[*]} " in *" --no-seccomp "*) return ;; esac
+	fsr --stats -- "$BB" sh -c 'cd /etc; i=0; while [ $i -lt 2000 ]; do [ -e /etc/hostname ]; [ -e hostname ]; i=$((i+1)); done'
+	local per
+	per=$(printf '%s\n' "$ERR" | sed -n 's/.*per intercepted syscall: \([0-9.]*\) stops, \([0-9.]*\) tracer calls.*/\1 \2/p')
+	if [ "$RC" = 0 ] && awk -v p="$per" 'BEGIN { split(p, a, " "); exit !(a[1] != "" && a[1] <= 1.01 && a[2] <= 2.01) }'; then
+		pass "non-matching-path-costs-1-stop-2-calls"
+	else fail "non-matching-path-costs-1-stop-2-calls" "per intercepted syscall: $(show "$per"); $(ctx)"; fi
+}
+
 group_badinput() {
 	local m="$W/marker"
 	fsr --bogus-option -- sh -c "touch $m.0"
@@ -822,7 +930,7 @@ group_store() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | badinput | audit | store | k3s)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s)
 	"group_$GROUP"
 	;;
 *)
