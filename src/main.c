@@ -55,17 +55,17 @@ static const struct option options[] = {
 };
 
 /* A profile or sysctl source, applied in command-line order. */
-struct source {
+struct profile_arg {
 	bool sysctl;
 	const char *text;
 };
 
 int main(int argc, char **argv)
 {
-	struct source *sources = calloc((size_t)argc, sizeof *sources);
-	if (!sources)
+	struct profile_arg *profile_args = calloc((size_t)argc, sizeof *profile_args);
+	if (!profile_args)
 		die_oom();
-	size_t nsources = 0;
+	size_t nprofile_args = 0;
 	bool any_profile = false, verbose = false, want_stats = false, print = false;
 	const char *store_dir = NULL, *log_path = NULL;
 	struct tracer_config tc = { 0 };
@@ -75,11 +75,11 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "+p:s:vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			sources[nsources++] = (struct source){ false, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ false, optarg };
 			any_profile = true;
 			break;
 		case 's':
-			sources[nsources++] = (struct source){ true, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ true, optarg };
 			break;
 		case 'v': verbose = true; break;
 		case OPT_STORE: store_dir = optarg; break;
@@ -88,15 +88,15 @@ int main(int argc, char **argv)
 		case OPT_STATS: want_stats = true; break;
 		case OPT_PRINT: print = true; break;
 		case OPT_LIST:
-			free(sources);
+			free(profile_args);
 			profile_list(stdout);
 			return 0;
 		case 'h':
-			free(sources);
+			free(profile_args);
 			usage(stdout);
 			return 0;
 		case OPT_VERSION:
-			free(sources);
+			free(profile_args);
 			puts("fakesys " FAKESYS_VERSION);
 			return 0;
 		default: {
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 				         strchr("ps", optopt) ? "needs an argument" : "unknown option");
 			else
 				snprintf(what, sizeof what, "%s: unknown option or missing argument", argv[optind - 1]);
-			free(sources);
+			free(profile_args);
 			bad_usage(what);
 		}
 		}
@@ -115,10 +115,10 @@ int main(int argc, char **argv)
 	struct profile_builder *b = profile_builder_new();
 	char err[512];
 	int rc = any_profile ? 0 : profile_add(b, PROFILE_DEFAULT, err, sizeof err);
-	for (size_t i = 0; i < nsources && rc == 0; i++)
-		rc = sources[i].sysctl ? profile_add_sysctl(b, sources[i].text, err, sizeof err)
-		                       : profile_add(b, sources[i].text, err, sizeof err);
-	free(sources);
+	for (size_t i = 0; i < nprofile_args && rc == 0; i++)
+		rc = profile_args[i].sysctl ? profile_add_sysctl(b, profile_args[i].text, err, sizeof err)
+		                       : profile_add(b, profile_args[i].text, err, sizeof err);
+	free(profile_args);
 	/* profile_finish frees the builder, so it runs even after an error. */
 	struct ruleset rules;
 	char later_err[sizeof err];

@@ -19,13 +19,13 @@
 enum { PLACEHOLDERS_UNKNOWN, PLACEHOLDERS_NONE, PLACEHOLDERS_SOME };
 
 /* A directory entry reduced to what a placeholder copies: its name and its type. */
-struct entry {
+struct listed_entry {
 	char *name;
 	unsigned char type; /* DT_DIR, DT_LNK or DT_REG (anything else) */
 };
 
-struct entries {
-	struct entry *e;
+struct listed_entries {
+	struct listed_entry *e;
 	size_t n;
 };
 
@@ -39,13 +39,13 @@ static bool is_child(const struct vdir *d, const char *name)
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
+	return strcmp(((const struct listed_entry *)a)->name, ((const struct listed_entry *)b)->name);
 }
 
 /* The entries of directory fd that are not fake children of d, sorted by name. */
-static struct entries list_dir(int fd, const struct vdir *d)
+static struct listed_entries list_dir(int fd, const struct vdir *d)
 {
-	struct entries l = {0};
+	struct listed_entries l = {0};
 	DIR *dir = fs_open_listing(fd, ".");
 	if (!dir)
 		return l;
@@ -62,7 +62,7 @@ static struct entries list_dir(int fd, const struct vdir *d)
 			type = DT_REG;
 		if (l.n == cap) {
 			cap = cap ? 2 * cap : 64;
-			struct entry *e = realloc(l.e, cap * sizeof *e);
+			struct listed_entry *e = realloc(l.e, cap * sizeof *e);
 			if (!e)
 				break;
 			l.e = e;
@@ -77,7 +77,7 @@ static struct entries list_dir(int fd, const struct vdir *d)
 	return l;
 }
 
-static void free_entries(struct entries *l)
+static void free_entries(struct listed_entries *l)
 {
 	for (size_t i = 0; i < l->n; i++)
 		free(l->e[i].name);
@@ -85,7 +85,7 @@ static void free_entries(struct entries *l)
 }
 
 /* An entry of the same name and type as the real entry e, so that a listing shows it. */
-static void make_placeholder(int mirrorfd, int realfd, const struct entry *e)
+static void make_placeholder(int mirrorfd, int realfd, const struct listed_entry *e)
 {
 	if (e->type == DT_DIR) {
 		mkdirat(mirrorfd, e->name, 0755);
@@ -111,7 +111,7 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 	int mirrorfd = store_open_mirror(s, d);
 	if (mirrorfd < 0)
 		return;
-	struct entries real = {0}, mirror = list_dir(mirrorfd, d);
+	struct listed_entries real = {0}, mirror = list_dir(mirrorfd, d);
 	if (realfd >= 0)
 		real = list_dir(realfd, d);
 	size_t i = 0, j = 0;
