@@ -9,7 +9,7 @@
 
 int value_write(struct store *s, const struct rule *r, const char *data, size_t len)
 {
-	char buf[STORE_VALUE_MAX + 1];
+	static char buf[STORE_VALUE_MAX + 1]; /* 1 MiB: not on the stack */
 	if (len > STORE_VALUE_MAX)
 		len = STORE_VALUE_MAX;
 	if (r->sysctl) {
