@@ -36,8 +36,10 @@ static struct open_file *file_get(struct open_file *o)
 
 static void file_put(struct open_file *o)
 {
-	if (--o->refs == 0)
+	if (--o->refs == 0) {
+		free(o->path);
 		free(o);
+	}
 }
 
 struct files *files_new(void)
@@ -122,9 +124,13 @@ void files_exec(struct task *t)
 	t->files = f;
 }
 
-void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags)
+void fake_fds_expect_open(struct task *t, const struct rule *r, const char *path, uint64_t flags)
 {
-	t->fd_op = (struct fd_op){.kind = FD_OP_OPEN, .rule = r, .flags = flags};
+	char *copy = strdup(path);
+	if (!copy)
+		die_oom();
+	free(t->fd_op.path);
+	t->fd_op = (struct fd_op){.kind = FD_OP_OPEN, .rule = r, .path = copy, .flags = flags};
 }
 
 void fake_fds_expect_unshare(struct task *t, uint64_t flags)
@@ -157,9 +163,11 @@ static void watch_siblings(struct task *sibling, void *arg)
 void fake_fds_exit(struct task *t, long result)
 {
 	struct fd_op op = t->fd_op;
-	t->fd_op.kind = FD_OP_NONE;
-	if (result < 0)
+	t->fd_op = (struct fd_op){.kind = FD_OP_NONE};
+	if (result < 0) {
+		free(op.path);
 		return;
+	}
 	struct fake_fd *old;
 	switch (op.kind) {
 	case FD_OP_NONE:
@@ -170,6 +178,7 @@ void fake_fds_exit(struct task *t, long result)
 		if (!o)
 			die_oom();
 		o->refs = 1;
+		o->path = op.path;
 		add(t->files, (struct fake_fd){.fd = (int)result, .file = o, .rule = op.rule,
 		                               .accmode = (int)(op.flags & O_ACCMODE),
 		                               .append = op.flags & O_APPEND, .cloexec = op.flags & O_CLOEXEC});
@@ -255,11 +264,11 @@ static long emulate_write(struct task *t, const struct fake_fd *e, const arch_re
 		offset = 0;
 	else if (offset < 0)
 		offset = e->file->offset;
-	if (offset != 0)
-		return (long)count; /* sysctl_writes_strict: ignored, yet reported written */
-	rc = provider_of(e->rule)->write(tracer_cfg->store, e->rule, buf, len);
-	if (rc < 0)
-		msg("cannot keep the write to %s: %s", e->rule->path, strerror(-rc));
+	struct fake f = { .rule = e->rule, .path = e->file->path, .pid = t->tgid };
+	rc = provider_of(e->rule)->write(tracer_cfg->store, &f, buf, len, offset);
+	/* The store's own failures are worth a line; a value the kernel refuses is not. */
+	if (rc == -ENOSPC || rc == -EIO || rc == -EDQUOT)
+		msg("cannot keep the write to %s: %s", f.path, strerror(-rc));
 	return rc < 0 ? rc : (long)count;
 }
 

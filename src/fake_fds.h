@@ -28,6 +28,7 @@
 struct open_file {
 	int refs;
 	long long offset; /* moved by reads and lseek only: fakesys plays every write */
+	char *path;       /* the fake it is open on (below a tree, not the rule's own) */
 };
 
 struct fake_fd {
@@ -56,9 +57,9 @@ void files_exec(struct task *t);
 /* Whether t's tasks must stop at every syscall. */
 static inline bool files_watched(const struct task *t) { return t->files && t->files->n; }
 
-/* Remembers that t's pending open for writing of r (flags as the program gave them)
-   must be recorded at its exit stop. */
-void fake_fds_expect_open(struct task *t, const struct rule *r, uint64_t flags);
+/* Remembers that t's pending open for writing of the fake at path, matched by r (flags
+   as the program gave them), must be recorded at its exit stop. */
+void fake_fds_expect_open(struct task *t, const struct rule *r, const char *path, uint64_t flags);
 /* unshare(2) with flags: with CLONE_FILES the caller's fd table becomes its own. */
 void fake_fds_expect_unshare(struct task *t, uint64_t flags);
 /* The flags the open of a fake for writing runs with instead: read-only, no truncation. */

@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include "fake_fds.h"
 #include "intercept.h"
@@ -62,23 +63,35 @@ static const char *action_name(enum action a)
 	static const char *const names[] = {
 		[ACTION_PASS] = "pass", [ACTION_READ] = "read", [ACTION_WRITE] = "write",
 		[ACTION_DIR] = "dir",   [ACTION_REAL] = "real", [ACTION_SKIP] = "skip",
+		[ACTION_MKDIR] = "mkdir", [ACTION_RMDIR] = "rmdir", [ACTION_STATFS] = "statfs",
 	};
 	return names[a];
 }
 
-/* Chooses what the tracee gets instead. Returns false to let the call through. */
-static bool choose_target(struct task *t, struct request *req, const char **target, bool *stable,
-                          char scratch_buf[PATH_MAX])
+static struct fake fake_of(const struct request *req)
+{
+	return (struct fake){ .rule = req->match.rule, .path = req->where.path, .pid = req->subject };
+}
+
+/* Chooses what the tracee gets instead. Returns 1 with *target set, 0 to let the call
+   through, or -errno to fail it. */
+static int choose_target(struct task *t, struct request *req, const char **target, bool *stable,
+                         char scratch_buf[PATH_MAX])
 {
 	struct store *store = tracer_cfg->store;
 	const struct rule *r = req->match.rule;
+	struct fake f = fake_of(req);
+	int rc;
 	*stable = true;
 	switch (req->action) {
 	case ACTION_PASS:
 	case ACTION_SKIP:
-		return false;
+	case ACTION_MKDIR:
+	case ACTION_RMDIR:
+	case ACTION_STATFS:
+		return 0;
 	case ACTION_READ:
-		if (provider_of(r)->read_target(store, r, t->tgid, target))
+		if ((rc = provider_of(r)->read_target(store, &f, target, stable)) != 0)
 			break;
 		req->action = ACTION_REAL; /* real-first rule whose real file is readable */
 		return choose_target(t, req, target, stable, scratch_buf);
@@ -90,13 +103,22 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 	case ACTION_REAL:
 		/* Only a path reached through a mirror needs rewriting to the real one. */
 		if (!req->through_mirror)
-			return false;
+			return 0;
 		*target = req->where.path;
 		*stable = false;
-		return true;
+		return 1;
 	case ACTION_WRITE:
 		/* Opened read-only; its writes are played by fake_fds.c. */
-		*target = store_value_path(store, r);
+		if (provider_of(r)->open_write && (rc = provider_of(r)->open_write(store, &f)) < 0)
+			return rc;
+		if (req->match.kind == MATCH_TREE) {
+			static char path[PATH_MAX];
+			store_path(store, req->where.path, path);
+			*target = path;
+			*stable = false;
+		} else {
+			*target = store_value_path(store, r);
+		}
 		break;
 	}
 	if (req->where.must_be_dir) {
@@ -105,7 +127,7 @@ static bool choose_target(struct task *t, struct request *req, const char **targ
 		*target = scratch_buf;
 		*stable = false;
 	}
-	return true;
+	return 1;
 }
 
 /* Resumes a task after its entry stop; an exit stop is taken only when the call must
@@ -137,13 +159,16 @@ static void answer_getcwd(struct task *t, arch_regs *regs)
 }
 
 /* stat, lstat, newfstatat and statx of a fake: answered with what its provider says,
-   as procfs or sysfs would (no real file is asked, so gVisor's modes do not leak). */
+   as procfs, sysfs or cgroupfs would (no real file is asked, so gVisor's modes do not
+   leak). */
 static void answer_stat(struct task *t, const struct request *req, arch_regs *regs)
 {
-	const struct rule *r = req->match.rule;
+	struct fake f = fake_of(req);
 	struct stat st;
-	long result = req->where.must_be_dir ? -ENOTDIR : provider_of(r)->stat(tracer_cfg->store, r, &st);
-	uint64_t buf = arch_arg(regs, req->desc->stat_arg);
+	long result = provider_of(f.rule)->stat(tracer_cfg->store, &f, &st);
+	if (result == 0 && req->where.must_be_dir && !S_ISDIR(st.st_mode))
+		result = -ENOTDIR;
+	uint64_t buf = arch_arg(regs, req->desc->data_arg);
 	if (result == 0 && req->desc->stat_kind == STAT_STATX) {
 		struct statx sx = {
 			.stx_mask = STATX_BASIC_STATS, .stx_blksize = (uint32_t)st.st_blksize,
@@ -166,6 +191,55 @@ static void answer_stat(struct task *t, const struct request *req, arch_regs *re
 	tracer_skip_call(t, regs, result);
 }
 
+/* statfs and fstatfs of a fake: the filesystem it stands in for. runc's libcontainer
+   refuses a cgroup file whose fstatfs does not say cgroupfs, and gVisor has no fstatfs
+   on its procfs at all. */
+static void answer_statfs(struct task *t, const struct request *req, arch_regs *regs)
+{
+	long result = 0;
+	if (req->match.kind == MATCH_TREE) {
+		struct fake f = fake_of(req);
+		struct stat st;
+		result = provider_of(f.rule)->stat(tracer_cfg->store, &f, &st); /* ENOENT if missing */
+	}
+	struct statfs sf;
+	provider_statfs(&req->match, req->where.path, &sf);
+	if (result == 0 && mem_write_result(t, arch_arg(regs, req->desc->data_arg), &sf, sizeof sf) < 0)
+		result = -EFAULT;
+	stats.redirected++;
+	remember_for_log(t, req, "statfs", "");
+	tracer_skip_call(t, regs, result);
+}
+
+/* mkdir and rmdir below a tree: its provider makes or removes the cgroup. */
+static void answer_dir_change(struct task *t, const struct request *req, arch_regs *regs)
+{
+	struct fake f = fake_of(req);
+	const struct provider *p = provider_of(f.rule);
+	long result;
+	if (req->action == ACTION_MKDIR)
+		result = p->mkdir ? p->mkdir(tracer_cfg->store, &f, (mode_t)arch_arg(regs, req->desc->data_arg)) : -EPERM;
+	else
+		result = p->rmdir ? p->rmdir(tracer_cfg->store, &f) : -EPERM;
+	stats.redirected++;
+	remember_for_log(t, req, req->action == ACTION_MKDIR ? "mkdir" : "rmdir", "");
+	tracer_skip_call(t, regs, result);
+}
+
+/* openat2 of a fake runs as openat: its RESOLVE_ flags (RESOLVE_BENEATH from a dirfd,
+   as libcontainer asks) cannot hold for a store path, and gVisor has no openat2. */
+static void as_openat(struct task *t, const struct request *req, arch_regs *regs, uint64_t path)
+{
+	uint64_t mode = 0;
+	if (mem_read(t, arch_arg(regs, req->desc->flags_arg) + 8, &mode, sizeof mode) < 0)
+		mode = 0;
+	arch_set_syscall_nr(regs, SYS_openat);
+	arch_set_arg(regs, 0, (uint64_t)AT_FDCWD);
+	arch_set_arg(regs, 1, path);
+	arch_set_arg(regs, 2, req->flags);
+	arch_set_arg(regs, 3, mode);
+}
+
 /* An open for writing of a fake runs as openat(AT_FDCWD, value file, read-only): it
    must never truncate the value, and each write(2) is then played by fake_fds.c. */
 static void open_for_writing(struct task *t, const struct request *req, arch_regs *regs, uint64_t path)
@@ -176,7 +250,7 @@ static void open_for_writing(struct task *t, const struct request *req, arch_reg
 	arch_set_arg(regs, 1, path);
 	arch_set_arg(regs, 2, fake_fds_open_flags(flags));
 	arch_set_arg(regs, 3, 0);
-	fake_fds_expect_open(t, req->match.rule, flags);
+	fake_fds_expect_open(t, req->match.rule, req->where.path, flags);
 }
 
 /* A call fakesys cannot redirect goes on untouched, except a write to a fake: that one
@@ -201,6 +275,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	stats.intercepted++;
+	if (d->only_flags && (arch_arg(&regs, d->flags_arg) & d->only_flags) != d->only_flags) {
+		finish_entry(t); /* without seccomp: unlinkat of a file */
+		return;
+	}
 	enum fs_change change = redirect_fs_change(d, &regs);
 	if (change != FS_KEEP)
 		fs_change_begin(t, change);
@@ -211,6 +289,13 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	struct request req;
+	if (d->access == ACCESS_FD) {
+		if (redirect_classify_fd(t, (int)arch_arg(&regs, d->data_arg), d, tracer_cfg->rules, tracer_cfg->store, &req))
+			answer_statfs(t, &req, &regs);
+		else
+			finish_entry(t);
+		return;
+	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
 		finish_entry(t);
 		return;
@@ -220,7 +305,15 @@ void intercept_entry(struct task *t, arch_regs regs)
 		tracer_skip_call(t, &regs, -req.error);
 		return;
 	}
-	if (d->stat_kind != STAT_NONE && req.match.kind == MATCH_FILE) {
+	if (req.action == ACTION_STATFS) {
+		answer_statfs(t, &req, &regs);
+		return;
+	}
+	if (req.action == ACTION_MKDIR || req.action == ACTION_RMDIR) {
+		answer_dir_change(t, &req, &regs);
+		return;
+	}
+	if (d->stat_kind != STAT_NONE && (req.match.kind == MATCH_FILE || req.match.kind == MATCH_TREE)) {
 		answer_stat(t, &req, &regs);
 		return;
 	}
@@ -236,7 +329,13 @@ void intercept_entry(struct task *t, arch_regs regs)
 	const char *target;
 	bool stable;
 	uint64_t addr;
-	if (!choose_target(t, &req, &target, &stable, buf)) {
+	int chosen = choose_target(t, &req, &target, &stable, buf);
+	if (chosen < 0) {
+		remember_for_log(t, &req, "refused", "");
+		tracer_skip_call(t, &regs, chosen);
+		return;
+	}
+	if (!chosen) {
 		if (req.action == ACTION_REAL && req.match.kind == MATCH_FILE)
 			remember_for_log(t, &req, "real", req.where.path);
 		cannot_redirect(t, &req, &regs, req.error);
@@ -250,6 +349,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 	arch_set_arg(&regs, d->path_arg, addr);
 	if (req.action == ACTION_WRITE)
 		open_for_writing(t, &req, &regs, addr);
+	else if (d->flags_where == FLAGS_OPEN_HOW)
+		as_openat(t, &req, &regs, addr);
 	/* gVisor rejects AT_NO_AUTOMOUNT on every path; it means nothing for the store. */
 	if (d->flags_where == FLAGS_AT && req.action != ACTION_REAL)
 		arch_set_arg(&regs, d->flags_arg, req.flags & ~(uint64_t)AT_NO_AUTOMOUNT);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "log.h"
 #include "profile.h"
+#include "provider.h"
 #include "stats.h"
 #include "store.h"
 #include "tracer.h"
@@ -143,6 +144,10 @@ int main(int argc, char **argv)
 	}
 
 	struct store *store = store_open(store_dir, &rules, err, sizeof err);
+	if (store && providers_setup(store, &rules, err, sizeof err) < 0) {
+		store_close(store);
+		store = NULL;
+	}
 	if (!store) {
 		msg("%s", err);
 		rules_free(&rules);

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "procfs_alias.h"
 #include "profile.h"
+#include "provider.h"
 
 #define FILE_MAX (1 << 20)  /* profile and content files; kernel files are far smaller */
 #define INCLUDE_DEPTH 16
@@ -329,15 +330,43 @@ static int parse_file(struct source *src, char *s, enum rule_policy policy)
 	return add_rule(src, s, RULE_FILE, policy, content, len);
 }
 
-/* dir PATH */
-static int parse_dir(struct source *src, char *s, enum rule_policy policy)
+/* dir PATH, or cgroupfs PATH (kind RULE_TREE) */
+static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule_policy policy)
 {
 	trim_end(s);
 	if (s[path_len(s)])
 		return src_fail(src, "unexpected text after the path");
 	if (check_path(src, s) < 0)
 		return -1;
-	return add_rule(src, s, RULE_DIR, policy, NULL, 0);
+	if (kind == RULE_TREE && policy != POLICY_STORE)
+		return src_fail(src, "real-first cannot apply to a cgroupfs tree");
+	return add_rule(src, s, kind, policy, NULL, 0);
+}
+
+/* generated PATH = NAME: a file made afresh for each opener by generator NAME. */
+static int parse_generated(struct source *src, char *s, enum rule_policy policy)
+{
+	size_t plen = path_len(s);
+	char *op = skip_blanks(s + plen);
+	if (*op != '=')
+		return src_fail(src, "expected '=' and a generator name after the path");
+	s[plen] = '\0';
+	char *name = skip_blanks(op + 1);
+	trim_end(name);
+	if (check_path(src, s) < 0)
+		return -1;
+	if (!generator_known(name))
+		return src_fail(src, "unknown generator '%s' (known: %s)", name, GENERATOR_NAMES);
+	if (policy != POLICY_STORE)
+		return src_fail(src, "real-first cannot apply to a generated file");
+	char *content = strdup("");
+	if (!content || add_rule(src, s, RULE_FILE, policy, content, 0) < 0)
+		die_oom();
+	struct rule *r = &src->b->v[src->b->n - 1].rule;
+	if (!(r->generator = strdup(name)))
+		die_oom();
+	r->sysctl = false;
+	return 0;
 }
 
 static int load(struct profile_builder *b, const char *spec, const struct source *includer, char *err,
@@ -365,7 +394,11 @@ static int parse_line(struct source *src, char *s)
 	if ((rest = keyword(s, "file")))
 		return parse_file(src, rest, policy);
 	if ((rest = keyword(s, "dir")))
-		return parse_dir(src, rest, policy);
+		return parse_dir(src, rest, RULE_DIR, policy);
+	if ((rest = keyword(s, "cgroupfs")))
+		return parse_dir(src, rest, RULE_TREE, policy);
+	if ((rest = keyword(s, "generated")))
+		return parse_generated(src, rest, policy);
 	/* KEY = VALUE, or KEY alone (missing '=') if it looks like one; else a mistyped word. */
 	size_t word = strcspn(s, "= \t\v\f\r");
 	if (*skip_blanks(s + word) != '=' && !memchr(s, '.', word) && !memchr(s, '/', word))
@@ -520,17 +553,19 @@ static int check_duplicates(const struct profile_builder *b, char *err, size_t e
 	return 0;
 }
 
-/* A file rule on an ancestor of another rule would be a file and a directory at once.
-   Paths that start with a file's path follow it directly in sorted order. */
+/* A file rule on an ancestor of another rule would be a file and a directory at once, and
+   a tree's provider owns everything below it. Paths that start with a rule's path follow
+   it directly in sorted order. */
 static int check_conflicts(const struct ruleset *rs, char *err, size_t errlen)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *f = &rs->rules[i];
 		size_t len = strlen(f->path);
-		for (size_t j = i + 1; f->kind == RULE_FILE && j < rs->nrules && !strncmp(rs->rules[j].path, f->path, len); j++)
+		for (size_t j = i + 1; f->kind != RULE_DIR && j < rs->nrules && !strncmp(rs->rules[j].path, f->path, len); j++)
 			if (rs->rules[j].path[len] == '/')
-				return fail(err, errlen, rs->rules[j].origin, "%s is below %s, which is a file (at %s)",
-				            rs->rules[j].path, f->path, f->origin);
+				return fail(err, errlen, rs->rules[j].origin, "%s is below %s, which is a %s (at %s)",
+				            rs->rules[j].path, f->path, f->kind == RULE_FILE ? "file" : "cgroupfs tree",
+				            f->origin);
 	}
 	return 0;
 }
@@ -635,6 +670,10 @@ void profile_print(const struct ruleset *rs, FILE *out)
 			fputs("real-first ", out);
 		if (r->kind == RULE_DIR) {
 			fprintf(out, "dir %s\n", r->path);
+		} else if (r->kind == RULE_TREE) {
+			fprintf(out, "cgroupfs %s\n", r->path);
+		} else if (r->generator) {
+			fprintf(out, "generated %s = %s\n", r->path, r->generator);
 		} else if (!print_sysctl(r, out)) {
 			fprintf(out, "file %s = ", r->path);
 			put_escaped(r->content, r->content_len, out);

@@ -7,22 +7,24 @@
 #include "procfs_alias.h"
 #include "provider.h"
 
-static bool real_first_read_target(struct store *s, const struct rule *r, pid_t pid, const char **path)
+static int real_first_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
 {
+	const struct rule *r = f->rule;
 	if (!store_was_written(s, r)) {
 		char real[PATH_MAX];
-		alias_real_path(r->path, pid, real); /* /proc/self is the tracee\'s */
+		alias_real_path(r->path, f->pid, real); /* /proc/self is the tracee's */
 		int fd = open(real, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd >= 0) {
 			char c;
 			ssize_t n = read(fd, &c, 1);
 			close(fd);
 			if (n >= 0)
-				return false;
+				return 0;
 		}
 	}
-	*path = store_value_path(s, r);
-	return true;
+	*target = store_value_path(s, r);
+	*stable = true;
+	return 1;
 }
 
 const struct provider provider_real_first = {

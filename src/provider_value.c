@@ -7,9 +7,12 @@
 #include <string.h>
 #include "provider.h"
 
-int value_write(struct store *s, const struct rule *r, const char *data, size_t len)
+int value_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off)
 {
 	static char buf[STORE_VALUE_MAX + 1]; /* 1 MiB: not on the stack */
+	const struct rule *r = f->rule;
+	if (off != 0)
+		return 0; /* sysctl_writes_strict: ignored, yet reported written */
 	if (len > STORE_VALUE_MAX)
 		len = STORE_VALUE_MAX;
 	if (r->sysctl) {
@@ -44,14 +47,11 @@ static const struct stat *real_fs(const char *path)
 }
 
 /* procfs and sysfs files report size 0 (their content is made at read time) and mode
-   0644 for a key that takes writes, as every fake does. Inode and times are the value
+   0644 for a key that takes writes, as every fake does. Inode and times are the store
    file's, so a write shows as a new mtime. */
-int value_stat(struct store *s, const struct rule *r, struct stat *st)
+void procfs_file_stat(const char *path, struct stat *st)
 {
-	int rc = store_stat_value(s, r, st);
-	if (rc < 0)
-		return rc;
-	const struct stat *fs = real_fs(r->path);
+	const struct stat *fs = real_fs(path);
 	st->st_mode = S_IFREG | 0644;
 	st->st_nlink = 1;
 	st->st_size = 0;
@@ -62,14 +62,21 @@ int value_stat(struct store *s, const struct rule *r, struct stat *st)
 	if (fs)
 		st->st_dev = fs->st_dev;
 	st->st_rdev = 0;
-	return 0;
 }
 
-static bool value_read_target(struct store *s, const struct rule *r, pid_t pid, const char **path)
+int value_stat(struct store *s, const struct fake *f, struct stat *st)
 {
-	(void)pid;
-	*path = store_value_path(s, r);
-	return true;
+	int rc = store_stat_value(s, f->rule, st);
+	if (rc == 0)
+		procfs_file_stat(f->path, st);
+	return rc;
+}
+
+static int value_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
+{
+	*target = store_value_path(s, f->rule);
+	*stable = true;
+	return 1;
 }
 
 const struct provider provider_value = {

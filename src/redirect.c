@@ -1,4 +1,6 @@
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -121,23 +123,51 @@ static uint64_t call_flags(struct task *t, const arch_regs *regs, const struct s
 	return flags;
 }
 
+/* Whether the call changes what is at its path: it must never reach a real file behind
+   a fake. */
+static bool writes(const struct request *req)
+{
+	switch (req->desc->access) {
+	case ACCESS_CREAT:
+	case ACCESS_TRUNCATE:
+	case ACCESS_MKDIR:
+	case ACCESS_RMDIR:
+		return true;
+	case ACCESS_OPEN:
+		/* O_TRUNC counts as a write: it must never empty the stored value. */
+		return (req->flags & O_ACCMODE) != O_RDONLY || (req->flags & O_TRUNC);
+	default:
+		return false;
+	}
+}
+
 static enum action file_action(const struct request *req)
 {
+	if (req->desc->stat_kind == STAT_STATFS)
+		return ACTION_STATFS;
+	switch (req->desc->access) {
+	case ACCESS_MKDIR:
+		if (req->match.kind == MATCH_TREE)
+			return ACTION_MKDIR;
+		return ACTION_SKIP; /* a fake file or directory is there: EEXIST, set by the caller */
+	case ACCESS_RMDIR:
+		if (req->match.kind == MATCH_TREE)
+			return ACTION_RMDIR;
+		return req->match.kind == MATCH_FILE ? ACTION_SKIP : ACTION_PASS; /* ENOTDIR */
+	default:
+		break;
+	}
 	switch (req->desc->access) {
 	case ACCESS_CREAT:
 		return ACTION_WRITE;
 	case ACCESS_TRUNCATE:
 		return ACTION_SKIP;
 	case ACCESS_OPEN:
-		/* O_TRUNC counts as a write: it must never empty the stored value. */
-		if ((req->flags & O_ACCMODE) != O_RDONLY || (req->flags & O_TRUNC))
-			return ACTION_WRITE;
-		return ACTION_READ;
+		return writes(req) ? ACTION_WRITE : ACTION_READ;
 	case ACCESS_INSPECT:
 	case ACCESS_CHDIR:
 		return ACTION_READ;
-	case ACCESS_NONE:
-	case ACCESS_GETCWD:
+	default:
 		break;
 	}
 	return ACTION_PASS;
@@ -157,6 +187,44 @@ static bool follows_last(const struct syscall_desc *d, uint64_t flags)
 	default:
 		return true;
 	}
+}
+
+/* Matches a canonical path. /proc/PID/X of another process matches the rule for
+   /proc/self/X when that rule is generated for its opener: *subject is then PID. */
+static struct match match_path(const struct ruleset *rules, const char *path, pid_t caller, pid_t *subject)
+{
+	*subject = caller;
+	struct match m = rules_match(rules, path);
+	if (m.kind != MATCH_NONE || strncmp(path, "/proc/", 6) || !isdigit((unsigned char)path[6]))
+		return m;
+	char *end, self[PATH_MAX];
+	long pid = strtol(path + 6, &end, 10);
+	if (*end != '/' || snprintf(self, sizeof self, "/proc/self%s", end) >= (int)sizeof self)
+		return m;
+	struct match other = rules_match(rules, self);
+	if (other.kind == MATCH_FILE && other.rule->generator) {
+		*subject = (pid_t)pid;
+		return other;
+	}
+	return m;
+}
+
+bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, const struct ruleset *rules,
+                          const struct store *store, struct request *req)
+{
+	char link[64], target[PATH_MAX];
+	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, fd);
+	stats_tracer_call();
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	*req = (struct request){ .desc = d, .subject = t->tgid };
+	if (!store_to_virtual(store, target, req->where.path))
+		return false;
+	req->match = rules_match(rules, req->where.path);
+	req->action = ACTION_STATFS;
+	return req->match.kind != MATCH_NONE;
 }
 
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
@@ -189,22 +257,29 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		snprintf(req->where.path, sizeof req->where.path, "%s", path);
 		req->match = (struct match){ .kind = MATCH_NONE };
 		req->error = -rc;
-		req->action = file_action(req) == ACTION_WRITE ? ACTION_SKIP : ACTION_PASS;
+		req->action = writes(req) ? ACTION_SKIP : ACTION_PASS;
 		return req->action == ACTION_SKIP;
 	}
 
-	req->match = rules_match(rules, req->where.path);
+	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
 	switch (req->match.kind) {
 	case MATCH_NONE:
 		req->action = req->through_mirror ? ACTION_REAL : ACTION_PASS;
 		break;
 	case MATCH_DIR:
 		req->action = ACTION_DIR;
+		if (d->access == ACCESS_MKDIR || d->access == ACCESS_RMDIR || d->stat_kind == STAT_STATFS)
+			req->action = file_action(req);
 		break;
 	case MATCH_FILE:
+	case MATCH_TREE:
 		req->action = file_action(req);
 		break;
 	}
+	if (req->action == ACTION_SKIP && d->access == ACCESS_MKDIR)
+		req->error = EEXIST;
+	else if (req->action == ACTION_SKIP && d->access == ACCESS_RMDIR)
+		req->error = ENOTDIR;
 	if (req->action == ACTION_PASS)
 		return false;
 	/* A dirfd that is not a directory (a real file, or a fake's own fd) fails with

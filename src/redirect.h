@@ -21,6 +21,9 @@ enum action {
 	ACTION_REAL,  /* a real path reached through a mirror: give the tracee the real path */
 	ACTION_SKIP,  /* cancel the call and return -error: 0 for truncate of a fake, or the
 	                 error of a write whose path cannot be resolved (path_resolve) */
+	ACTION_MKDIR, /* mkdir below a tree: its provider makes the directory */
+	ACTION_RMDIR, /* rmdir below a tree: its provider removes it */
+	ACTION_STATFS, /* statfs or fstatfs of a fake: answered as its filesystem would */
 };
 
 struct request {
@@ -30,6 +33,7 @@ struct request {
 	enum action action;
 	uint64_t flags;          /* the call's flags (O_* or AT_*), 0 if it has none */
 	bool through_mirror;     /* a cwd, dirfd or magic link on the way pointed into a mirror */
+	pid_t subject;           /* the process a /proc/PID path names (the caller for /proc/self) */
 	int error;               /* why the call cannot be served (errno) */
 };
 
@@ -37,6 +41,10 @@ struct request {
    pass untouched (most calls end here, after one read of the path). */
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req);
+
+/* An fd-only call (fstatfs): classifies the file fd is open on. false: not a fake. */
+bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, const struct ruleset *rules,
+                          const struct store *store, struct request *req);
 
 /* How the call changes the caller's fs_struct (cwd, root, sharing). */
 enum fs_change redirect_fs_change(const struct syscall_desc *d, const arch_regs *regs);

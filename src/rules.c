@@ -107,6 +107,10 @@ void rules_index(struct ruleset *rs)
 	}
 	free(e);
 	index_roots(rs);
+	rs->trees = alloc_array(rs->nrules, sizeof *rs->trees);
+	for (size_t i = 0; i < rs->nrules; i++)
+		if (rs->rules[i].kind == RULE_TREE)
+			rs->trees[rs->ntrees++] = &rs->rules[i];
 }
 
 /* Every rule path starts with one of a handful of components (usually "proc" and "sys"):
@@ -136,10 +140,19 @@ struct match rules_match(const struct ruleset *rs, const char *path)
 	if (path[0] != '/' || !under_some_root(rs, path))
 		return m;
 	const struct rule *r = bsearch(path, rs->rules, rs->nrules, sizeof *r, cmp_rule_path);
-	if (r && r->kind == RULE_FILE) {
-		m.kind = MATCH_FILE;
+	if (r && r->kind != RULE_DIR) {
+		m.kind = r->kind == RULE_FILE ? MATCH_FILE : MATCH_TREE;
 		m.rule = r;
 		return m;
+	}
+	/* Nothing else lies below a tree (profile.c refuses it), and there are one or two. */
+	for (size_t i = 0; i < rs->ntrees; i++) {
+		size_t n = strlen(rs->trees[i]->path);
+		if (!strncmp(path, rs->trees[i]->path, n) && path[n] == '/') {
+			m.kind = MATCH_TREE;
+			m.rule = rs->trees[i];
+			return m;
+		}
 	}
 	/* A RULE_DIR rule has a vdir of the same path, so this also finds those. */
 	const struct vdir *d = bsearch(path, rs->dirs, rs->ndirs, sizeof *d, cmp_vdir_path);
@@ -156,6 +169,7 @@ void rules_free(struct ruleset *rs)
 		free(rs->rules[i].path);
 		free(rs->rules[i].content);
 		free(rs->rules[i].origin);
+		free(rs->rules[i].generator);
 	}
 	for (size_t i = 0; i < rs->ndirs; i++) {
 		free(rs->dirs[i].path);
@@ -168,5 +182,6 @@ void rules_free(struct ruleset *rs)
 	free(rs->rules);
 	free(rs->dirs);
 	free(rs->roots);
+	free(rs->trees);
 	*rs = (struct ruleset){ 0 };
 }

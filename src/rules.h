@@ -8,6 +8,8 @@
 enum rule_kind {
 	RULE_FILE, /* a fake file with a value */
 	RULE_DIR,  /* a fake directory (may be empty) */
+	RULE_TREE, /* a directory and everything below it, served by a tree provider
+	              (`cgroupfs PATH`: a cgroup v1 hierarchy set, provider_cgroup.c) */
 };
 
 enum rule_policy {
@@ -24,6 +26,8 @@ struct rule {
 	                         sysctl values end in "\n"; unused (NULL) for RULE_DIR */
 	size_t content_len;
 	bool sysctl;          /* value under /proc/sys: writes are normalised like the kernel */
+	char *generator;      /* RULE_FILE made afresh at each open for the opener
+	                         (`generated PATH = NAME`, provider_generated.c), or NULL */
 	char *origin;         /* "FILE:LINE" or "--sysctl KEY=VALUE", for messages and --print-profile */
 };
 
@@ -43,13 +47,15 @@ struct ruleset {
 	char **roots;       /* distinct first components of the rule paths ("proc", "sys"), set by
 	                       rules_index: most misses end after comparing against these */
 	size_t nroots;
+	const struct rule **trees; /* the RULE_TREE rules, set by rules_index */
+	size_t ntrees;
 };
 
-enum match_kind { MATCH_NONE, MATCH_FILE, MATCH_DIR };
+enum match_kind { MATCH_NONE, MATCH_FILE, MATCH_DIR, MATCH_TREE };
 
 struct match {
 	enum match_kind kind;
-	const struct rule *rule; /* MATCH_FILE */
+	const struct rule *rule; /* MATCH_FILE, MATCH_TREE (the tree's root rule) */
 	const struct vdir *dir;  /* MATCH_DIR */
 };
 

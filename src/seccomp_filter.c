@@ -11,7 +11,7 @@ static int load(int no_new_privs)
 	if (!ctx)
 		return -ENOMEM;
 	int count, rc = 0;
-	const long *nrs = syscall_traced(&count);
+	const struct traced_call *calls = syscall_traced(&count);
 	/* Calls from a foreign ABI (x32, i386) are let through rather than killed. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	/* The kernel's own errno (EACCES without CAP_SYS_ADMIN), not libseccomp's ECANCELED. */
@@ -19,8 +19,14 @@ static int load(int no_new_privs)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_API_SYSRAWRC, 1);
 	if (rc == 0)
 		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, (uint32_t)no_new_privs);
-	for (int i = 0; i < count && rc == 0; i++)
-		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)nrs[i], 0);
+	for (int i = 0; i < count && rc == 0; i++) {
+		const struct traced_call *c = &calls[i];
+		if (c->only_flags)
+			rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)c->nr, 1,
+			                      SCMP_CMP((unsigned)c->flags_arg, SCMP_CMP_MASKED_EQ, c->only_flags, c->only_flags));
+		else
+			rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), (int)c->nr, 0);
+	}
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -27,6 +27,7 @@ struct store {
 	char *root; /* dir/root */
 	int storefd, rootfd, originfd, writtenfd, tmpfd; /* store dir, root/, origin/, written/, our tmp/ */
 	int runsfd, runfd; /* runs/ and runs/<this run>, which we hold locked */
+	int genfd;         /* runs/<this run>/gen: generated files, this run's alone */
 	char *run;         /* name of this run's directory under runs/ */
 	char **value_path; /* per rule: root/<path>, NULL for RULE_DIR */
 	bool *written;     /* per rule: known written (a cache: written/ is the truth) */
@@ -75,11 +76,12 @@ static int open_below(int dfd, const char *vpath, size_t len, bool create)
 	return fd;
 }
 
-/* The directory below dfd that holds r's file (created if missing); leaf is its name. */
-static int open_rule_dir(int dfd, const struct rule *r, const char **leaf)
+/* The directory below dfd that holds vpath's file (created if missing if create); leaf is
+   its name. */
+static int open_parent(int dfd, const char *vpath, bool create, const char **leaf)
 {
-	*leaf = strrchr(r->path, '/') + 1;
-	return open_below(dfd, r->path, (size_t)(*leaf - r->path), true);
+	*leaf = strrchr(vpath, '/') + 1;
+	return open_below(dfd, vpath, (size_t)(*leaf - vpath), create);
 }
 
 /* Replaces dfd/leaf by a complete new file: whoever opened the old one keeps reading it. */
@@ -105,15 +107,39 @@ static int replace_file(struct store *s, int dfd, const char *leaf, const char *
 	return -err;
 }
 
-/* Writes r's file below dfd (root/, origin/ or written/). 0 or -errno. */
-static int put_rule_file(struct store *s, int dfd, const struct rule *r, const char *data, size_t len)
+/* Writes vpath's file below dfd (root/, origin/, written/ or a run's gen/). 0 or -errno. */
+static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
 {
 	const char *leaf;
-	int d = open_rule_dir(dfd, r, &leaf);
+	int d = open_parent(dfd, vpath, true, &leaf);
 	if (d < 0)
 		return -errno;
 	int rc = replace_file(s, d, leaf, data, len);
 	close(d);
+	return rc;
+}
+
+int store_put(struct store *s, const char *vpath, const char *data, size_t len)
+{
+	return put_file(s, s->rootfd, vpath, data, len);
+}
+
+int store_open_dir(struct store *s, const char *vpath, bool create)
+{
+	return open_below(s->rootfd, vpath, strlen(vpath), create);
+}
+
+void store_path(const struct store *s, const char *vpath, char out[PATH_MAX])
+{
+	snprintf(out, PATH_MAX, "%s%s", s->root, vpath);
+}
+
+int store_put_generated(struct store *s, const char *name, const char *data, size_t len, char out[PATH_MAX])
+{
+	char vpath[NAME_MAX + 2];
+	snprintf(vpath, sizeof vpath, "/%s", name);
+	int rc = put_file(s, s->genfd, vpath, data, len);
+	snprintf(out, PATH_MAX, "%s/runs/%s/gen%s", s->dir, s->run, vpath);
 	return rc;
 }
 
@@ -125,11 +151,11 @@ const char *store_value_path(const struct store *s, const struct rule *r)
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
 	size_t i = (size_t)(r - s->rs->rules);
-	int rc = put_rule_file(s, s->rootfd, r, data, len);
+	int rc = put_file(s, s->rootfd, r->path, data, len);
 	if (rc == 0 && !s->written[i]) {
 		/* The value is kept; the mark only matters to real-first, which then serves
 		   the store. Should it fail, the next write marks it. */
-		if (put_rule_file(s, s->writtenfd, r, "", 0) == 0)
+		if (put_file(s, s->writtenfd, r->path, "", 0) == 0)
 			s->written[i] = true;
 	}
 	return rc;
@@ -141,8 +167,8 @@ bool store_was_written(struct store *s, const struct rule *r)
 	if (s->written[i])
 		return true;
 	/* Another run sharing the store may have written it since. */
-	const char *leaf = strrchr(r->path, '/') + 1;
-	int d = open_below(s->writtenfd, r->path, (size_t)(leaf - r->path), false);
+	const char *leaf;
+	int d = open_parent(s->writtenfd, r->path, false, &leaf);
 	struct stat st;
 	s->written[i] = d >= 0 && fstatat(d, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (d >= 0)
@@ -225,6 +251,8 @@ static int open_run(struct store *s)
 	s->run = strdup(strrchr(tmpl, '/') + 1);
 	free(tmpl);
 	if (!s->run || (s->runfd = fs_open_dir(s->runsfd, s->run)) < 0 || flock(s->runfd, LOCK_EX) < 0)
+		return -1;
+	if ((s->genfd = fs_open_subdir(s->runfd, "gen", true)) < 0)
 		return -1;
 	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
 }
@@ -327,7 +355,7 @@ static int open_persistent(struct store *s, const char *dir, char *err, size_t e
 static bool seeded_from_profile(struct store *s, const struct rule *r)
 {
 	const char *leaf;
-	int d = open_rule_dir(s->originfd, r, &leaf);
+	int d = open_parent(s->originfd, r->path, true, &leaf);
 	ssize_t n = d < 0 ? -1 : fs_read_file(d, leaf, s->buf, STORE_VALUE_MAX);
 	if (d >= 0)
 		close(d);
@@ -343,17 +371,17 @@ static int seed_value(struct store *s, const struct rule *r)
 	if (seeded_from_profile(s, r))
 		return 0;
 	const char *leaf;
-	int d = open_rule_dir(s->rootfd, r, &leaf);
+	int d = open_parent(s->rootfd, r->path, true, &leaf);
 	if (d < 0)
 		return -errno;
 	fs_remove_tree(d, leaf); /* a mirror placeholder, or a directory of an older profile */
 	close(d);
-	int rc = put_rule_file(s, s->rootfd, r, r->content, r->content_len);
-	if (rc == 0 && (d = open_rule_dir(s->writtenfd, r, &leaf)) >= 0) {
+	int rc = put_file(s, s->rootfd, r->path, r->content, r->content_len);
+	if (rc == 0 && (d = open_parent(s->writtenfd, r->path, true, &leaf)) >= 0) {
 		fs_remove_tree(d, leaf);
 		close(d);
 	}
-	return rc ? rc : put_rule_file(s, s->originfd, r, r->content, r->content_len);
+	return rc ? rc : put_file(s, s->originfd, r->path, r->content, r->content_len);
 }
 
 /* Creates the layout, every initial value and every directory mirror. */
@@ -393,7 +421,7 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 	struct store *s = malloc(sizeof *s);
 	if (s) {
 		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .originfd = -1,
-		                    .writtenfd = -1, .tmpfd = -1, .runsfd = -1, .runfd = -1};
+		                    .writtenfd = -1, .tmpfd = -1, .runsfd = -1, .runfd = -1, .genfd = -1};
 		s->value_path = calloc(rs->nrules + 1, sizeof *s->value_path);
 		s->written = calloc(rs->nrules + 1, sizeof *s->written);
 		s->mirror_path = calloc(rs->ndirs + 1, sizeof *s->mirror_path);
@@ -418,7 +446,7 @@ void store_close(struct store *s)
 		return;
 	if (s->run && s->runsfd >= 0)
 		fs_remove_tree(s->runsfd, s->run);
-	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->tmpfd, s->runsfd, s->runfd};
+	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->tmpfd, s->runsfd, s->runfd, s->genfd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -6,7 +6,8 @@
      root/<virtual path>    value files and directory mirrors (root/proc/sys/kernel/panic)
      origin/<virtual path>  the profile value each value file was seeded from
      written/<virtual path> present once a tracee has written the value
-     runs/<run>/            one per live run, locked by it; tmp/ stages atomic renames
+     runs/<run>/            one per live run, locked by it; tmp/ stages atomic renames,
+                            gen/ holds the files generated for each opener
 
    Guarantees: a value is only ever replaced by renaming a complete file over it, so a
    reader never sees an empty or partial value; a value written by one run is what every
@@ -55,6 +56,17 @@ int store_open_mirror(struct store *s, const struct vdir *d);
 /* One byte per mirror that its provider keeps for the whole run (0 at open). */
 unsigned char *store_mirror_state(struct store *s, const struct vdir *d);
 const struct ruleset *store_rules(const struct store *s);
+
+/* Files and directories at any virtual path, for providers whose fakes are not one file
+   per rule (trees, generated files). store_put replaces root/<vpath> atomically, making
+   its directories; store_open_dir opens root/<vpath> (made if create), never through a
+   symlink; store_path names root/<vpath>. */
+int store_put(struct store *s, const char *vpath, const char *data, size_t len);
+int store_open_dir(struct store *s, const char *vpath, bool create);
+void store_path(const struct store *s, const char *vpath, char out[PATH_MAX]);
+/* Replaces this run's generated file `name` (one component) by data and names it in out.
+   Generated files live in the run's own directory, so no other run sees them. */
+int store_put_generated(struct store *s, const char *name, const char *data, size_t len, char out[PATH_MAX]);
 
 /* If path lies inside root/, writes the virtual path it stands for into virt and
    returns true (a cwd or fd that points into a mirror stands for the virtual dir). */

@@ -4,6 +4,7 @@
 #define FAKESYS_SYSCALLS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 enum access_kind {
 	ACCESS_OPEN,     /* open-like: flags decide read or write */
@@ -13,6 +14,9 @@ enum access_kind {
 	ACCESS_NONE,     /* no path to rewrite, traced for its fs_change (fchdir, chroot, unshare...) */
 	ACCESS_GETCWD,   /* getcwd(2): must not reveal a store mirror */
 	ACCESS_TRUNCATE, /* truncate(2): a write that must never reach the kernel file */
+	ACCESS_MKDIR,    /* mkdir(2), mkdirat(2): a child cgroup inside a tree */
+	ACCESS_RMDIR,    /* rmdir(2), unlinkat(AT_REMOVEDIR) */
+	ACCESS_FD,       /* no path: the call names an fd (fstatfs); answered if it is a fake's */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -37,6 +41,7 @@ enum stat_kind {
 	STAT_NONE,
 	STAT_STAT,   /* struct stat */
 	STAT_STATX,  /* struct statx */
+	STAT_STATFS, /* struct statfs */
 };
 
 struct syscall_desc {
@@ -50,12 +55,21 @@ struct syscall_desc {
 	                            others follow unless O_NOFOLLOW or AT_SYMLINK_NOFOLLOW */
 	enum fs_change fs_change;
 	enum stat_kind stat_kind;
-	int stat_arg;            /* the output buffer of a stat-like call */
+	int data_arg;            /* the output buffer of a stat-like call, mkdir's mode, or
+	                            the fd of an ACCESS_FD call */
+	uint64_t only_flags;     /* nonzero: traced only when the flags argument holds all of
+	                            these (unlinkat: only rmdir can touch a fake tree) */
 };
 
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
-/* The syscall numbers to trace, for the seccomp filter. */
-const long *syscall_traced(int *count);
+/* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
+   argument flags_arg that must hold them. */
+struct traced_call {
+	long nr;
+	int flags_arg;
+	uint64_t only_flags;
+};
+const struct traced_call *syscall_traced(int *count);
 
 #endif

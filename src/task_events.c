@@ -82,7 +82,8 @@ void task_event_exec(struct task *t)
 	task_for_each(drop_other_threads, t);
 	task_set_mm(t, mm_new());
 	files_exec(t);
-	t->fd_op.kind = FD_OP_NONE;
+	free(t->fd_op.path);
+	t->fd_op = (struct fd_op){.kind = FD_OP_NONE};
 	t->phase = PHASE_RUNNING;
 	t->expect_entry = false;
 	if (t->fs_change != FS_KEEP)

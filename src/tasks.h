@@ -70,6 +70,7 @@ enum fd_op_kind {
 struct fd_op {
 	enum fd_op_kind kind;
 	const struct rule *rule;
+	char *path; /* FD_OP_OPEN: the fake's path (malloc'ed; the record takes it) */
 	int fd;
 	uint64_t flags;
 };

@@ -1,0 +1,172 @@
+/* The generated provider: `generated PATH = NAME`, a file made afresh for each opener
+   by generator NAME, from the real file where there is one:
+     cgroup     /proc/PID/cgroup: the process's cgroup in each fake hierarchy
+     mountinfo  the real /proc/PID/mountinfo plus the fake cgroup tree's mounts
+     mounts     the same for /proc/PID/mounts
+     diskstats  the real /proc/diskstats, plus a line for the root filesystem's device
+                if it has none (cAdvisor looks its stats up by major:minor)
+     boot_id    the real boot id, or one made for this run
+   Generated files are read-only, as their procfs originals are. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+#include "procfs_alias.h"
+#include "provider.h"
+#include "provider_cgroup.h"
+
+#define GENERATED_MAX (1 << 20)
+
+static const char *const generators[] = {"cgroup", "mountinfo", "mounts", "diskstats", "boot_id"};
+
+bool generator_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof generators / sizeof *generators; i++)
+		if (!strcmp(name, generators[i]))
+			return true;
+	return false;
+}
+
+/* Appends what fakesys can read of path to out (NUL-terminated). */
+static void append_real(const char *path, char *out, size_t outlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	size_t used = strlen(out);
+	ssize_t n;
+	while (used + 1 < outlen && (n = read(fd, out + used, outlen - used - 1)) > 0)
+		used += (size_t)n;
+	out[used] = '\0';
+	close(fd);
+}
+
+/* The id of the real mount that holds path: the last mountinfo line whose mount point
+   is path or one of its ancestors (a later mount hides an earlier one). */
+static int holding_mount(const char *mountinfo, const char *path)
+{
+	int id = 0;
+	size_t best = 0;
+	for (const char *line = mountinfo; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		int mid;
+		char point[PATH_MAX];
+		if (sscanf(line, "%d %*d %*u:%*u %*s %4095s", &mid, point) != 2)
+			continue;
+		size_t n = strcmp(point, "/") ? strlen(point) : 0;
+		bool holds = !n || (!strncmp(path, point, n) && (path[n] == '/' || path[n] == '\0'));
+		if (holds && n >= best) {
+			best = n;
+			id = mid;
+		}
+	}
+	return id;
+}
+
+static void gen_mounts(struct store *s, pid_t pid, bool info, char *out, size_t outlen)
+{
+	char real[64];
+	snprintf(real, sizeof real, "/proc/%d/%s", (int)pid, info ? "mountinfo" : "mounts");
+	append_real(real, out, outlen);
+	const struct ruleset *rs = store_rules(s);
+	for (size_t i = 0; i < rs->ntrees; i++)
+		cgroup_mount_lines(rs->trees[i], holding_mount(out, rs->trees[i]->path), out, outlen, !info);
+}
+
+static void gen_diskstats(char *out, size_t outlen)
+{
+	append_real("/proc/diskstats", out, outlen);
+	struct stat st;
+	if (stat("/", &st) < 0)
+		return;
+	unsigned maj = major(st.st_dev), min = minor(st.st_dev);
+	char want[32];
+	snprintf(want, sizeof want, "%u %u ", maj, min);
+	for (const char *line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (!strncmp(line + strspn(line, " "), want, strlen(want)))
+			return;
+	/* The 17 counters of Linux 5.5 and later, all zero: nothing fakesys saw was read. */
+	size_t used = strlen(out);
+	snprintf(out + used, outlen - used, "%4u %7u %s 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", maj, min,
+	         maj == 0 ? "rootfs" : "root");
+}
+
+static void gen_boot_id(char *out, size_t outlen)
+{
+	static char id[40];
+	if (!id[0]) {
+		append_real("/proc/sys/kernel/random/boot_id", id, sizeof id);
+		if (strlen(id) < 36) {
+			unsigned char b[16] = {0};
+			if (getrandom(b, sizeof b, 0) < 0)
+				memset(b, 0x5a, sizeof b);
+			b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* a version 4 UUID, as the kernel's */
+			b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+			snprintf(id, sizeof id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", b[0],
+			         b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+		}
+	}
+	snprintf(out, outlen, "%s", id);
+}
+
+static int generated_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
+{
+	static char content[GENERATED_MAX], path[PATH_MAX];
+	const char *g = f->rule->generator;
+	content[0] = '\0';
+	if (!strcmp(g, "cgroup"))
+		cgroup_proc_lines(f->pid, content, sizeof content);
+	else if (!strcmp(g, "mountinfo") || !strcmp(g, "mounts"))
+		gen_mounts(s, f->pid, !strcmp(g, "mountinfo"), content, sizeof content);
+	else if (!strcmp(g, "diskstats"))
+		gen_diskstats(content, sizeof content);
+	else
+		gen_boot_id(content, sizeof content);
+	char name[NAME_MAX + 1];
+	snprintf(name, sizeof name, "%s.%d", g, (int)f->pid);
+	int rc = store_put_generated(s, name, content, strlen(content), path);
+	if (rc < 0)
+		return rc;
+	*target = path;
+	*stable = false;
+	return 1;
+}
+
+static int generated_open_write(struct store *s, const struct fake *f)
+{
+	(void)s;
+	(void)f;
+	return -EACCES; /* 0444 in procfs */
+}
+
+static int generated_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off)
+{
+	(void)s, (void)f, (void)data, (void)len, (void)off;
+	return -EINVAL;
+}
+
+static int generated_stat(struct store *s, const struct fake *f, struct stat *st)
+{
+	(void)s;
+	memset(st, 0, sizeof *st);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	st->st_atim = st->st_mtim = st->st_ctim = now;
+	st->st_ino = (ino_t)(f->rule - store_rules(s)->rules) + 0x7ffe0000;
+	procfs_file_stat(f->path, st);
+	st->st_mode = S_IFREG | 0444;
+	return 0;
+}
+
+const struct provider provider_generated = {
+	.name = "generated",
+	.read_target = generated_read_target,
+	.open_write = generated_open_write,
+	.write = generated_write,
+	.stat = generated_stat,
+};
