@@ -137,6 +137,21 @@ const struct cg_file cgroup_files[] = {
 };
 const size_t cgroup_nfiles = sizeof cgroup_files / sizeof *cgroup_files;
 
+int cgroup_root_refuses(const char *name)
+{
+	/* The root task group has no shares or bandwidth (kernel/sched/core.c), the root
+	   memcg no limit (mm/memcontrol.c), and the top cpuset always every cpu and node. */
+	static const struct { const char *name; int err; } refused[] = {
+		{"cpu.shares", EINVAL}, {"cpu.cfs_quota_us", EINVAL}, {"cpu.cfs_period_us", EINVAL},
+		{"cpu.cfs_burst_us", EINVAL}, {"memory.limit_in_bytes", EINVAL}, {"memory.memsw.limit_in_bytes", EINVAL},
+		{"cpuset.cpus", EACCES}, {"cpuset.mems", EACCES},
+	};
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		if (!strcmp(name, refused[i].name))
+			return -refused[i].err;
+	return 0;
+}
+
 /* Whether name is the file pattern pat, where "%s" stands for a huge page size. */
 static bool name_is(const char *pat, const char *name)
 {

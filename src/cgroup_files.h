@@ -65,6 +65,8 @@ extern const size_t cgroup_nfiles;
 
 /* The file spec of `name` in a cgroup of controller ctl, or NULL. */
 const struct cg_file *cgroup_file(enum controller ctl, const char *name, bool root);
+/* What a write to file `name` of a hierarchy's root fails with: -errno, or 0. */
+int cgroup_root_refuses(const char *name);
 /* The huge page sizes of this machine ("2MB", "1GB"), from /sys/kernel/mm/hugepages. */
 size_t cgroup_huge_sizes(const char *const **sizes);
 

@@ -299,8 +299,17 @@ void cgroup_usage(enum controller ctl, const char *cg, struct cg_usage *u)
 	u->ncpus = cgroup_ncpus();
 	if (!strcmp(cg, "/")) {
 		machine_usage(u);
-		struct cg_usage procs = { .ncpus = u->ncpus };
+		static struct cg_usage procs;
+		memset(&procs, 0, sizeof procs);
+		procs.ncpus = u->ncpus;
 		for_each_process(ctl, cg, false, add_process, &procs);
+		if (u->user_ns + u->sys_ns == 0) {
+			/* gVisor's /proc/stat is all zeros: the machine is then what its processes used. */
+			u->user_ns = procs.user_ns;
+			u->sys_ns = procs.sys_ns;
+			memcpy(u->cpu_user_ns, procs.cpu_user_ns, sizeof u->cpu_user_ns);
+			memcpy(u->cpu_sys_ns, procs.cpu_sys_ns, sizeof u->cpu_sys_ns);
+		}
 		u->procs = procs.procs;
 		u->threads = procs.threads;
 		u->pgfault = procs.pgfault;

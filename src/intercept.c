@@ -64,6 +64,7 @@ static const char *action_name(enum action a)
 		[ACTION_PASS] = "pass", [ACTION_READ] = "read", [ACTION_WRITE] = "write",
 		[ACTION_DIR] = "dir",   [ACTION_REAL] = "real", [ACTION_SKIP] = "skip",
 		[ACTION_MKDIR] = "mkdir", [ACTION_RMDIR] = "rmdir", [ACTION_STATFS] = "statfs",
+		[ACTION_READLINK] = "readlink",
 	};
 	return names[a];
 }
@@ -89,6 +90,7 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 	case ACTION_MKDIR:
 	case ACTION_RMDIR:
 	case ACTION_STATFS:
+	case ACTION_READLINK:
 		return 0;
 	case ACTION_READ:
 		if ((rc = provider_of(r)->read_target(store, &f, target, stable)) != 0)
@@ -226,6 +228,21 @@ static void answer_dir_change(struct task *t, const struct request *req, arch_re
 	tracer_skip_call(t, regs, result);
 }
 
+/* readlink of a magic link into the store: the fake path, as the kernel would give it
+   (no NUL, truncated to the buffer). */
+static void answer_readlink(struct task *t, const struct request *req, arch_regs *regs)
+{
+	uint64_t buf = arch_arg(regs, req->desc->path_arg + 1);
+	long size = (long)arch_arg(regs, req->desc->path_arg + 2);
+	size_t len = strlen(req->link);
+	long result = size <= 0 ? -EINVAL : (long)(len < (size_t)size ? len : (size_t)size);
+	if (result > 0 && mem_write_result(t, buf, req->link, (size_t)result) < 0)
+		result = -EFAULT;
+	stats.redirected++;
+	remember_for_log(t, req, "readlink", req->link);
+	tracer_skip_call(t, regs, result);
+}
+
 /* openat2 of a fake runs as openat: its RESOLVE_ flags (RESOLVE_BENEATH from a dirfd,
    as libcontainer asks) cannot hold for a store path, and gVisor has no openat2. */
 static void as_openat(struct task *t, const struct request *req, arch_regs *regs, uint64_t path)
@@ -307,6 +324,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	if (req.action == ACTION_STATFS) {
 		answer_statfs(t, &req, &regs);
+		return;
+	}
+	if (req.action == ACTION_READLINK) {
+		answer_readlink(t, &req, &regs);
 		return;
 	}
 	if (req.action == ACTION_MKDIR || req.action == ACTION_RMDIR) {

@@ -489,6 +489,8 @@ static int cgroup_write(struct store *s, const struct fake *f, const char *data,
 	                        : !strcmp(p.leaf, "cpuset.mems") ? 1024 /* MAX_NUMNODES */
 	                                                         : 4096;
 	int rc = cgroup_parse(spec->format, data, len, page, value, sizeof value);
+	if (rc == 0 && !strcmp(dir, "/"))
+		rc = cgroup_root_refuses(p.leaf);
 	if (rc < 0)
 		return rc;
 	switch (spec->format) {

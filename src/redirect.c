@@ -261,6 +261,20 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		return req->action == ACTION_SKIP;
 	}
 
+	if (d->access == ACCESS_INSPECT && d->nofollow && d->stat_kind == STAT_NONE) {
+		/* readlink of a fd, cwd or root link that leads into the store says what the
+		   program opened (libcontainer checks its cgroup root handle so), not where. */
+		struct view lv = { .t = t, .store = store };
+		struct alias_task lwho = who;
+		char real[PATH_MAX];
+		lwho.arg = &lv;
+		alias_real_path(req->where.path, t->tgid, real); /* alias_at knows pids, not self */
+		if (alias_at(&lwho, real, req->link) == ALIAS_JUMP && lv.through_mirror) {
+			req->match = (struct match){ .kind = MATCH_NONE };
+			req->action = ACTION_READLINK;
+			return true;
+		}
+	}
 	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
 	switch (req->match.kind) {
 	case MATCH_NONE:

@@ -24,6 +24,8 @@ enum action {
 	ACTION_MKDIR, /* mkdir below a tree: its provider makes the directory */
 	ACTION_RMDIR, /* rmdir below a tree: its provider removes it */
 	ACTION_STATFS, /* statfs or fstatfs of a fake: answered as its filesystem would */
+	ACTION_READLINK, /* readlink of a magic link (/proc/self/fd/N, cwd, root) into the
+	                    store: answered with the fake path it stands for, in link */
 };
 
 struct request {
@@ -35,6 +37,7 @@ struct request {
 	bool through_mirror;     /* a cwd, dirfd or magic link on the way pointed into a mirror */
 	pid_t subject;           /* the process a /proc/PID path names (the caller for /proc/self) */
 	int error;               /* why the call cannot be served (errno) */
+	char link[PATH_MAX];     /* ACTION_READLINK */
 };
 
 /* Reads the path argument and classifies the call. Returns false when the call must

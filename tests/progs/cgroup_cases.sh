@@ -68,6 +68,14 @@ w devices devices.deny a
 w devices devices.allow 'c 1:3 rwm' 'c 1:5 r' 'b *:* m'
 w devices devices.deny 'c 1:5 r'
 
+# A hierarchy's root refuses what only children have (its own value written back, so a
+# real root is never changed).
+for f in cpu/cpu.shares cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us memory/memory.limit_in_bytes \
+	cpuset/cpuset.cpus cpuset/cpuset.mems; do
+	v=$(cat "$B/$f")
+	e=$( { printf '%s' "$v" >"$B/$f"; } 2>&1) && echo "root write $f: rc=0" || echo "root write $f: $(errno_of "$e")"
+done
+
 # Child cgroups: make, nest, refuse, remove.
 err() { "$@" 2>&1 | sed -e 's/.*: //' ; echo "rc=${PIPESTATUS[0]}"; }
 echo "mkdir nested: $(err mkdir "$B/memory/$C/a")"
