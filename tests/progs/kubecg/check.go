@@ -162,12 +162,10 @@ func discover() *env {
 
 	// kubelet's discovery (helpers_linux.go getCgroupSubsystemsV1) and system requirements.
 	e.cs, err = kubeletSubsystems()
-	if err == nil {
-		err = kubeletSystemRequirements(e.cs)
-	}
-	if !step("kubelet-subsystems", err, "%d mounts, hardcapping files present", len(e.cs.Mounts)) {
+	if !step("kubelet-subsystems", err, "%d mounts", len(e.cs.Mounts)) {
 		return nil
 	}
+	step("kubelet-system-requirements", kubeletSystemRequirements(e.cs), "cpu cpuacct cpuset memory, CPU hardcapping")
 	_, e.hugetlb = e.cs.MountPoints["hugetlb"]
 
 	own, err := cgroups.GetOwnCgroup("cpu")
@@ -187,12 +185,16 @@ func discover() *env {
 
 	// cgroups.OpenFile on a root file (openat2, or open + fstatfs CGROUP_SUPER_MAGIC).
 	var content []byte
-	f, err := cgroups.OpenFile(e.cs.MountPoints["cpu"], "cpu.shares", unix.O_RDONLY)
+	ctl, file := "cpu", "cpu.shares"
+	if !has(e.ctls, "cpu") { // diagnostic runs without cpu
+		ctl, file = e.ctls[0], "cgroup.procs"
+	}
+	f, err := cgroups.OpenFile(e.cs.MountPoints[ctl], file, unix.O_RDONLY)
 	if err == nil {
 		content, err = io.ReadAll(f)
 		f.Close()
 	}
-	if !step("openfile-root-cpu.shares", err, "%q", string(content)) {
+	if !step("openfile-root-"+file, err, "%q", string(content)) {
 		return nil
 	}
 
@@ -217,11 +219,11 @@ func rootStats(e *env) error {
 	if err != nil {
 		return err
 	}
-	procs, err := cgroups.GetPids(e.cs.MountPoints["cpu"])
+	procs, err := cgroups.GetPids(e.cs.MountPoints[e.ctls[0]])
 	if err != nil {
-		return fmt.Errorf("GetPids(cpu root): %w", err)
+		return fmt.Errorf("GetPids(%s root): %w", e.ctls[0], err)
 	}
-	ok("root-get-stats", "cpu usage %d ns (%d cpus), memory usage %d, %d pids in cpu root",
+	ok("root-get-stats", "cpu usage %d ns (%d cpus), memory usage %d, %d pids in the root cgroup.procs",
 		st.CpuStats.CpuUsage.TotalUsage, len(st.CpuStats.CpuUsage.PercpuUsage), st.MemoryStats.Usage.Usage, len(procs))
 	if has(e.ctls, "cpuacct") {
 		var sum uint64
@@ -288,6 +290,23 @@ func podResources() *resourceConfig {
 		Memory: i64p(podMemory), PidsLimit: i64p(podPids), HugePageLimit: u64p(0)}
 }
 
+// only keeps the settings of the checked controllers. It changes nothing unless
+// KUBECG_CONTROLLERS (diagnostics) drops some: runc's Set fails on a setting for a
+// controller that is not mounted, as it would for kubelet.
+func (e *env) only(rc *resourceConfig) *resourceConfig {
+	c := *rc
+	if !has(e.ctls, "cpu") {
+		c.CPUShares, c.CPUQuota, c.CPUPeriod = nil, nil, nil
+	}
+	if !has(e.ctls, "memory") {
+		c.Memory = nil
+	}
+	if !has(e.ctls, "pids") {
+		c.PidsLimit = nil
+	}
+	return &c
+}
+
 // tree is the set of cgroups a run created, destroyed in reverse order.
 type tree struct {
 	e       *env
@@ -298,6 +317,7 @@ type tree struct {
 // qos_container_manager_linux.go Start and container_manager_linux.go
 // createNodeAllocatableCgroups do). Only cgroups this run created are destroyed later.
 func (t *tree) create(stepName, name string, rc *resourceConfig) bool {
+	rc = t.e.only(rc)
 	if kubeletValidate(t.e.cs, name) == nil {
 		err := kubeletUpdate(name, rc, t.e.hugetlb)
 		return step(stepName, err, "%s existed already: updated", name)
@@ -505,7 +525,7 @@ func kernelSemantics(e *env, pod string) {
 			err = readExact(dir, "cpu.cfs_quota_us", "-1\n")
 		}
 		step("kernel:cfs_quota_us=-5", err, "reads -1")
-		step("kernel:restore-cpu", kubeletUpdate(pod, podResources(), e.hugetlb), "")
+		step("kernel:restore-cpu", kubeletUpdate(pod, e.only(podResources()), e.hugetlb), "")
 		step("kernel:restored-cpu", readExact(dir, "cpu.cfs_quota_us", fmt.Sprintf("%d\n", podQuota)), "")
 		// Root: the kernel refuses shares and bandwidth on the root task group.
 		wantErrno("kernel:root-cpu.shares", cgroups.WriteFile(e.cs.MountPoints["cpu"], "cpu.shares", "1024"), unix.EINVAL)

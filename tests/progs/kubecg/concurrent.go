@@ -82,7 +82,7 @@ func runConcurrent(secs float64) {
 				}
 				if i%4 == 1 {
 					// cAdvisor's ListContainers: read the child directories.
-					if _, err := os.ReadDir(e.ctlPath("cpu", "/kubepods/burstable")); err != nil {
+					if _, err := os.ReadDir(e.ctlPath(e.ctls[0], "/kubepods/burstable")); err != nil {
 						report("ReadDir", err)
 						return
 					}
@@ -98,7 +98,7 @@ func runConcurrent(secs float64) {
 		deadline := time.Now().Add(time.Duration(secs * float64(time.Second)))
 		for n := 0; time.Now().Before(deadline) && atomic.LoadInt32(&stop) == 0; n++ {
 			pod := "/kubepods/burstable/" + podUID(fmt.Sprintf("c%d", n%10))
-			applyErr, setErr := kubeletCreate(pod, podResources(), e.hugetlb)
+			applyErr, setErr := kubeletCreate(pod, e.only(podResources()), e.hugetlb)
 			if applyErr != nil || setErr != nil {
 				report("Create "+pod, fmt.Errorf("apply: %v, set: %v", applyErr, setErr))
 				_ = kubeletDestroy(pod)
@@ -106,6 +106,7 @@ func runConcurrent(secs float64) {
 			}
 			rc := podResources()
 			rc.Memory = &limits[n%2]
+			rc = e.only(rc)
 			if err := kubeletUpdate(stable, rc, e.hugetlb); err != nil {
 				report("Update "+stable, err)
 				return
