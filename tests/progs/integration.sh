@@ -6,7 +6,7 @@
 # Usage: integration.sh KIND LABEL FAKESYS BINDIR GROUP [EXTRA FAKESYS OPTIONS...]
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
-#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare)
+#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare, kubecg)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
@@ -929,8 +929,239 @@ group_store() {
 	fi
 }
 
+# ---------------------------------------------------------------------------------------
+# cgroups (fakesys issue 8): kubecg, kubelet 1.26's cgroup steps and cAdvisor's reads on
+# Debian's real runc 1.1.5 libcontainer (tests/progs/kubecg). The kernel is the oracle:
+# kubecg compares every value it reads back with what Linux prints.
+#
+# kubecg refuses to create cgroups unless KUBECG_ALLOW_CREATE=1. This group sets it only
+# where /sys/fs/cgroup is a sandbox's or fakesys's: inside gVisor, and on the host inside a
+# private mount namespace whose /sys/fs/cgroup is an empty tmpfs. The one run on the host's
+# own /sys/fs/cgroup (host-tree) happens only after the private-namespace run passed, and
+# checks the real tree while kubecg's cgroups exist.
+
+KCG=()
+# kcg_ok NAME: the last run was a kubecg check/concurrent that passed (exit 0, no FAIL line,
+# and what it must have done: destroyed kubepods).
+kcg_ok() {
+	local first
+	first=$(printf '%s\n' "$OUT" | grep -m1 '^FAIL ')
+	if [ "$RC" = 0 ] && [ -z "$first" ] && printf '%s\n' "$OUT" | grep -q '^ok destroy:/kubepods$'; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1" "exit $RC; first failure: $(show "${first:-none}"); stdout $(show "$(printf '%s\n' "$OUT" | tail -n 12)"); stderr $(show "$ERR")"
+	return 1
+}
+# kcg_must_fail NAME: the last run was a kubecg check that failed cleanly (exit 1 and a FAIL
+# line: a crash, panic or timeout is not the expected failure).
+kcg_must_fail() {
+	local first
+	first=$(printf '%s\n' "$OUT" | grep -m1 '^FAIL ')
+	if [ "$RC" = 1 ] && [ -n "$first" ] && ! printf '%s\n%s\n' "$OUT" "$ERR" | grep -q '^panic:'; then
+		pass "$1 (fails as expected: ${first:0:200})"
+	else
+		fail "$1" "want a clean failure (exit 1 with a FAIL line); exit $RC; stdout $(show "$OUT"); stderr $(show "$ERR")"
+	fi
+}
+
+# ls_r_paths DIR: `ls -R DIR` (coreutils) turned into one path per line, DIR itself first.
+ls_r_paths() {
+	local dir=$1
+	set -o pipefail
+	ls -R -- "$dir" 2>&1 | awk -v root="$dir" '
+		BEGIN { print root }
+		/^$/ { next }
+		/:$/ { cur = substr($0, 1, length($0) - 1); next }
+		{ print (cur == "" ? root : cur) "/" $0 }'
+}
+# listings NAME PREFIX...: coreutils ls -R, busybox find and kubecg readdir list the same set
+# of paths under /sys/fs/cgroup, run through PREFIX (e.g. fakesys -p kubelet --), and it has
+# $LISTING_WANT (cpu/cpu.shares memory/memory.stat unless set).
+listings() {
+	local name=$1 d=/sys/fs/cgroup f missing=""
+	shift
+	runc "$@" bash -c "$(declare -f ls_r_paths); ls_r_paths $d"
+	printf '%s\n' "$OUT" | sort >"$W/ls.paths"
+	local rc1=$RC
+	runc "$@" "$BB" find $d
+	printf '%s\n' "$OUT" | sort >"$W/find.paths"
+	local rc2=$RC
+	runc "$@" "${KCG[@]}" readdir $d
+	printf '%s\n' "$OUT" | sort >"$W/readdir.paths"
+	local rc3=$RC
+	if [ "$rc1$rc2$rc3" != 000 ]; then
+		fail "$name" "exit ls $rc1, busybox find $rc2, kubecg readdir $rc3; stderr $(show "$ERR")"
+	elif ! cmp -s "$W/ls.paths" "$W/find.paths" || ! cmp -s "$W/find.paths" "$W/readdir.paths"; then
+		fail "$name" "listings differ: ls-vs-find $(show "$(diff "$W/ls.paths" "$W/find.paths" | head -n 8)"); find-vs-readdir $(show "$(diff "$W/find.paths" "$W/readdir.paths" | head -n 8)")"
+	fi
+	for f in ${LISTING_WANT:-cpu/cpu.shares memory/memory.stat}; do
+		grep -qx "$d/$f" "$W/find.paths" || missing="$missing $d/$f"
+	done
+	if [ "$rc1$rc2$rc3" != 000 ] || ! cmp -s "$W/ls.paths" "$W/find.paths" || ! cmp -s "$W/find.paths" "$W/readdir.paths"; then
+		:
+	elif [ -n "$missing" ]; then
+		fail "$name" "the same $(wc -l <"$W/find.paths") paths, but without$missing: $(show "$(head -n 20 "$W/find.paths")")"
+	else
+		pass "$name ($(wc -l <"$W/find.paths") paths)"
+	fi
+}
+
+# The host's real cgroup state this group must leave alone: the hierarchies, their root
+# files and root values, /proc/cgroups without its counts, our own /proc/self/cgroup.
+# (Not the whole tree: the machine's own services create and remove cgroups meanwhile.)
+host_cg_snapshot() {
+	find /sys/fs/cgroup -maxdepth 1 | sort
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 2 ! -type d | sort
+	awk '{print $1, $2, $4}' /proc/cgroups
+	cat /proc/self/cgroup
+	local f
+	for f in cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us memory/memory.limit_in_bytes \
+		cpuset/cpuset.cpus cpuset/cpuset.mems devices/devices.list; do
+		[ -e "/sys/fs/cgroup/$f" ] && printf '%s=%s\n' "$f" "$(cat "/sys/fs/cgroup/$f" 2>&1)"
+	done
+}
+# host_kubepods: kubelet cgroups in the host's real tree (there must never be any).
+host_kubepods() {
+	find /sys/fs/cgroup -mindepth 2 \( -name 'kubepods*' -o -name 'pod*kcg*' \) -type d 2>/dev/null | sort
+}
+# host_kubepods_remove: remove such cgroups, deepest first (only ever ones this group's
+# kubecg made: empty cgroups), so that a failing fakesys does not leave them behind.
+host_kubepods_remove() {
+	host_kubepods | awk '{ print length($0) "\t" $0 }' | sort -rn | cut -f2- | while IFS= read -r d; do
+		rmdir "$d" 2>/dev/null
+	done
+}
+# privns CMD...: CMD in a private mount namespace whose /sys/fs/cgroup is an empty tmpfs
+# (the host's real hierarchies are unmounted there, so nothing there can reach them by path).
+privns() {
+	runc unshare -m --propagation private bash -c \
+		'umount -R -l /sys/fs/cgroup 2>/dev/null; mount -t tmpfs -o mode=755 kubecg /sys/fs/cgroup || exit 99; exec "$@"' \
+		privns "$@"
+}
+
+group_cgroups() {
+	KCG=("$BIN/kubecg")
+	if [ ! -x "$BIN/kubecg" ]; then
+		fail "kubecg-built" "$BIN/kubecg was not built (see build:kubecg)"
+		return
+	fi
+	local allow=(env KUBECG_ALLOW_CREATE=1)
+	if [ "$KIND" = gvisor ]; then
+		# (a) gVisor without fakesys: kubelet's steps must fail (no cgroup mounts at all).
+		runc "${KCG[@]}" check
+		kcg_must_fail "gvisor-without-fakesys-fails"
+		# (b) under fakesys -p kubelet, on the plain sandbox: everything passes.
+		fsr -p kubelet -- "${allow[@]}" "${KCG[@]}" check
+		kcg_ok "fakesys-kubelet-check"
+		# (d) concurrency and (e) listings under fakesys.
+		fsr -p kubelet -- "${allow[@]}" "${KCG[@]}" concurrent 3
+		kcg_ok "fakesys-kubelet-concurrent"
+		listings "fakesys-kubelet-listings" "$FS" "${XOPT[@]}" -p kubelet --
+		# Now as sandbox root with gVisor's own cgroupfs mounted (this stays for the rest of
+		# the group: gVisor's unshare -m does not isolate mounts).
+		local c got=""
+		if mount -t tmpfs -o mode=755 none /sys/fs/cgroup; then
+			for c in cpu cpuacct cpuset memory pids; do
+				mkdir -p "/sys/fs/cgroup/$c" && mount -t cgroup -o "$c" none "/sys/fs/cgroup/$c" && got="$got $c"
+			done
+		fi
+		if [ "$got" != " cpu cpuacct cpuset memory pids" ]; then
+			fail "gvisor-cgroupfs-mounts" "mounted only:$got"
+		else
+			pass "gvisor-cgroupfs-mounts"
+			# Without fakesys runc refuses every cgroupfs file here (fstatfs ENOSYS) and
+			# devices, freezer, blkio, hugetlb cannot be mounted.
+			runc "${allow[@]}" "${KCG[@]}" check
+			kcg_must_fail "gvisor-cgroupfs-without-fakesys-fails"
+			# (No listing comparison on gVisor's own cgroupfs without fakesys: coreutils ls
+			# cannot even start there, statx(2) of a sandbox-mounted tmpfs or cgroupfs root is
+			# EINVAL in runsc 20221219.)
+			fsr -p kubelet -- "${allow[@]}" "${KCG[@]}" check
+			kcg_ok "gvisor-cgroupfs-fakesys-kubelet-check"
+			fsr -p kubelet -- "${allow[@]}" "${KCG[@]}" concurrent 3
+			kcg_ok "gvisor-cgroupfs-fakesys-kubelet-concurrent"
+		fi
+		return
+	fi
+
+	# Host. The kernel oracle for the listing comparison itself: the three tools agree on
+	# the host's real tree (read only).
+	runc bash -c "$(declare -f ls_r_paths); ls_r_paths /sys/fs/cgroup/cpu" && printf '%s\n' "$OUT" | sort >"$W/k.ls"
+	runc "$BB" find /sys/fs/cgroup/cpu && printf '%s\n' "$OUT" | sort >"$W/k.find"
+	runc "${KCG[@]}" readdir /sys/fs/cgroup/cpu && printf '%s\n' "$OUT" | sort >"$W/k.readdir"
+	if [ -s "$W/k.find" ] && cmp -s "$W/k.ls" "$W/k.find" && cmp -s "$W/k.find" "$W/k.readdir"; then
+		pass "kernel-oracle:listings-agree ($(wc -l <"$W/k.find") paths of the real /sys/fs/cgroup/cpu)"
+	elif [ ! -d /sys/fs/cgroup/cpu ]; then
+		pass "kernel-oracle:listings-agree (no real v1 cpu hierarchy on this host: nothing to compare)"
+	else
+		fail "kernel-oracle:listings-agree" "$(show "$(diff "$W/k.ls" "$W/k.find" | head -n 5; diff "$W/k.find" "$W/k.readdir" | head -n 5)")"
+	fi
+
+	local before after
+	before=$(host_cg_snapshot)
+	if [ -n "$(host_kubepods)" ]; then
+		fail "host-no-kubepods-before" "the host's real tree already has kubelet cgroups: $(show "$(host_kubepods)")"
+		return
+	fi
+	# (c1) under fakesys in a private mount namespace with an empty /sys/fs/cgroup.
+	privns "$FS" "${XOPT[@]}" -p kubelet -- "${allow[@]}" "${KCG[@]}" check
+	local privok=0
+	kcg_ok "privns-fakesys-kubelet-check" && privok=1
+	privns "$FS" "${XOPT[@]}" -p kubelet -- "${allow[@]}" "${KCG[@]}" concurrent 3
+	kcg_ok "privns-fakesys-kubelet-concurrent"
+	listings "privns-fakesys-kubelet-listings" unshare -m --propagation private bash -c \
+		'umount -R -l /sys/fs/cgroup 2>/dev/null; mount -t tmpfs -o mode=755 kubecg /sys/fs/cgroup || exit 99; exec "$@"' \
+		privns "$FS" "${XOPT[@]}" -p kubelet --
+
+	# (c2) under fakesys on the host's own /sys/fs/cgroup: only once (c1) showed that fakesys
+	# serves the whole tree. While kubecg's cgroups exist (KUBECG_SYNC_DIR), the real tree
+	# must have none of them.
+	if [ $privok = 1 ]; then
+		local sync="$W/sync" mid
+		mkdir -p "$sync"
+		start_bg "$W/hosttree.out" -p kubelet -- env KUBECG_ALLOW_CREATE=1 KUBECG_SYNC_DIR="$sync" "${KCG[@]}" check
+		local i
+		for i in $(seq 500); do
+			[ -e "$sync/applied" ] && break
+			kill -0 "$BGPID" 2>/dev/null || break
+			sleep 0.1
+		done
+		if [ -e "$sync/applied" ]; then
+			mid=$(host_kubepods)
+		else
+			mid="(kubecg never reached the sync point)"
+		fi
+		touch "$sync/go"
+		wait "$BGPID"
+		RC=$?
+		OUT=$(cat "$W/hosttree.out")
+		ERR=$(head -c 4000 "$W/hosttree.out.err")
+		kcg_ok "host-tree-fakesys-kubelet-check"
+		if [ -z "$mid" ]; then pass "host-tree-real-cgroups-untouched-while-running"; else
+			fail "host-tree-real-cgroups-untouched-while-running" "while kubecg ran under fakesys, the real tree had: $(show "$mid")"
+		fi
+	else
+		fail "host-tree-fakesys-kubelet-check" "not run: privns-fakesys-kubelet-check failed, so fakesys may not serve the whole tree; refusing to run kubelet's steps where they could reach the host's real cgroups"
+	fi
+
+	# (c) the host's real cgroups are unchanged.
+	after=$(host_cg_snapshot)
+	local left
+	left=$(host_kubepods)
+	if [ -n "$left" ]; then
+		host_kubepods_remove
+		fail "host-real-cgroups-no-kubepods" "kubelet cgroups appeared in the real tree (removed): $(show "$left")"
+	else
+		pass "host-real-cgroups-no-kubepods"
+	fi
+	if [ "$before" = "$after" ]; then pass "host-real-cgroups-unchanged"; else
+		fail "host-real-cgroups-unchanged" "$(show "$(diff <(printf '%s\n' "$before") <(printf '%s\n' "$after") | head -n 20)")"
+	fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups)
 	"group_$GROUP"
 	;;
 *)
