@@ -292,6 +292,13 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	stats.intercepted++;
+	if (tracer_cfg->fixups.strip_no_automount && d->flags_where == FLAGS_AT && d->stat_kind != STAT_NONE &&
+	    (arch_arg(&regs, d->flags_arg) & AT_NO_AUTOMOUNT)) {
+		/* fixups.h: for every path, fake or not, and for an fd (AT_EMPTY_PATH). */
+		arch_set_arg(&regs, d->flags_arg, arch_arg(&regs, d->flags_arg) & ~(uint64_t)AT_NO_AUTOMOUNT);
+		if (arch_set_regs(t->tid, &regs) < 0)
+			return;
+	}
 	if (d->only_flags && (arch_arg(&regs, d->flags_arg) & d->only_flags) != d->only_flags) {
 		finish_entry(t); /* without seccomp: unlinkat of a file */
 		return;

@@ -21,6 +21,7 @@ static void usage(FILE *out)
 	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
 	      "      --store DIR          keep the fake store in DIR (shared between runs)\n"
 	      "      --no-seccomp         stop at every syscall instead of filtering\n"
+	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor's statx)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"
 	      "      --stats              print stop and tracer-call counters at exit\n"
@@ -38,13 +39,14 @@ static _Noreturn void bad_usage(const char *what)
 	exit(EXIT_USAGE);
 }
 
-enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_LOG, OPT_STATS, OPT_LIST, OPT_PRINT, OPT_VERSION };
+enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_LIST, OPT_PRINT, OPT_VERSION };
 
 static const struct option options[] = {
 	{ "profile", required_argument, NULL, 'p' },
 	{ "sysctl", required_argument, NULL, 's' },
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "no-fixups", no_argument, NULL, OPT_NO_FIXUPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "stats", no_argument, NULL, OPT_STATS },
@@ -67,7 +69,7 @@ int main(int argc, char **argv)
 	if (!profile_args)
 		die_oom();
 	size_t nprofile_args = 0;
-	bool any_profile = false, verbose = false, want_stats = false, print = false;
+	bool any_profile = false, verbose = false, want_stats = false, print = false, no_fixups = false;
 	const char *store_dir = NULL, *log_path = NULL;
 	struct tracer_config tc = { 0 };
 
@@ -85,6 +87,7 @@ int main(int argc, char **argv)
 		case 'v': verbose = true; break;
 		case OPT_STORE: store_dir = optarg; break;
 		case OPT_NO_SECCOMP: tc.no_seccomp = true; break;
+		case OPT_NO_FIXUPS: no_fixups = true; break;
 		case OPT_LOG: log_path = optarg; break;
 		case OPT_STATS: want_stats = true; break;
 		case OPT_PRINT: print = true; break;
@@ -160,6 +163,8 @@ int main(int argc, char **argv)
 	}
 
 	tc.argv = argv + optind;
+	if (!no_fixups)
+		tc.fixups = fixups_probe();
 	tc.rules = &rules;
 	tc.store = store;
 	int status = tracer_run(&tc);

@@ -4,6 +4,7 @@
 #define FAKESYS_TRACER_H
 
 #include <stdbool.h>
+#include "fixups.h"
 #include "rules.h"
 #include "store.h"
 
@@ -11,6 +12,7 @@ struct tracer_config {
 	char **argv;                 /* CMD and its arguments */
 	const struct ruleset *rules;
 	struct store *store;
+	struct fixups fixups;        /* work-arounds for this kernel (fixups.h) */
 	bool no_seccomp;             /* stop at every syscall instead of filtering */
 };
 

@@ -1040,6 +1040,44 @@ privns() {
 		privns "$@"
 }
 
+# Cgroup semantics against the kernel: tests/run records tests/progs/cgroup_cases.sh on a
+# real cgroup v1 tree (this host's /sys/fs/cgroup) into $BIN/../oracle/cgroups; the same
+# cases on fakesys's tree (host and gVisor) must print the same, and the real tree must
+# be as it was.
+group_cgroupfs() {
+	local oracle=$BIN/../oracle/cgroups
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host's real cgroup v1 tree)"
+		return
+	fi
+	local before=""
+	[ "$KIND" = host ] && before=$(find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | sort)
+	fsr -p cgroups -- bash "$PROGS/cgroup_cases.sh" /sys/fs/cgroup
+	want "same-as-kernel" 0 "$(cat "$oracle")"
+	if [ "$KIND" = host ]; then
+		local after
+		after=$(find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | sort)
+		[ "$before" = "$after" ] && pass "real-tree-untouched" ||
+			fail "real-tree-untouched" "$(show "$(diff <(echo "$before") <(echo "$after") | head -n 5)")"
+	fi
+	# inotify on a cgroup directory sees child cgroups come and go (cAdvisor's raw watcher).
+	fsr -p cgroups -- python3 "$PROGS/cg_inotify.py" /sys/fs/cgroup/memory
+	want "inotify-mkdir-rmdir" 0 $'IN_CREATE|IN_ISDIR fsk-watch\nIN_DELETE|IN_ISDIR fsk-watch'
+	# Generated files: mountinfo keeps every real line and adds the tree's mounts.
+	fsr -p cgroups -- sh -c 'cat /proc/self/mountinfo'
+	local fake_mi=$OUT
+	local real_mi
+	real_mi=$(sh -c 'cat /proc/self/mountinfo')
+	local missing
+	missing=$(comm -23 <(printf '%s\n' "$real_mi" | cut -d' ' -f1,5 | sort) <(printf '%s\n' "$fake_mi" | cut -d' ' -f1,5 | sort))
+	[ -z "$missing" ] && pass "mountinfo-keeps-real-lines" || fail "mountinfo-keeps-real-lines" "$(show "$missing")"
+	[ "$(printf '%s\n' "$fake_mi" | grep -c ' - cgroup cgroup ')" -ge 9 ] && pass "mountinfo-has-cgroup-mounts" ||
+		fail "mountinfo-has-cgroup-mounts" "$(show "$fake_mi")"
+	# stat's device of a cgroup file is the one mountinfo gives its mount.
+	fsr -p cgroups -- sh -c 'd=$(stat -c "%Hd:%Ld" /sys/fs/cgroup/memory/memory.stat); grep -c " $d / /sys/fs/cgroup/memory " /proc/self/mountinfo'
+	want "stat-dev-matches-mountinfo" 0 "1"
+}
+
 group_cgroups() {
 	KCG=("$BIN/kubecg")
 	if [ ! -x "$BIN/kubecg" ]; then
@@ -1161,7 +1199,7 @@ group_cgroups() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs)
 	"group_$GROUP"
 	;;
 *)

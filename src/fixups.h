@@ -1,0 +1,19 @@
+/* Work-arounds for sandbox kernels that refuse what Linux accepts. Each one is probed at
+   start-up, so it is on exactly where the kernel needs it (gVisor) and off on Linux;
+   --no-fixups turns them all off. */
+#ifndef FAKESYS_FIXUPS_H
+#define FAKESYS_FIXUPS_H
+
+#include <stdbool.h>
+
+struct fixups {
+	/* statx and newfstatat with AT_NO_AUTOMOUNT fail with EINVAL on every path (runsc
+	   20221219), which breaks coreutils ls and stat: the flag is dropped. It only keeps
+	   an automount point from being mounted, and such a kernel has none. */
+	bool strip_no_automount;
+};
+
+/* The fix-ups this kernel needs. */
+struct fixups fixups_probe(void);
+
+#endif
