@@ -343,7 +343,8 @@ static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule
 	return add_rule(src, s, kind, policy, NULL, 0);
 }
 
-/* generated PATH = NAME: a file made afresh for each opener by generator NAME. */
+/* generated PATH = NAME: a file made afresh for each opener by generator NAME. A "{cpu}"
+   in PATH stands for each cpu of this machine: one rule per cpu. */
 static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 {
 	size_t plen = path_len(s);
@@ -353,19 +354,28 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 	s[plen] = '\0';
 	char *name = skip_blanks(op + 1);
 	trim_end(name);
-	if (check_path(src, s) < 0)
-		return -1;
 	if (!generator_known(name))
 		return src_fail(src, "unknown generator '%s' (known: %s)", name, GENERATOR_NAMES);
 	if (policy != POLICY_STORE)
 		return src_fail(src, "real-first cannot apply to a generated file");
-	char *content = strdup("");
-	if (!content || add_rule(src, s, RULE_FILE, policy, content, 0) < 0)
-		die_oom();
-	struct rule *r = &src->b->v[src->b->n - 1].rule;
-	if (!(r->generator = strdup(name)))
-		die_oom();
-	r->sysctl = false;
+	char *hole = strstr(s, "{cpu}");
+	long ncpus = hole ? sysconf(_SC_NPROCESSORS_CONF) : 1;
+	for (long cpu = 0; cpu < (ncpus > 0 ? ncpus : 1); cpu++) {
+		char path[PATH_MAX];
+		if (hole)
+			snprintf(path, sizeof path, "%.*s%ld%s", (int)(hole - s), s, cpu, hole + strlen("{cpu}"));
+		else
+			snprintf(path, sizeof path, "%s", s);
+		if (check_path(src, path) < 0)
+			return -1;
+		char *content = strdup("");
+		if (!content || add_rule(src, path, RULE_FILE, policy, content, 0) < 0)
+			die_oom();
+		struct rule *r = &src->b->v[src->b->n - 1].rule;
+		if (!(r->generator = strdup(name)))
+			die_oom();
+		r->sysctl = false;
+	}
 	return 0;
 }
 

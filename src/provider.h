@@ -75,7 +75,7 @@ int value_write(struct store *s, const struct fake *f, const char *data, size_t 
 void procfs_file_stat(const char *path, struct stat *st);
 
 /* provider_generated.c: the generator names a `generated` rule may use. */
-#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, boot_id"
+#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, boot_id, product_uuid, topology"
 bool generator_known(const char *name);
 
 #endif

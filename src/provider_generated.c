@@ -6,6 +6,9 @@
      diskstats  the real /proc/diskstats, plus a line for the root filesystem's device
                 if it has none (cAdvisor looks its stats up by major:minor)
      boot_id    the real boot id, or one made for this run
+     product_uuid  the real DMI product UUID, or one made from /etc/machine-id
+     topology   /sys/devices/system/cpu/cpuN/topology/FILE: the real file, or where there
+                is none, one core per cpu in one package (what gVisor's cpu count implies)
    Generated files are read-only, as their procfs originals are. */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,7 +26,8 @@
 
 #define GENERATED_MAX (1 << 20)
 
-static const char *const generators[] = {"cgroup", "mountinfo", "mounts", "diskstats", "boot_id"};
+static const char *const generators[] = {"cgroup", "mountinfo", "mounts", "diskstats", "boot_id", "product_uuid",
+                                         "topology"};
 
 bool generator_known(const char *name)
 {
@@ -84,16 +88,20 @@ static void gen_diskstats(char *out, size_t outlen)
 	struct stat st;
 	if (stat("/", &st) < 0)
 		return;
-	unsigned maj = major(st.st_dev), min = minor(st.st_dev);
-	char want[32];
-	snprintf(want, sizeof want, "%u %u ", maj, min);
+	unsigned maj = major(st.st_dev), min = minor(st.st_dev), lmaj, lmin;
 	for (const char *line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (!strncmp(line + strspn(line, " "), want, strlen(want)))
+		if (sscanf(line, "%u %u", &lmaj, &lmin) == 2 && lmaj == maj && lmin == min)
 			return;
 	/* The 17 counters of Linux 5.5 and later, all zero: nothing fakesys saw was read. */
 	size_t used = strlen(out);
 	snprintf(out + used, outlen - used, "%4u %7u %s 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", maj, min,
 	         maj == 0 ? "rootfs" : "root");
+}
+
+static void uuid_of(const unsigned char b[16], char *out, size_t outlen)
+{
+	snprintf(out, outlen, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", b[0], b[1], b[2], b[3],
+	         b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 static void gen_boot_id(char *out, size_t outlen)
@@ -107,11 +115,67 @@ static void gen_boot_id(char *out, size_t outlen)
 				memset(b, 0x5a, sizeof b);
 			b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* a version 4 UUID, as the kernel's */
 			b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-			snprintf(id, sizeof id, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x\n", b[0],
-			         b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+			uuid_of(b, id, sizeof id);
 		}
 	}
 	snprintf(out, outlen, "%s", id);
+}
+
+static void gen_product_uuid(char *out, size_t outlen)
+{
+	append_real("/sys/class/dmi/id/product_uuid", out, outlen);
+	if (strlen(out) >= 36)
+		return;
+	char id[64] = "";
+	append_real("/etc/machine-id", id, sizeof id);
+	unsigned char b[16] = {0};
+	for (int i = 0; i < 16 && sscanf(id + 2 * i, "%2hhx", &b[i]) == 1; i++)
+		;
+	uuid_of(b, out, outlen);
+}
+
+/* A cpu mask as sysfs prints it (hex words of 32 bits, comma-separated) or as a list. */
+static void cpu_set_text(unsigned first, unsigned last, bool list, char *out, size_t outlen)
+{
+	if (list) {
+		if (first == last)
+			snprintf(out, outlen, "%u\n", first);
+		else
+			snprintf(out, outlen, "%u-%u\n", first, last);
+		return;
+	}
+	unsigned words = last / 32 + 1;
+	size_t used = 0;
+	for (unsigned w = words; w-- > 0;) {
+		unsigned long long bits = 0;
+		for (unsigned c = first; c <= last; c++)
+			if (c / 32 == w)
+				bits |= 1ULL << (c % 32);
+		/* The top word without leading zeros, as the kernel's "%*pb" prints it. */
+		used += (size_t)snprintf(out + used, outlen - used, w + 1 < words ? ",%08llx" : "%llx", bits);
+	}
+	snprintf(out + used, outlen - used, "\n");
+}
+
+static void gen_topology(const char *path, char *out, size_t outlen)
+{
+	append_real(path, out, outlen);
+	if (*out)
+		return;
+	unsigned cpu = 0;
+	const char *leaf = strrchr(path, '/') + 1;
+	sscanf(path, "/sys/devices/system/cpu/cpu%u/", &cpu);
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+	unsigned last = n > 0 ? (unsigned)n - 1 : 0;
+	bool list = strstr(leaf, "_list") != NULL;
+	if (!strcmp(leaf, "core_id"))
+		snprintf(out, outlen, "%u\n", cpu);
+	else if (strstr(leaf, "_id"))
+		snprintf(out, outlen, "0\n"); /* physical_package_id, die_id, cluster_id */
+	else if (!strncmp(leaf, "thread_siblings", 15) || !strncmp(leaf, "core_cpus", 9))
+		cpu_set_text(cpu, cpu, list, out, outlen);
+	else
+		cpu_set_text(0, last, list, out, outlen); /* core_siblings, package_cpus, die_cpus, cluster_cpus */
 }
 
 static int generated_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
@@ -125,6 +189,10 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 		gen_mounts(s, f->pid, !strcmp(g, "mountinfo"), content, sizeof content);
 	else if (!strcmp(g, "diskstats"))
 		gen_diskstats(content, sizeof content);
+	else if (!strcmp(g, "product_uuid"))
+		gen_product_uuid(content, sizeof content);
+	else if (!strcmp(g, "topology"))
+		gen_topology(f->rule->path, content, sizeof content);
 	else
 		gen_boot_id(content, sizeof content);
 	char name[NAME_MAX + 1];

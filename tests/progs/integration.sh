@@ -1076,6 +1076,22 @@ group_cgroupfs() {
 	# stat's device of a cgroup file is the one mountinfo gives its mount.
 	fsr -p cgroups -- sh -c 'd=$(stat -c "%Hd:%Ld" /sys/fs/cgroup/memory/memory.stat); grep -c " $d / /sys/fs/cgroup/memory " /proc/self/mountinfo'
 	want "stat-dev-matches-mountinfo" 0 "1"
+	# Machine files cAdvisor reads. diskstats: a line of 14 or more fields for the root
+	# filesystem's device (fs/fs.go getDiskStatsMap skips shorter lines).
+	fsr -p cgroups -- sh -c 'set -- $(stat -c "%Hd %Ld" /); awk -v M=$1 -v m=$2 "\$1 == M && \$2 == m && NF >= 14 { n++ } END { print n + 0 }" /proc/diskstats'
+	want "diskstats-root-device" 0 "1"
+	fsr -p cgroups -- sh -c 'a=$(cat /proc/sys/kernel/random/boot_id); b=$(cat /proc/sys/kernel/random/boot_id); [ "$a" = "$b" ] && echo "$a" | grep -cE "^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"'
+	want "boot-id-stable-uuid" 0 "1"
+	fsr -p cgroups -- sh -c 'grep -cE "^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$" /sys/class/dmi/id/product_uuid'
+	want "product-uuid" 0 "1"
+	# The cpu topology: on the host the real files are served; in gVisor, which has none,
+	# the generated ones must read as this host's kernel prints its own (recorded by
+	# tests/run; this host has one core per cpu in one package, which is what fakesys
+	# generates).
+	local oracle_topo=$BIN/../oracle/topology
+	fsr -p cgroups -- bash "$PROGS/topology.sh"
+	if [ -s "$oracle_topo" ]; then want "cpu-topology-as-kernel" 0 "$(cat "$oracle_topo")"; else
+		fail "cpu-topology-as-kernel" "$oracle_topo is missing (tests/run records it)"; fi
 }
 
 group_cgroups() {

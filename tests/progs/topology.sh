@@ -1,0 +1,9 @@
+#!/bin/bash
+# The cpu topology files cAdvisor reads, for every cpu: one line per file.
+set -e
+for d in /sys/devices/system/cpu/cpu[0-9]*; do
+	for f in core_id physical_package_id die_id core_siblings core_siblings_list thread_siblings \
+		thread_siblings_list core_cpus core_cpus_list package_cpus package_cpus_list; do
+		echo "${d##*/} $f: $(cat "$d/topology/$f")"
+	done
+done
