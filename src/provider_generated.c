@@ -26,17 +26,6 @@
 
 #define GENERATED_MAX (1 << 20)
 
-static const char *const generators[] = {"cgroup", "mountinfo", "mounts", "diskstats", "boot_id", "product_uuid",
-                                         "topology"};
-
-bool generator_known(const char *name)
-{
-	for (size_t i = 0; i < sizeof generators / sizeof *generators; i++)
-		if (!strcmp(name, generators[i]))
-			return true;
-	return false;
-}
-
 /* Appends what fakesys can read of path to out (NUL-terminated). */
 static void append_real(const char *path, char *out, size_t outlen)
 {

@@ -108,7 +108,18 @@ static void test_embedded(void)
 
 	const char *k3s[] = { "k3s", NULL };
 	check(build(&rs, k3s) == 0, "k3s: loads");
-	check(rs.nrules == 21, "k3s: default's 6 rules plus 15 (got %zu)", rs.nrules);
+	size_t k3s_rules = rs.nrules;
+	rules_free(&rs);
+	const char *cg[] = { "cgroups", NULL };
+	check(build(&rs, cg) == 0, "cgroups: loads");
+	size_t cg_rules = rs.nrules;
+	check(rules_match(&rs, "/sys/fs/cgroup/memory/x/memory.stat").kind == MATCH_TREE &&
+	      rules_match(&rs, "/sys/fs/cgroup").kind == MATCH_TREE && rules_match(&rs, "/sys/fs").kind == MATCH_DIR &&
+	      rules_match(&rs, "/sys/fs/cgroupx").kind == MATCH_NONE,
+	      "cgroups: everything below /sys/fs/cgroup is the tree");
+	rules_free(&rs);
+	check(build(&rs, k3s) == 0 && k3s_rules == 6 + cg_rules + 15,
+	      "k3s: default's 6 rules, cgroups' %zu, plus 15 (got %zu)", cg_rules, k3s_rules);
 	check(has_value(&rs, "/proc/sys/kernel/panic", "10\n"), "k3s: includes default");
 	const struct rule *r = rule(&rs, "/proc/sys/net/ipv4/ip_forward");
 	check(r && r->policy == POLICY_REAL_FIRST && has_value(&rs, r->path, "1\n"), "k3s: ip_forward is real-first 1");
@@ -129,7 +140,8 @@ static void test_embedded(void)
 	FILE *f = open_memstream(&list, &len);
 	profile_list(f);
 	fclose(f);
-	check(!strncmp(list, "default\tkubelet's kernel tunables", 33) && strstr(list, "\nk3s\ta k3s node"),
+	check(!strncmp(list, "cgroups\ta cgroup v1 tree", 24) && strstr(list, "\ndefault\tkubelet's kernel tunables") &&
+	          strstr(list, "\nk3s\ta k3s node") && strstr(list, "\nkubelet\tkubelet with cAdvisor"),
 	      "list: name<TAB>description per embedded profile");
 	free(list);
 }

@@ -114,19 +114,33 @@ static struct store *open_store(const char *dir)
 	return s;
 }
 
+/* The fake a call by process pid names at path. */
+static struct fake fake_at(const char *path, pid_t pid)
+{
+	return (struct fake){ .rule = rule(path), .path = rule(path)->path, .pid = pid };
+}
+
+/* Where a reader of path, process pid, goes; NULL for the real file. */
+static const char *target_of(struct store *s, const char *path, pid_t pid)
+{
+	struct fake f = fake_at(path, pid);
+	const char *target;
+	bool stable;
+	return provider_of(f.rule)->read_target(s, &f, &target, &stable) > 0 ? target : NULL;
+}
+
 /* What a tracee reading r would see. */
 static const char *read_value(struct store *s, const char *path)
 {
-	const char *target;
-	if (!provider_of(rule(path))->read_target(s, rule(path), getpid(), &target))
-		return "<real>";
-	return slurp(target);
+	const char *target = target_of(s, path, getpid());
+	return target ? slurp(target) : "<real>";
 }
 
 /* One write(2) at offset 0, as fake_fds.c hands it to the provider. */
 static int write_value(struct store *s, const char *path, const char *data)
 {
-	return provider_of(rule(path))->write(s, rule(path), data, strlen(data));
+	struct fake f = fake_at(path, getpid());
+	return provider_of(f.rule)->write(s, &f, data, strlen(data), 0);
 }
 
 /* The store directory, from a value path: <dir>/root/<rule path>. */
@@ -300,9 +314,7 @@ static void test_writes(void)
 	write_value(s, PLAIN, "x y");
 	check(!strcmp(read_value(s, PLAIN), "x y"), "non-sysctl value is stored verbatim");
 
-	const char *p1, *p2;
-	provider_of(rule(PANIC))->read_target(s, rule(PANIC), getpid(), &p1);
-	provider_of(rule(PANIC))->read_target(s, rule(PANIC), getpid(), &p2);
+	const char *p1 = target_of(s, PANIC, getpid()), *p2 = target_of(s, PANIC, getpid());
 	check(p1 == p2, "read target is the same string every time");
 	char virt[PATH_MAX];
 	check(store_to_virtual(s, p1, virt) && !strcmp(virt, PANIC), "store_to_virtual maps a value file");
@@ -317,7 +329,8 @@ static void test_writes(void)
 
 	/* stat says what procfs would: a 0644 regular file of size 0 on /proc's device. */
 	struct stat st, proc;
-	check(provider_of(rule(PANIC))->stat(s, rule(PANIC), &st) == 0 && stat("/proc", &proc) == 0 &&
+	struct fake panic = fake_at(PANIC, getpid());
+	check(provider_of(panic.rule)->stat(s, &panic, &st) == 0 && stat("/proc", &proc) == 0 &&
 	      st.st_mode == (S_IFREG | 0644) && st.st_size == 0 && st.st_dev == proc.st_dev && st.st_nlink == 1,
 	      "stat of a fake: mode %o size %lld dev %lx (/proc %lx)", (unsigned)st.st_mode, (long long)st.st_size,
 	      (unsigned long)st.st_dev, (unsigned long)proc.st_dev);
@@ -354,7 +367,7 @@ static void *hammer(void *arg)
 			pthread_mutex_unlock(&lock);
 		} else {
 			pthread_mutex_lock(&lock);
-			bool fake = provider_of(rule(MAXKEYS))->read_target(s, rule(MAXKEYS), getpid(), &target);
+			bool fake = (target = target_of(s, MAXKEYS, getpid())) != NULL;
 			pthread_mutex_unlock(&lock);
 			char buf[64] = "";
 			int fd = fake ? open(target, O_RDONLY | O_CLOEXEC) : -1;
@@ -451,9 +464,8 @@ static void test_real_first(void)
 	if (child == 0)
 		_exit(0);
 	waitpid(child, NULL, 0);
-	const char *target;
-	check(provider_of(rule(SELF_STATUS))->read_target(s, rule(SELF_STATUS), child, &target) &&
-	      !strcmp(slurp(target), "fake status\n"),
+	const char *target = target_of(s, SELF_STATUS, child);
+	check(target && !strcmp(slurp(target), "fake status\n"),
 	      "real-first: /proc/self of a gone tracee is not the real /proc/self");
 
 	write_value(s, tpath("realfile"), "written\n");
