@@ -106,12 +106,11 @@ int alias_fold(char path[PATH_MAX], pid_t tgid, pid_t tid)
 	} else if (!under(path + 6, "self")) {
 		return 0; /* another process's files are its own */
 	}
-	/* A thread's directory holds the process's files, as far as fakes are concerned. */
-	if (!strncmp(path + 10, "/task/", 6)) {
-		size_t m = number_len(path + 16);
-		if (m)
-			splice(path, 10, 6 + m, ""); /* shrinks: always fits */
-	}
+	/* A thread's directory holds the process's files, as far as fakes are concerned
+	   (repeatedly: /proc/self/task/N/task/N/x does not exist, but has one spelling). */
+	size_t m;
+	while (!strncmp(path + 10, "/task/", 6) && (m = number_len(path + 16)) > 0)
+		splice(path, 10, 6 + m, ""); /* shrinks: always fits */
 	return 0;
 }
 

@@ -374,7 +374,6 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 		struct rule *r = &src->b->v[src->b->n - 1].rule;
 		if (!(r->generator = strdup(name)))
 			die_oom();
-		r->sysctl = false;
 	}
 	return 0;
 }

@@ -235,7 +235,8 @@ static bool ref_dir(const char *path)
 	return slash || (n - s == 1 && path[s] == '.') || (n - s == 2 && path[s] == '.' && path[s + 1] == '.');
 }
 
-/* /proc/<TGID or TID> -> /proc/self, then /proc/self/task/<n> -> /proc/self. */
+/* /proc/<TGID or TID> -> /proc/self, then /proc/self/task/<n> -> /proc/self, as often
+   as it repeats. */
 static void ref_fold(struct ref *r)
 {
 	const char *c[4];
@@ -249,7 +250,7 @@ static void ref_fold(struct ref *r)
 	if (!is(c[1], n[1], "self") && !is(c[1], n[1], tgid) && !is(c[1], n[1], tid))
 		return;
 	const char *rest = c[1] + n[1];
-	if (k >= 3 && is(c[2], n[2], "task") && rest[5] && number(rest + 6, strcspn(rest + 6, "/")))
+	while (!strncmp(rest, "/task/", 6) && number(rest + 6, strcspn(rest + 6, "/")))
 		rest += 6 + strcspn(rest + 6, "/");
 	char *out;
 	CHECK(asprintf(&out, "/proc/self%s", rest) >= 0, "out of memory");

@@ -181,13 +181,20 @@ static void check_ruleset(const struct ruleset *rs)
 			CHECK(r->content && r->content[r->content_len] == '\0');
 			CHECK(r->sysctl == !strncmp(r->path, "/proc/sys/", 10));
 		} else {
-			CHECK(r->kind == RULE_DIR && !r->content && !r->sysctl);
+			CHECK((r->kind == RULE_DIR || r->kind == RULE_TREE) && !r->content && !r->sysctl && !r->generator);
 		}
 		struct match m = rules_match(rs, r->path);
-		if (r->kind == RULE_FILE)
+		if (r->kind == RULE_FILE) {
 			CHECK(m.kind == MATCH_FILE && m.rule == r);
-		else
+		} else if (r->kind == RULE_TREE) {
+			/* The tree owns its root and everything below it. */
+			char below[4200];
+			snprintf(below, sizeof below, "%s/x/y", r->path);
+			struct match b = rules_match(rs, below);
+			CHECK(m.kind == MATCH_TREE && m.rule == r && b.kind == MATCH_TREE && b.rule == r);
+		} else {
 			CHECK(m.kind == MATCH_DIR && m.dir->rule == r && !strcmp(m.dir->path, r->path));
+		}
 
 		/* Every ancestor but "/" is a fake directory listing the next component. */
 		char buf[4096];
@@ -236,8 +243,9 @@ static void check_ruleset(const struct ruleset *rs)
 static bool same_rule(const struct rule *a, const struct rule *b)
 {
 	return !strcmp(a->path, b->path) && a->kind == b->kind && a->policy == b->policy && a->sysctl == b->sysctl &&
-	       a->content_len == b->content_len &&
-	       (a->kind == RULE_DIR || !memcmp(a->content, b->content, a->content_len));
+	       a->content_len == b->content_len && !a->generator == !b->generator &&
+	       (!a->generator || !strcmp(a->generator, b->generator)) &&
+	       (a->kind != RULE_FILE || !memcmp(a->content, b->content, a->content_len));
 }
 
 /* --print-profile output loads again, without error, as exactly the same rules. */
