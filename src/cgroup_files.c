@@ -343,7 +343,7 @@ int cgroup_parse(enum cg_format fmt, const char *data, size_t len, unsigned long
 	int rc = 0;
 	switch (fmt) {
 	case FMT_READONLY:
-		return -EACCES;
+		return -EINVAL; /* kernfs: no write handler */
 	case FMT_TRIGGER:
 	case FMT_PROCS:
 	case FMT_DEVICES:

@@ -29,7 +29,7 @@ enum cg_live {
 
 /* How a written value is checked and printed back. */
 enum cg_format {
-	FMT_READONLY,   /* EACCES at open for writing (the kernel's mode is 0444) */
+	FMT_READONLY,   /* mode 0444: root may open it for writing, each write is EINVAL */
 	FMT_BOOL,       /* a number; nonzero sets the flag (reads 1) */
 	FMT_U64,        /* a number */
 	FMT_S64,        /* a signed number */

@@ -111,7 +111,7 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 		return 1;
 	case ACTION_WRITE:
 		/* Opened read-only; its writes are played by fake_fds.c. */
-		if (provider_of(r)->open_write && (rc = provider_of(r)->open_write(store, &f)) < 0)
+		if (provider_of(r)->open_write && (rc = provider_of(r)->open_write(store, &f, (int)req->flags)) < 0)
 			return rc;
 		if (req->match.kind == MATCH_TREE) {
 			static char path[PATH_MAX];

@@ -38,9 +38,8 @@ struct provider {
 	   Returns 1 with *target set (*stable: the same string, with the same meaning, for
 	   the whole run), 0 to serve the real file untouched, or -errno to fail the call. */
 	int (*read_target)(struct store *s, const struct fake *f, const char **target, bool *stable);
-	/* Optional: whether f may be opened for writing. 0 or -errno (EACCES for a file the
-	   kernel has no write handler for). */
-	int (*open_write)(struct store *s, const struct fake *f);
+	/* Optional: whether f may be opened for writing with flags (O_*). 0 or -errno. */
+	int (*open_write)(struct store *s, const struct fake *f, int flags);
 	/* One write(2) of data at file offset off. Returns 0 (done, or ignored as the kernel
 	   ignores it), or -errno for the tracee (ENOSPC: the store is full; EINVAL: a value
 	   the kernel refuses). */
@@ -73,6 +72,11 @@ bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char 
 int value_stat(struct store *s, const struct fake *f, struct stat *st);
 int value_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off);
 void procfs_file_stat(const char *path, struct stat *st);
+
+/* An open for writing of a file the kernel has no write handler for (mode 0444): it
+   succeeds for root (CAP_DAC_OVERRIDE; each write then fails with EINVAL) and fails with
+   EACCES for anyone else. pid is the opener. */
+int readonly_open_write(pid_t pid);
 
 /* provider_generated.c: the generator names a `generated` rule may use. */
 #define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, boot_id, product_uuid, topology"

@@ -415,15 +415,21 @@ static const struct cg_file *file_of(const struct fake *f, struct cg_path *p, ch
 	return cgroup_file((enum controller)p->ctl, p->leaf, !strcmp(dir, "/"));
 }
 
-static int cgroup_open_write(struct store *s, const struct fake *f)
+static int cgroup_open_write(struct store *s, const struct fake *f, int flags)
 {
-	(void)s;
 	struct cg_path p;
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], path[PATH_MAX];
 	const struct cg_file *spec = file_of(f, &p, dir);
-	if (!spec)
-		return p.ctl < 0 ? -EROFS : -EISDIR; /* the tmpfs is read-only; a cgroup is a directory */
-	return spec->format == FMT_READONLY ? -EACCES : 0;
+	if (spec)
+		return spec->format == FMT_READONLY ? readonly_open_write(f->pid) : 0;
+	/* Not a control file: a directory, nothing, or a new name, which kernfs cannot create. */
+	struct stat st;
+	store_path(s, f->path, path);
+	if (lstat(path, &st) == 0)
+		return S_ISDIR(st.st_mode) ? -EISDIR : 0;
+	if (!strchr(f->path + strlen(f->rule->path) + 1, '/'))
+		return -EROFS; /* a new name in the read-only tmpfs */
+	return flags & O_CREAT ? -EACCES : -ENOENT;
 }
 
 /* devices.allow and devices.deny: security/device_cgroup.c for the cases kubelet and

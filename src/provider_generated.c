@@ -194,11 +194,10 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 	return 1;
 }
 
-static int generated_open_write(struct store *s, const struct fake *f)
+static int generated_open_write(struct store *s, const struct fake *f, int flags)
 {
-	(void)s;
-	(void)f;
-	return -EACCES; /* 0444 in procfs */
+	(void)s, (void)flags;
+	return readonly_open_write(f->pid); /* 0444 in procfs */
 }
 
 static int generated_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off)

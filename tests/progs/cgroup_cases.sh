@@ -6,6 +6,7 @@ B=${1:?usage: cgroup_cases.sh BASE}
 C=fsk-oracle
 CTLS="cpu cpuacct cpuset memory pids devices freezer blkio"
 
+err() { "$@" 2>&1 | sed -e 's/.*: //' ; echo "rc=${PIPESTATUS[0]}"; }
 errno_of() { # the message of a failed command, reduced to its errno text
 	sed -e 's/.*: //' <<<"$1"
 }
@@ -76,8 +77,13 @@ for f in cpu/cpu.shares cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us memory/memory
 	e=$( { printf '%s' "$v" >"$B/$f"; } 2>&1) && echo "root write $f: rc=0" || echo "root write $f: $(errno_of "$e")"
 done
 
+# Opens for writing that are not a control file, and writes to a read-only one.
+echo "create in a cgroup: $(err sh -c "echo x > $B/cpu/$C/newfile")"
+echo "write a directory: $(err sh -c "echo x > $B/cpu/$C")"
+echo "read a missing file: $(err cat "$B/cpu/$C/nonexist")"
+echo "write a counter: $(err sh -c "echo x > $B/cpu/$C/cpu.stat")"
+
 # Child cgroups: make, nest, refuse, remove.
-err() { "$@" 2>&1 | sed -e 's/.*: //' ; echo "rc=${PIPESTATUS[0]}"; }
 echo "mkdir nested: $(err mkdir "$B/memory/$C/a")"
 echo "mkdir nested again: $(err mkdir "$B/memory/$C/a")"
 echo "mkdir missing parent: $(err mkdir "$B/memory/$C/x/y")"
