@@ -11,6 +11,10 @@ struct fixups {
 	   20221219), which breaks coreutils ls and stat: the flag is dropped. It only keeps
 	   an automount point from being mounted, and such a kernel has none. */
 	bool strip_no_automount;
+	/* statfs and fstatfs of a file inside procfs or cgroupfs fail with ENOSYS (runsc
+	   20221219; runc's libcontainer refuses such a file): the answer is made from the
+	   filesystem type mountinfo gives the file's mount. */
+	bool statfs_enosys;
 };
 
 /* The fix-ups this kernel needs. */

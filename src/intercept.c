@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -15,6 +17,7 @@
 #include "intercept.h"
 #include "log.h"
 #include "memory.h"
+#include "mountinfo.h"
 #include "provider.h"
 #include "redirect.h"
 #include "stats.h"
@@ -132,11 +135,19 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 	return 1;
 }
 
+/* A statfs or fstatfs that passes, on a kernel whose procfs and cgroupfs answer ENOSYS:
+   what it names, for its exit stop. */
+struct statfs_call {
+	bool by_fd;
+	uint64_t what; /* the fd, or the path's address */
+	uint64_t buf;
+};
+
 /* Resumes a task after its entry stop; an exit stop is taken only when the call must
-   be logged, changes the fs_struct or opens a fake for writing. */
+   be logged, changes the fs_struct, opens a fake for writing or needs a fix-up. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -211,6 +222,77 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	stats.redirected++;
 	remember_for_log(t, req, "statfs", "");
 	tracer_skip_call(t, regs, result);
+}
+
+static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+{
+	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS)
+		return;
+	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
+		die_oom();
+	*t->statfs_fix = (struct statfs_call){ .by_fd = d->access == ACCESS_FD,
+	                                       .what = arch_arg(regs, d->access == ACCESS_FD ? d->dirfd_arg : d->path_arg),
+	                                       .buf = arch_arg(regs, d->data_arg) };
+}
+
+/* The magic number of a filesystem type as mountinfo names it (linux/magic.h). */
+static long fs_magic(const char *fstype)
+{
+	static const struct { const char *name; long magic; } types[] = {
+		{"proc", PROC_SUPER_MAGIC}, {"sysfs", SYSFS_MAGIC}, {"cgroup", CGROUP_SUPER_MAGIC},
+		{"cgroup2", CGROUP2_SUPER_MAGIC}, {"tmpfs", TMPFS_MAGIC}, {"devpts", DEVPTS_SUPER_MAGIC},
+		{"overlay", OVERLAYFS_SUPER_MAGIC}, {"devtmpfs", TMPFS_MAGIC},
+	};
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+		if (!strcmp(fstype, types[i].name))
+			return types[i].magic;
+	return 0;
+}
+
+/* At the exit of a statfs or fstatfs that failed with ENOSYS: the answer of the
+   filesystem its file is on, from mountinfo, if fakesys knows that type. */
+static void statfs_fixup_exit(struct task *t, long *result)
+{
+	struct statfs_call c = *t->statfs_fix;
+	free(t->statfs_fix);
+	t->statfs_fix = NULL;
+	if (*result != -ENOSYS)
+		return;
+	char path[PATH_MAX], link[64], name[PATH_MAX];
+	ssize_t n;
+	if (c.by_fd) {
+		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, (int)c.what);
+		n = readlink(link, path, sizeof path - 1);
+	} else if (mem_read_string(t, c.what, name, sizeof name) > 0 && name[0] == '/') {
+		n = snprintf(path, sizeof path, "%s", name);
+	} else {
+		snprintf(link, sizeof link, "/proc/%d/cwd", (int)t->tid);
+		n = readlink(link, path, sizeof path - 1);
+		if (n > 0 && (size_t)n + strlen(name) + 2 < sizeof path)
+			n += snprintf(path + n, sizeof path - (size_t)n, "/%s", name);
+	}
+	if (n <= 0)
+		return;
+	path[n] = '\0';
+	static char mountinfo[1 << 20];
+	int fd;
+	snprintf(link, sizeof link, "/proc/%d/mountinfo", (int)t->tid);
+	if ((fd = open(link, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	ssize_t len = read(fd, mountinfo, sizeof mountinfo - 1);
+	close(fd);
+	struct mount_entry m;
+	if (len <= 0)
+		return;
+	mountinfo[len] = '\0';
+	if (!mount_holding(mountinfo, path, &m) || !fs_magic(m.fstype))
+		return;
+	struct statfs sf;
+	struct match none = { .kind = MATCH_NONE };
+	provider_statfs(&none, "/", &sf);
+	sf.f_type = fs_magic(m.fstype);
+	if (mem_write_result(t, c.buf, &sf, sizeof sf) == 0 && arch_poke_result(t->tid, 0) == 0)
+		*result = 0;
 }
 
 /* mkdir and rmdir below a tree: its provider makes or removes the cgroup. */
@@ -314,13 +396,16 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	struct request req;
 	if (d->access == ACCESS_FD) {
-		if (redirect_classify_fd(t, (int)arch_arg(&regs, d->data_arg), d, tracer_cfg->rules, tracer_cfg->store, &req))
+		if (redirect_classify_fd(t, (int)arch_arg(&regs, d->dirfd_arg), d, tracer_cfg->rules, tracer_cfg->store, &req)) {
 			answer_statfs(t, &req, &regs);
-		else
+		} else {
+			expect_statfs_fixup(t, d, &regs);
 			finish_entry(t);
+		}
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
+		expect_statfs_fixup(t, d, &regs);
 		finish_entry(t);
 		return;
 	}
@@ -443,9 +528,11 @@ void intercept_exit(struct task *t)
 				return;
 			fs_change_end(t, result == 0);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
+			if (t->statfs_fix)
+				statfs_fixup_exit(t, &result);
 			fake_fds_exit(t, result);
 			log_result(t, result);
 		}

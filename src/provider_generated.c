@@ -20,6 +20,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include "mountinfo.h"
 #include "procfs_alias.h"
 #include "provider.h"
 #include "provider_cgroup.h"
@@ -40,35 +41,17 @@ static void append_real(const char *path, char *out, size_t outlen)
 	close(fd);
 }
 
-/* The id of the real mount that holds path: the last mountinfo line whose mount point
-   is path or one of its ancestors (a later mount hides an earlier one). */
-static int holding_mount(const char *mountinfo, const char *path)
-{
-	int id = 0;
-	size_t best = 0;
-	for (const char *line = mountinfo; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-		int mid;
-		char point[PATH_MAX];
-		if (sscanf(line, "%d %*d %*u:%*u %*s %4095s", &mid, point) != 2)
-			continue;
-		size_t n = strcmp(point, "/") ? strlen(point) : 0;
-		bool holds = !n || (!strncmp(path, point, n) && (path[n] == '/' || path[n] == '\0'));
-		if (holds && n >= best) {
-			best = n;
-			id = mid;
-		}
-	}
-	return id;
-}
-
 static void gen_mounts(struct store *s, pid_t pid, bool info, char *out, size_t outlen)
 {
 	char real[64];
 	snprintf(real, sizeof real, "/proc/%d/%s", (int)pid, info ? "mountinfo" : "mounts");
 	append_real(real, out, outlen);
 	const struct ruleset *rs = store_rules(s);
-	for (size_t i = 0; i < rs->ntrees; i++)
-		cgroup_mount_lines(rs->trees[i], holding_mount(out, rs->trees[i]->path), out, outlen, !info);
+	for (size_t i = 0; i < rs->ntrees; i++) {
+		struct mount_entry m = {0};
+		mount_holding(out, rs->trees[i]->path, &m);
+		cgroup_mount_lines(rs->trees[i], m.id, out, outlen, !info);
+	}
 }
 
 static void gen_diskstats(char *out, size_t outlen)
@@ -184,9 +167,7 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 		gen_topology(f->rule->path, content, sizeof content);
 	else
 		gen_boot_id(content, sizeof content);
-	char name[NAME_MAX + 1];
-	snprintf(name, sizeof name, "%s.%d", g, (int)f->pid);
-	int rc = store_put_generated(s, name, content, strlen(content), path);
+	int rc = store_put_generated(s, f->rule->path, f->pid, content, strlen(content), path);
 	if (rc < 0)
 		return rc;
 	*target = path;

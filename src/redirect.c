@@ -220,9 +220,9 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
 		return false;
 	target[n] = '\0';
 	*req = (struct request){ .desc = d, .subject = t->tgid };
-	if (!store_to_virtual(store, target, req->where.path))
+	if (!store_to_virtual(store, target, req->where.path) || alias_fold(req->where.path, t->tgid, t->tid) < 0)
 		return false;
-	req->match = rules_match(rules, req->where.path);
+	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
 	req->action = ACTION_STATFS;
 	return req->match.kind != MATCH_NONE;
 }

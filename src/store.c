@@ -134,12 +134,18 @@ void store_path(const struct store *s, const char *vpath, char out[PATH_MAX])
 	snprintf(out, PATH_MAX, "%s%s", s->root, vpath);
 }
 
-int store_put_generated(struct store *s, const char *name, const char *data, size_t len, char out[PATH_MAX])
+int store_put_generated(struct store *s, const char *vpath, pid_t pid, const char *data, size_t len,
+                        char out[PATH_MAX])
 {
-	char vpath[NAME_MAX + 2];
-	snprintf(vpath, sizeof vpath, "/%s", name);
-	int rc = put_file(s, s->genfd, vpath, data, len);
-	snprintf(out, PATH_MAX, "%s/runs/%s/gen%s", s->dir, s->run, vpath);
+	char where[PATH_MAX];
+	if (snprintf(where, sizeof where, "/%d%s", (int)pid, vpath) >= (int)sizeof where)
+		return -ENAMETOOLONG;
+	int rc = put_file(s, s->genfd, where, data, len);
+	int n = snprintf(out, PATH_MAX, "%s/runs/%s/gen", s->dir, s->run);
+	if (rc == 0 && (n < 0 || (size_t)n + strlen(where) >= PATH_MAX))
+		rc = -ENAMETOOLONG;
+	else if (rc == 0)
+		memcpy(out + n, where, strlen(where) + 1);
 	return rc;
 }
 
@@ -204,10 +210,20 @@ int store_open_mirror(struct store *s, const struct vdir *d)
 bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MAX])
 {
 	size_t n = strlen(s->root);
-	if (strncmp(path, s->root, n) || (path[n] != '/' && path[n] != '\0'))
+	if (!strncmp(path, s->root, n) && (path[n] == '/' || path[n] == '\0'))
+		return snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/") < PATH_MAX;
+	/* A generated file, gen/<pid>/<path>: /proc/self there is that process's. */
+	char gen[PATH_MAX];
+	int g = snprintf(gen, sizeof gen, "%s/runs/%s/gen/", s->dir, s->run);
+	if (g <= 0 || g >= (int)sizeof gen || strncmp(path, gen, (size_t)g))
 		return false;
-	int len = snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/");
-	return len < PATH_MAX;
+	char *end;
+	long pid = strtol(path + g, &end, 10);
+	if (end == path + g || *end != '/')
+		return false;
+	if (!strncmp(end, "/proc/self", 10) && (end[10] == '/' || !end[10]))
+		return snprintf(virt, PATH_MAX, "/proc/%ld%s", pid, end + 10) < PATH_MAX;
+	return snprintf(virt, PATH_MAX, "%s", end) < PATH_MAX;
 }
 
 /* ---- runs and their locks ----------------------------------------------------- */

@@ -64,12 +64,15 @@ const struct ruleset *store_rules(const struct store *s);
 int store_put(struct store *s, const char *vpath, const char *data, size_t len);
 int store_open_dir(struct store *s, const char *vpath, bool create);
 void store_path(const struct store *s, const char *vpath, char out[PATH_MAX]);
-/* Replaces this run's generated file `name` (one component) by data and names it in out.
-   Generated files live in the run's own directory, so no other run sees them. */
-int store_put_generated(struct store *s, const char *name, const char *data, size_t len, char out[PATH_MAX]);
+/* Replaces this run's generated file vpath for process pid by data and names it in out.
+   Generated files live in the run's own directory (gen/<pid>/<vpath>), so no other run
+   sees them. */
+int store_put_generated(struct store *s, const char *vpath, pid_t pid, const char *data, size_t len,
+                        char out[PATH_MAX]);
 
 /* If path lies inside root/, writes the virtual path it stands for into virt and
-   returns true (a cwd or fd that points into a mirror stands for the virtual dir). */
+   returns true (a cwd or fd that points into a mirror stands for the virtual dir). A
+   generated file stands for its path, with /proc/self as /proc/<pid> of its process. */
 bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MAX]);
 
 #endif

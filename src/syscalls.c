@@ -54,7 +54,7 @@ static const struct syscall_entry table[] = {
 	{ SYS_rmdir,      { "rmdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, 0 } },
 	{ SYS_unlinkat,   { "unlinkat",    0,  1,  2, FLAGS_AT,       ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, AT_REMOVEDIR } },
 	{ SYS_statfs,     { "statfs",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STATFS, 1, 0 } },
-	{ SYS_fstatfs,    { "fstatfs",    -1, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0 } },
+	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0 } },
 	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0 } },
 	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0 } },
 	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0 } },

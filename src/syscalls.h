@@ -46,7 +46,7 @@ enum stat_kind {
 
 struct syscall_desc {
 	const char *name;
-	int dirfd_arg;           /* -1: relative paths use the cwd */
+	int dirfd_arg;           /* -1: relative paths use the cwd; for ACCESS_FD, the fd */
 	int path_arg;            /* -1: none to rewrite (fchdir; chroot: a fake is no root) */
 	int flags_arg;           /* -1: none */
 	enum flags_where flags_where;
@@ -55,8 +55,7 @@ struct syscall_desc {
 	                            others follow unless O_NOFOLLOW or AT_SYMLINK_NOFOLLOW */
 	enum fs_change fs_change;
 	enum stat_kind stat_kind;
-	int data_arg;            /* the output buffer of a stat-like call, mkdir's mode, or
-	                            the fd of an ACCESS_FD call */
+	int data_arg;            /* the output buffer of a stat-like call, or mkdir's mode */
 	uint64_t only_flags;     /* nonzero: traced only when the flags argument holds all of
 	                            these (unlinkat: only rmdir can touch a fake tree) */
 };

@@ -54,6 +54,7 @@ enum phase {
 };
 
 struct pending_log;
+struct statfs_call;
 struct files;
 struct rule;
 
@@ -92,6 +93,7 @@ struct task {
 	long skip_result;
 	arch_regs saved;      /* registers of the call an injection interrupted */
 	struct pending_log *log;
+	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
 	struct task *next;    /* hash chain */
 };
 

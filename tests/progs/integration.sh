@@ -1076,6 +1076,15 @@ group_cgroupfs() {
 	# stat's device of a cgroup file is the one mountinfo gives its mount.
 	fsr -p cgroups -- sh -c 'd=$(stat -c "%Hd:%Ld" /sys/fs/cgroup/memory/memory.stat); grep -c " $d / /sys/fs/cgroup/memory " /proc/self/mountinfo'
 	want "stat-dev-matches-mountinfo" 0 "1"
+	# statfs and fstatfs say what the kernel says of the filesystem each stands in for: this
+	# host's real cgroup v1 files, procfs and sysfs are the oracle (recorded natively here,
+	# where every path is real); in gVisor, fstatfs of its real procfs is ENOSYS without the
+	# fix-up.
+	local sf_paths="/sys/fs/cgroup/memory/memory.stat /sys/fs/cgroup/cpu /sys/fs/cgroup /proc/sys/kernel/panic /proc/self/stat /sys/devices/system/cpu/cpu0/topology/core_id"
+	fsr -p kubelet -- "$BIN/statfs" $sf_paths
+	local sf_oracle=$BIN/../oracle/statfs
+	if [ -s "$sf_oracle" ]; then want "statfs-as-kernel" 0 "$(cat "$sf_oracle")"; else
+		fail "statfs-as-kernel" "$sf_oracle is missing (tests/run records it)"; fi
 	# Machine files cAdvisor reads. diskstats: a line of 14 or more fields for the root
 	# filesystem's device (fs/fs.go getDiskStatsMap skips shorter lines).
 	fsr -p cgroups -- sh -c 'set -- $(stat -c "%Hd %Ld" /); awk -v M=$1 -v m=$2 "\$1 == M && \$2 == m && NF >= 14 { n++ } END { print n + 0 }" /proc/diskstats'

@@ -1,0 +1,18 @@
+/* Reading /proc/PID/mountinfo: which mount holds a path. */
+#ifndef FAKESYS_MOUNTINFO_H
+#define FAKESYS_MOUNTINFO_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct mount_entry {
+	int id;
+	char point[PATH_MAX];
+	char fstype[64];
+};
+
+/* The mount of mountinfo (its text) that holds path: the last line whose mount point is
+   path or one of its ancestors (a later mount hides an earlier one). false if none. */
+bool mount_holding(const char *mountinfo, const char *path, struct mount_entry *m);
+
+#endif
