@@ -237,7 +237,16 @@ static bool live_runs(int runsfd, bool remove)
 		return false;
 	bool live = false;
 	struct dirent *e;
+	time_t now = time(NULL);
 	while ((e = fs_next_entry(d))) {
+		if (e->d_name[0] == '.') {
+			/* A run being born (see open_run); only a crash leaves one for long. */
+			struct stat st;
+			if (remove && fstatat(runsfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    now - st.st_mtime > REAP_MIN_AGE_S)
+				fs_remove_tree(runsfd, e->d_name);
+			continue;
+		}
 		int run = fs_open_dir(runsfd, e->d_name);
 		bool over = run >= 0 && flock(run, LOCK_EX | LOCK_NB) == 0;
 		live |= run >= 0 && !over;
@@ -257,17 +266,23 @@ static int open_run(struct store *s)
 	if ((s->runsfd = fs_open_subdir(s->storefd, "runs", true)) < 0)
 		return -1;
 	live_runs(s->runsfd, true);
+	/* A run directory is born locked: made as .new-XXXXXX, which other runs leave
+	   alone, locked, then renamed. An unlocked run directory is always a dead run's. */
 	char *tmpl;
-	if (asprintf(&tmpl, "%s/runs/XXXXXX", s->dir) < 0)
+	if (asprintf(&tmpl, "%s/runs/.new-XXXXXX", s->dir) < 0)
 		return -1;
 	if (!mkdtemp(tmpl)) {
 		free(tmpl);
 		return -1;
 	}
-	s->run = strdup(strrchr(tmpl, '/') + 1);
-	free(tmpl);
-	if (!s->run || (s->runfd = fs_open_dir(s->runsfd, s->run)) < 0 || flock(s->runfd, LOCK_EX) < 0)
+	const char *born = strrchr(tmpl, '/') + 1;
+	s->run = strdup(born + strlen(".new-"));
+	if (!s->run || (s->runfd = fs_open_dir(s->runsfd, born)) < 0 || flock(s->runfd, LOCK_EX) < 0 ||
+	    renameat(s->runsfd, born, s->runsfd, s->run) < 0) {
+		free(tmpl);
 		return -1;
+	}
+	free(tmpl);
 	if ((s->genfd = fs_open_subdir(s->runfd, "gen", true)) < 0)
 		return -1;
 	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
@@ -299,7 +314,9 @@ static void reap_private_stores(const char *base)
 			bool has_runs = false;
 			DIR *runs = runsfd < 0 ? NULL : fs_open_listing(runsfd, ".");
 			if (runs) {
-				has_runs = fs_next_entry(runs) != NULL;
+				struct dirent *r;
+				while (!has_runs && (r = fs_next_entry(runs)))
+					has_runs = r->d_name[0] != '.';
 				closedir(runs);
 			}
 			bool dead = runsfd >= 0 ? !live_runs(runsfd, false) : true;
