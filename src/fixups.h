@@ -15,6 +15,9 @@ struct fixups {
 	   20221219; runc's libcontainer refuses such a file): the answer is made from the
 	   filesystem type mountinfo gives the file's mount. */
 	bool statfs_enosys;
+	/* openat2 is ENOSYS: an openat2 of a fake is left to fail so, as it would (on a
+	   kernel that has it, a redirected openat2 runs as openat). */
+	bool no_openat2;
 };
 
 /* The fix-ups this kernel needs. */

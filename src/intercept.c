@@ -210,7 +210,8 @@ static void answer_stat(struct task *t, const struct request *req, arch_regs *re
 static void answer_statfs(struct task *t, const struct request *req, arch_regs *regs)
 {
 	long result = 0;
-	if (req->match.kind == MATCH_TREE) {
+	if (req->match.kind == MATCH_TREE && req->desc->access != ACCESS_FD) {
+		/* A path may name nothing; an open fd always names a file, if maybe a replaced one. */
 		struct fake f = fake_of(req);
 		struct stat st;
 		result = provider_of(f.rule)->stat(tracer_cfg->store, &f, &st); /* ENOENT if missing */
@@ -392,6 +393,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 		fake_fds_expect_unshare(t, arch_arg(&regs, d->flags_arg));
 	if (d->access == ACCESS_GETCWD) {
 		answer_getcwd(t, &regs);
+		return;
+	}
+	if (d->flags_where == FLAGS_OPEN_HOW && tracer_cfg->fixups.no_openat2) {
+		finish_entry(t); /* ENOSYS, whatever it names */
 		return;
 	}
 	struct request req;

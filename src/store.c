@@ -207,11 +207,22 @@ int store_open_mirror(struct store *s, const struct vdir *d)
 	return open_below(s->rootfd, d->path, strlen(d->path), true);
 }
 
+/* A fd on a store file that was replaced since reads back as "PATH (deleted)": it is
+   still the fake at PATH (fakesys replaces values by rename; the kernel never would). */
+static bool strip_deleted(char virt[PATH_MAX])
+{
+	static const char suffix[] = " (deleted)";
+	size_t n = strlen(virt), k = sizeof suffix - 1;
+	if (n > k && !strcmp(virt + n - k, suffix))
+		virt[n - k] = '\0';
+	return true;
+}
+
 bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MAX])
 {
 	size_t n = strlen(s->root);
 	if (!strncmp(path, s->root, n) && (path[n] == '/' || path[n] == '\0'))
-		return snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/") < PATH_MAX;
+		return snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/") < PATH_MAX && strip_deleted(virt);
 	/* A generated file, gen/<pid>/<path>: /proc/self there is that process's. */
 	char gen[PATH_MAX];
 	int g = snprintf(gen, sizeof gen, "%s/runs/%s/gen/", s->dir, s->run);
@@ -222,8 +233,8 @@ bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MA
 	if (end == path + g || *end != '/')
 		return false;
 	if (!strncmp(end, "/proc/self", 10) && (end[10] == '/' || !end[10]))
-		return snprintf(virt, PATH_MAX, "/proc/%ld%s", pid, end + 10) < PATH_MAX;
-	return snprintf(virt, PATH_MAX, "%s", end) < PATH_MAX;
+		return snprintf(virt, PATH_MAX, "/proc/%ld%s", pid, end + 10) < PATH_MAX && strip_deleted(virt);
+	return snprintf(virt, PATH_MAX, "%s", end) < PATH_MAX && strip_deleted(virt);
 }
 
 /* ---- runs and their locks ----------------------------------------------------- */

@@ -86,6 +86,8 @@ struct task {
 	bool attached;        /* its first stop was seen */
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
 	bool in_syscall;      /* stopping at every syscall: between entry and exit stop */
+	bool syscall_unknown; /* a signal or interrupt stop came since: the next syscall stop
+	                         may be either */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */

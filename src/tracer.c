@@ -67,12 +67,18 @@ static void on_syscall_stop(struct task *t)
 		return;
 	}
 	/* Every call stops twice (no seccomp, or a fd table that holds a fake opened for
-	   writing); entry and exit alternate. The entry marker corrects the count if a stop
-	   was missed (an interrupted call). */
+	   writing); entry and exit alternate. Only after a stop that can come in the middle
+	   of a call (a signal, PTRACE_INTERRUPT) is it unknown which comes next: then the
+	   entry marker says. (gVisor does not always set the marker at an entry, e.g. right
+	   after a cancelled call: it cannot be the rule.) */
 	arch_regs regs;
 	if (arch_get_regs(t->tid, &regs) < 0)
 		return;
-	t->in_syscall = !t->in_syscall && arch_entry_marker_is_set(&regs);
+	if (t->syscall_unknown)
+		t->in_syscall = arch_entry_marker_is_set(&regs);
+	else
+		t->in_syscall = !t->in_syscall;
+	t->syscall_unknown = false;
 	if (!t->in_syscall)
 		intercept_exit(t);
 	else if (!tracer_use_seccomp)
@@ -90,6 +96,7 @@ static void dispatch(struct task *t, int status)
 		return;
 	}
 	if (event == PTRACE_EVENT_STOP) {
+		t->syscall_unknown = true;
 		task_event_group_stop(t, sig);
 		return;
 	}
@@ -118,6 +125,7 @@ static void dispatch(struct task *t, int status)
 		}
 	}
 	/* A signal on its way to the task: deliver it unchanged. */
+	t->syscall_unknown = true;
 	tracer_resume(t, sig);
 }
 
