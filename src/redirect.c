@@ -123,15 +123,15 @@ static uint64_t call_flags(struct task *t, const arch_regs *regs, const struct s
 	return flags;
 }
 
-/* Whether the call changes what is at its path: it must never reach a real file behind
-   a fake. */
+/* Whether the call changes what is in a file: it must never reach a real file behind a
+   fake, so one whose path cannot be resolved fails. (mkdir and rmdir of such a path go
+   to the kernel: they can only name a tree's real counterpart through a cwd longer than
+   PATH_MAX or a link loop, and Go's os.RemoveAll works in such deep trees.) */
 static bool writes(const struct request *req)
 {
 	switch (req->desc->access) {
 	case ACCESS_CREAT:
 	case ACCESS_TRUNCATE:
-	case ACCESS_MKDIR:
-	case ACCESS_RMDIR:
 		return true;
 	case ACCESS_OPEN:
 		/* O_TRUNC counts as a write: it must never empty the stored value. */
