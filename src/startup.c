@@ -22,7 +22,13 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	/* Wait until the parent has seized us: nothing may run untraced. */
 	if (read(go_fd, &c, 1) != 1)
 		_exit(125);
-	int rc = want_seccomp ? seccomp_install() : 1;
+	const struct ruleset *rs = tracer_cfg->rules;
+	bool generated = false;
+	for (size_t i = 0; i < rs->nrules; i++)
+		generated |= rs->rules[i].generator != NULL;
+	int rc = want_seccomp ? seccomp_install(rs->ntrees > 0, rs->ntrees > 0 || generated ||
+	                                                             tracer_cfg->fixups.statfs_enosys)
+	                      : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);

@@ -23,47 +23,47 @@ struct syscall_entry {
 #define T true
 static const struct syscall_entry table[] = {
 #ifdef SYS_open
-	{ SYS_open,       { "open",       -1,  0,  1, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_open,       { "open",       -1,  0,  1, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 #endif
 #ifdef SYS_creat
-	{ SYS_creat,      { "creat",      -1,  0, -1, FLAGS_NONE,     ACCESS_CREAT,    F, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_creat,      { "creat",      -1,  0, -1, FLAGS_NONE,     ACCESS_CREAT,    F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 #endif
 #ifdef SYS_stat
-	{ SYS_stat,       { "stat",       -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 1, 0 } },
+	{ SYS_stat,       { "stat",       -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 1, 0, FOR_ALL } },
 #endif
 #ifdef SYS_lstat
-	{ SYS_lstat,      { "lstat",      -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_STAT, 1, 0 } },
+	{ SYS_lstat,      { "lstat",      -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_STAT, 1, 0, FOR_ALL } },
 #endif
 #ifdef SYS_access
-	{ SYS_access,     { "access",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_access,     { "access",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 #endif
 #ifdef SYS_readlink
-	{ SYS_readlink,   { "readlink",   -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_readlink,   { "readlink",   -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 #endif
-	{ SYS_openat,     { "openat",      0,  1,  2, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_openat2,    { "openat2",     0,  1,  2, FLAGS_OPEN_HOW, ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_newfstatat, { "newfstatat",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 2, 0 } },
-	{ SYS_statx,      { "statx",       0,  1,  2, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STATX, 4, 0 } },
-	{ SYS_faccessat,  { "faccessat",   0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_faccessat2, { "faccessat2",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_readlinkat, { "readlinkat",  0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_truncate,   { "truncate",   -1,  0, -1, FLAGS_NONE,     ACCESS_TRUNCATE, F, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_openat,     { "openat",      0,  1,  2, FLAGS_OPEN,     ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_openat2,    { "openat2",     0,  1,  2, FLAGS_OPEN_HOW, ACCESS_OPEN,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_newfstatat, { "newfstatat",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STAT, 2, 0, FOR_ALL } },
+	{ SYS_statx,      { "statx",       0,  1,  2, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_STATX, 4, 0, FOR_ALL } },
+	{ SYS_faccessat,  { "faccessat",   0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_faccessat2, { "faccessat2",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_readlinkat, { "readlinkat",  0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_truncate,   { "truncate",   -1,  0, -1, FLAGS_NONE,     ACCESS_TRUNCATE, F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	/* A cgroup tree: child cgroups, and the checks runc's libcontainer makes. */
-	{ SYS_mkdir,      { "mkdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 1, 0 } },
-	{ SYS_mkdirat,    { "mkdirat",     0,  1, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 2, 0 } },
-	{ SYS_rmdir,      { "rmdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_unlinkat,   { "unlinkat",    0,  1,  2, FLAGS_AT,       ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, AT_REMOVEDIR } },
-	{ SYS_statfs,     { "statfs",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STATFS, 1, 0 } },
-	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0 } },
-	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0 } },
-	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0 } },
-	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0 } },
-	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,     ACCESS_GETCWD,   F, FS_KEEP, STAT_NONE, -1, 0 } },
+	{ SYS_mkdir,      { "mkdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 1, 0, FOR_TREES } },
+	{ SYS_mkdirat,    { "mkdirat",     0,  1, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 2, 0, FOR_TREES } },
+	{ SYS_rmdir,      { "rmdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, 0, FOR_TREES } },
+	{ SYS_unlinkat,   { "unlinkat",    0,  1,  2, FLAGS_AT,       ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, AT_REMOVEDIR, FOR_TREES } },
+	{ SYS_statfs,     { "statfs",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
+	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
+	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0, FOR_TREES } },
+	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,     ACCESS_GETCWD,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	/* Rare calls, traced only to keep the cached cwd and root true. */
-	{ SYS_chroot,     { "chroot",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0 } },
-	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0 } },
-	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1, 0 } },
-	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1, 0 } },
+	{ SYS_chroot,     { "chroot",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1, 0, FOR_ALL } },
 };
 #undef F
 #undef T
@@ -79,11 +79,15 @@ const struct syscall_desc *syscall_lookup(long nr)
 	return NULL;
 }
 
-const struct traced_call *syscall_traced(int *count)
+const struct traced_call *syscall_traced(bool trees, bool statfs, int *count)
 {
 	static struct traced_call calls[NENTRIES];
-	for (size_t i = 0; i < NENTRIES; i++)
-		calls[i] = (struct traced_call){ table[i].nr, table[i].desc.flags_arg, table[i].desc.only_flags };
-	*count = (int)NENTRIES;
+	int n = 0;
+	for (size_t i = 0; i < NENTRIES; i++) {
+		enum traced_for f = table[i].desc.needed;
+		if (f == FOR_ALL || (f == FOR_TREES && trees) || (f == FOR_STATFS && statfs))
+			calls[n++] = (struct traced_call){ table[i].nr, table[i].desc.flags_arg, table[i].desc.only_flags };
+	}
+	*count = n;
 	return calls;
 }

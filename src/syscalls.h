@@ -44,6 +44,15 @@ enum stat_kind {
 	STAT_STATFS, /* struct statfs */
 };
 
+/* Which rule sets need a call traced: calls only trees or statfs answers need cost a
+   stop in every program that makes them (tar's mkdir, rm's rmdir, df's statfs). */
+enum traced_for {
+	FOR_ALL,    /* every rule set */
+	FOR_TREES,  /* a cgroupfs tree: mkdir, rmdir, inotify watches of its directories */
+	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
+	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
+};
+
 struct syscall_desc {
 	const char *name;
 	int dirfd_arg;           /* -1: relative paths use the cwd; for ACCESS_FD, the fd */
@@ -58,17 +67,18 @@ struct syscall_desc {
 	int data_arg;            /* the output buffer of a stat-like call, or mkdir's mode */
 	uint64_t only_flags;     /* nonzero: traced only when the flags argument holds all of
 	                            these (unlinkat: only rmdir can touch a fake tree) */
+	enum traced_for needed;  /* which rule sets need it traced at all */
 };
 
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
 /* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
-   argument flags_arg that must hold them. */
+   argument flags_arg that must hold them. trees, statfs: which FOR_ kinds are needed. */
 struct traced_call {
 	long nr;
 	int flags_arg;
 	uint64_t only_flags;
 };
-const struct traced_call *syscall_traced(int *count);
+const struct traced_call *syscall_traced(bool trees, bool statfs, int *count);
 
 #endif
