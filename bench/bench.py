@@ -73,20 +73,21 @@ def workloads(progs, tmp):
         # AT_REMOVEDIR, statfs, fstatfs, inotify_add_watch), on paths that no rule names
         ("open-tmp", "open/read/close of a file in /tmp (intercepted, not redirected)",
          lambda n: [p("openread"), tmp_file(tmp), str(n)], 40000, 1200),
-        # the loops work in tmpfs (/dev/shm): on the host's ext4 /tmp one mkdir costs
-        # 100-400 µs, varying more than a stop costs
+        # these work in tmpfs (/dev/shm): on the host's ext4 /tmp one mkdir costs
+        # 100-400 µs and varies more than a stop costs (a first run there had native
+        # tar -x + rm -rf slower than either fakesys)
         ("mkdir-rmdir", "static C loop: mkdir, rmdir, mkdirat, unlinkat(AT_REMOVEDIR) of a dir in /dev/shm (4 calls a round)",
          lambda n: [p("dirloop"), os.path.join(shm_dir(tmp), "dirloop"), str(n)], 20000, 1000),
         ("statfs", "static C loop: statfs(/tmp) and fstatfs(fd of /tmp) (2 calls a round)",
          lambda n: [p("statfsloop"), "/tmp", str(n)], 100000, 1500),
         ("inotify-watch", "static C loop: inotify_add_watch and inotify_rm_watch of a dir in /dev/shm",
          lambda n: [p("inotifyloop"), shm_dir(tmp), str(n)], 20000, 1000),
-        ("tar-x-rm-rf", "tar -xf of a tree of N directories with one file each into /tmp, then rm -rf of it",
+        ("tar-x-rm-rf", "tar -xf of a tree of N directories with one file each into /dev/shm, then rm -rf of it",
          lambda n: ["/bin/sh", "-c", "tar -xf \"$1\" -C \"$2\" && rm -rf \"$2/tree\"", "sh"] +
          tar_tree(tmp, n), 900, 100),
-        ("mkdir-p-rm-rf", "mkdir -p of N directories (3 levels) in /tmp, then rm -rf of them",
-         lambda n: ["/bin/sh", "-c", "mkdir -p \"$@\" && rm -rf \"$0\"", os.path.join(tmp, "mkp")] +
-         mkdir_paths(os.path.join(tmp, "mkp"), n), 900, 100),
+        ("mkdir-p-rm-rf", "mkdir -p of N directories (3 levels) in /dev/shm, then rm -rf of them",
+         lambda n: ["/bin/sh", "-c", "mkdir -p \"$@\" && rm -rf \"$0\"", os.path.join(shm_dir(tmp), "mkp")] +
+         mkdir_paths(os.path.join(shm_dir(tmp), "mkp"), n), 900, 100),
     ]
 
 
@@ -128,7 +129,7 @@ def tar_tree(tmp, n):
     """A tarball of tree/dII/eJJ/f (n leaf directories, one file each) and an empty
     directory to extract it into: [tarball, outdir]."""
     tarball = os.path.join(tmp, "tree%d.tar" % n)
-    out = os.path.join(tmp, "tarout")
+    out = os.path.join(shm_dir(tmp), "tarout")
     if not os.path.exists(tarball):
         src = os.path.join(tmp, "tarsrc%d" % n)
         side = tree_shape(n)
@@ -522,7 +523,7 @@ def fmt_stats(s):
 
 def before_after_table(result):
     """fakesys before and after a change, each against native, from one interleaved pass."""
-    out = ["### %s: before %s, after %s" % (title(result), result["before"], result.get("after") or "this build"), ""]
+    out = ["### %s: before %s, after %s" % (title(result), result["before"].split()[0], result.get("after") or "this build"), ""]
     out.append("Median wall time of %d interleaved rounds (native, before and after in every round, "
                "order rotated); before and after are ratios to native. \"after / before\" is the median "
                "(and quartiles) of the per-round ratios after ÷ before. Stops / calls per intercepted "
@@ -578,7 +579,7 @@ def extra_stop_rows(result):
         yield (w["id"], d, dt, "%.1f µs each" % (dt / d * 1e6))
 
 
-def before_after_section(files, analysis=None):
+def before_after_section(files):
     """The docs/performance.md section for a before/after run (bench/run --before REV)."""
     results = load_results(files)
     if not results:
@@ -591,10 +592,23 @@ def before_after_section(files, analysis=None):
     o.append("fakesys built from %s against this build, both against native, side by side in one "
              "run per environment (the gVisor passes use both static builds). The new workloads use "
              "only the calls that the cgroup tree added to the seccomp filter, on paths and fds that "
-             "no rule names, so any difference in them is the cost of the new stops alone:" % r0["before"])
+             "no rule names, so any difference in them is the cost of the new stops alone:" % r0["before"].split()[0])
     o.append("")
-    for w in r0["workloads"]:
-        o.append("- **%s**: %s" % (w["id"], w["desc"]))
+    descs = {}  # id -> [(desc, [passes])], in order of appearance
+    for r in results:
+        for w in r["workloads"]:
+            ds = descs.setdefault(w["id"], [])
+            for d in ds:
+                if d[0] == w["desc"]:
+                    d[1].append(title(r))
+                    break
+            else:
+                ds.append((w["desc"], [title(r)]))
+    for wid, ds in descs.items():
+        if len(ds) == 1:
+            o.append("- **%s**: %s" % (wid, ds[0][0]))
+        else:
+            o.append("- **%s**: " % wid + "; ".join("%s (%s)" % (d, ", ".join(ps)) for d, ps in ds))
     o.append("")
     for r in results:
         o.append("- %s: %s" % (title(r), r.get("meta", "?")))
@@ -602,9 +616,8 @@ def before_after_section(files, analysis=None):
     for r in results:
         o.append(before_after_table(r))
         o.append("")
-    if analysis and os.path.exists(analysis):
-        o.append(open(analysis).read().rstrip())
-        o.append("")
+    o.append("What these numbers mean is in the analysis at the end (bench/analysis.md).")
+    o.append("")
     return "\n".join(o)
 
 
@@ -612,9 +625,12 @@ BEFORE_AFTER_TITLE = "cgroup issue: new traced calls"
 
 
 def splice(args):
-    """Replace (or add, before '## Analysis') the before/after section of docs/performance.md."""
+    """Replace (or add, before '## Analysis') the before/after section of docs/performance.md,
+    and the last section (from '## Analysis' on) with --analysis, the file it comes from."""
     doc = open(args.doc, encoding="utf-8").read()
-    sec = before_after_section(args.files, args.analysis).rstrip() + "\n"
+    if args.analysis and os.path.exists(args.analysis) and "\n## Analysis" in doc:
+        doc = doc[:doc.index("\n## Analysis") + 1] + open(args.analysis).read().rstrip() + "\n"
+    sec = before_after_section(args.files).rstrip() + "\n"
     head = "## %s\n" % BEFORE_AFTER_TITLE
     if head in doc:
         a = doc.index(head)
@@ -713,7 +729,7 @@ def report(args):
         o.append(cost_table(r))
         o.append("")
     if args.before_files:
-        o.append(before_after_section(args.before_files, args.before_analysis).rstrip())
+        o.append(before_after_section(args.before_files).rstrip())
         o.append("")
     if args.analysis and os.path.exists(args.analysis):
         o.append(open(args.analysis).read().rstrip())
@@ -774,11 +790,10 @@ def main():
     r.add_argument("--analysis", help="a Markdown file appended at the end")
     r.add_argument("--before-file", dest="before_files", action="append", default=[],
                    help="a pass of bench/run --before (repeatable): their section is kept in the report")
-    r.add_argument("--before-analysis", help="a Markdown file appended to that section")
     r.add_argument("files", nargs="+")
     sp = sub.add_parser("splice", help="put the before/after section into an existing docs/performance.md")
     sp.add_argument("--doc", required=True)
-    sp.add_argument("--analysis", help="a Markdown file appended to the section")
+    sp.add_argument("--analysis", help="the Markdown file the last section (## Analysis ...) comes from")
     sp.add_argument("files", nargs="+")
     args = ap.parse_args()
     if args.cmd == "measure":
