@@ -33,6 +33,10 @@ CONFIGS = [
      "`-b FAKE:/proc/sys/KEY` per key of the default profile"),
 ]
 PEERS = ("strace", "strace-seccomp", "proot")
+# Not in the default run: fakesys built from an earlier commit, side by side with the
+# current build (bench/run --before REV), so that a change's cost shows in one run.
+BEFORE = ("fakesys-before", "fakesys before", "fakesys built from an earlier commit (`--fakesys-before`), "
+          "default profile")
 
 # ---------------------------------------------------------------- workloads
 # (id, description, argv builder, host N, gVisor N). N is the loop count / size.
@@ -65,7 +69,79 @@ def workloads(progs, tmp):
          lambda n: ["find", n, "-type", "f"], "/usr/share", "/usr/share/locale"),
         ("make-j2", "make -j2 -B of a generated C project with N files",
          lambda n: ["make", "-s", "-j2", "-B", "-C", make_project(tmp, n)], 8, 2),
+        # the calls traced since the cgroup tree (mkdir, mkdirat, rmdir, unlinkat with
+        # AT_REMOVEDIR, statfs, fstatfs, inotify_add_watch), on paths that no rule names
+        ("open-tmp", "open/read/close of a file in /tmp (intercepted, not redirected)",
+         lambda n: [p("openread"), tmp_file(tmp), str(n)], 40000, 1200),
+        # these work in tmpfs (/dev/shm): on the host's ext4 /tmp one mkdir costs
+        # 100-400 µs and varies more than a stop costs (a first run there had native
+        # tar -x + rm -rf slower than either fakesys)
+        ("mkdir-rmdir", "static C loop: mkdir, rmdir, mkdirat, unlinkat(AT_REMOVEDIR) of a dir in /dev/shm (4 calls a round)",
+         lambda n: [p("dirloop"), os.path.join(shm_dir(tmp), "dirloop"), str(n)], 20000, 1000),
+        ("statfs", "static C loop: statfs(/tmp) and fstatfs(fd of /tmp) (2 calls a round)",
+         lambda n: [p("statfsloop"), "/tmp", str(n)], 100000, 1500),
+        ("inotify-watch", "static C loop: inotify_add_watch and inotify_rm_watch of a dir in /dev/shm",
+         lambda n: [p("inotifyloop"), shm_dir(tmp), str(n)], 20000, 1000),
+        ("tar-x-rm-rf", "tar -xf of a tree of N directories with one file each into /dev/shm, then rm -rf of it",
+         lambda n: ["/bin/sh", "-c", "tar -xf \"$1\" -C \"$2\" && rm -rf \"$2/tree\"", "sh"] +
+         tar_tree(tmp, n), 900, 100),
+        ("mkdir-p-rm-rf", "mkdir -p of N directories (3 levels) in /dev/shm, then rm -rf of them",
+         lambda n: ["/bin/sh", "-c", "mkdir -p \"$@\" && rm -rf \"$0\"", os.path.join(shm_dir(tmp), "mkp")] +
+         mkdir_paths(os.path.join(shm_dir(tmp), "mkp"), n), 900, 100),
     ]
+
+
+def shm_dir(tmp):
+    """A directory on tmpfs (/dev/shm) when there is one, else in tmp; removed at the end."""
+    link = os.path.join(tmp, "shm")
+    if not os.path.islink(link) and not os.path.isdir(link):
+        try:
+            os.symlink(tempfile.mkdtemp(prefix="fakesys-bench.", dir="/dev/shm"), link)
+        except OSError:
+            os.mkdir(link)
+    return os.path.realpath(link)
+
+
+def tmp_file(tmp):
+    """A small plain file in the bench's /tmp directory."""
+    path = os.path.join(tmp, "plain.txt")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("a plain file in /tmp that no rule names\n" * 20)
+    return path
+
+
+def tree_shape(n):
+    """n leaf directories as side x side (side = ceil(sqrt(n)))."""
+    side = 1
+    while side * side < n:
+        side += 1
+    return side
+
+
+def mkdir_paths(top, n):
+    side = tree_shape(n)
+    return [os.path.join(top, "a%02d" % i, "b%02d" % j, "c")
+            for i in range(side) for j in range(side)][:n]
+
+
+def tar_tree(tmp, n):
+    """A tarball of tree/dII/eJJ/f (n leaf directories, one file each) and an empty
+    directory to extract it into: [tarball, outdir]."""
+    tarball = os.path.join(tmp, "tree%d.tar" % n)
+    out = os.path.join(shm_dir(tmp), "tarout")
+    if not os.path.exists(tarball):
+        src = os.path.join(tmp, "tarsrc%d" % n)
+        side = tree_shape(n)
+        for k in range(n):
+            d = os.path.join(src, "tree", "d%02d" % (k // side), "e%02d" % (k % side))
+            os.makedirs(d)
+            with open(os.path.join(d, "f"), "w") as f:
+                f.write("x\n")
+        subprocess.check_call(["tar", "-cf", tarball, "-C", src, "tree"])
+        shutil.rmtree(src)
+    os.makedirs(out, exist_ok=True)
+    return [tarball, out]
 
 
 def make_project(tmp, nfiles):
@@ -126,6 +202,7 @@ def prefixes(args, tmp):
         "native": [],
         "fakesys": [fk, "--"],
         "fakesys-noseccomp": [fk, "--no-seccomp", "--"],
+        "fakesys-before": [args.fakesys_before or "fakesys-before-not-given", "--"],
         "strace": ["strace", "-f", "-qq", "-o", "/dev/null"],
         "strace-seccomp": ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=%file", "-o", "/dev/null"],
         "proot": ["proot"] + binds,
@@ -179,13 +256,22 @@ def measure(args):
     try:
         return _measure(args, tmp)
     finally:
+        shm = os.path.join(tmp, "shm")
+        if os.path.islink(shm):
+            shutil.rmtree(os.path.realpath(shm), ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _measure(args, tmp):
     gvisor = args.env == "gvisor"
     pre = prefixes(args, tmp)
-    configs = [c for c in CONFIGS if c[0] in args.configs.split(",")]
+    configs = [c for c in CONFIGS + [BEFORE] if c[0] in args.configs.split(",")]
+    if any(c[0] == "fakesys-before" for c in configs):
+        if not args.fakesys_before:
+            sys.exit("bench.py: configuration fakesys-before needs --fakesys-before PATH")
+        # native, before, after: the three columns of a before/after table
+        configs.sort(key=lambda c: ("native", "fakesys-before", "fakesys").index(c[0])
+                     if c[0] in ("native", "fakesys-before", "fakesys") else 9)
     wls = [w for w in workloads(args.progs, tmp) if not args.workloads or w[0] in args.workloads.split(",")]
     pin = ["taskset", "-c", "0"] if args.pin else []
     errpath = os.path.join(tmp, "stderr")
@@ -219,8 +305,12 @@ def _measure(args, tmp):
     if args.stats:
         for w in wls:
             cmd = w[2](sizes[w[0]])
-            for mode, extra in (("fakesys", []), ("fakesys-noseccomp", ["--no-seccomp"])):
-                t, rc, err = run_once(pin + [args.fakesys, "--stats"] + extra + ["--"] + cmd, errpath)
+            for mode, fk, extra in (("fakesys", args.fakesys, []),
+                                    ("fakesys-noseccomp", args.fakesys, ["--no-seccomp"]),
+                                    ("fakesys-before", args.fakesys_before, [])):
+                if mode == "fakesys-before" and not any(c[0] == mode for c in configs):
+                    continue
+                t, rc, err = run_once(pin + [fk, "--stats"] + extra + ["--"] + cmd, errpath)
                 s = parse_stats(err)
                 if s is None:
                     s = {"error": "no stats line (exit %d): %s" % (rc, first_line(err))}
@@ -234,13 +324,14 @@ def _measure(args, tmp):
                        "median": {c[0]: statistics.median(times[(w[0], c[0])]) for c in configs},
                        "all": {c[0]: times[(w[0], c[0])] for c in configs},
                        "notes": {c[0]: notes[(w[0], c[0])] for c in configs if (w[0], c[0]) in notes},
-                       "stats": {m: stats[(w[0], m)] for m in ("fakesys", "fakesys-noseccomp")
+                       "stats": {m: stats[(w[0], m)] for m in ("fakesys", "fakesys-noseccomp", "fakesys-before")
                                  if (w[0], m) in stats}}
                       for w in wls],
         "seconds": time.time() - t_start, "units": units,
+        "before": args.before_label or None, "after": args.after_label or None,
     }
     result["cost_model"] = cost_model(result)
-    print(table(result))
+    print(before_after_table(result) if result["before"] else table(result))
     print()
     print("#json " + json.dumps(result), flush=True)
 
@@ -406,10 +497,156 @@ def table(result, with_cost=True):
     return "\n".join(out)
 
 
-# ---------------------------------------------------------------- report
-def report(args):
+# ---------------------------------------------------------------- before / after
+def quantile(xs, q):
+    xs = sorted(xs)
+    if not xs:
+        return None
+    k = (len(xs) - 1) * q
+    i = int(k)
+    return xs[i] if i + 1 >= len(xs) else xs[i] + (xs[i + 1] - xs[i]) * (k - i)
+
+
+def paired(w, a, b):
+    """Per-round ratios a/b of one workload: the two ran in the same round, next to each
+    other, so load that comes and goes cancels out. Their median and quartiles."""
+    rs = [x / y for x, y in zip(w["all"][a], w["all"][b]) if y > 0]
+    return quantile(rs, 0.5), quantile(rs, 0.25), quantile(rs, 0.75), len(rs)
+
+
+def fmt_stats(s):
+    if not s or "error" in s or not s["intercepted"]:
+        return "—", "—"
+    return ("%.2f / %.2f" % (s["stops"] / s["intercepted"], s["calls"] / s["intercepted"]),
+            "%d" % s["intercepted"])
+
+
+def before_after_table(result):
+    """fakesys before and after a change, each against native, from one interleaved pass."""
+    out = ["### %s: before %s, after %s" % (title(result), result["before"].split()[0], result.get("after") or "this build"), ""]
+    out.append("Median wall time of %d interleaved rounds (native, before and after in every round, "
+               "order rotated); before and after are ratios to native. \"after / before\" is the median "
+               "(and quartiles) of the per-round ratios after ÷ before. Stops / calls per intercepted "
+               "syscall and the intercepted count come from one extra `--stats` run of each build "
+               "(whole run: start-up and fork/exec/exit events included)." % result["rounds"])
+    out.append("")
+    out.append("| workload | N | native s | before | after | after / before (quartiles) | "
+               "stops / calls per int., before | after | int. before | int. after |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    notes = []
+    for w in result["workloads"]:
+        med = w["median"]
+        nat = med.get("native")
+        row = [w["id"], str(w["n"]), ("%.4f" if nat < 0.01 else "%.3f") % nat]
+        for c in ("fakesys-before", "fakesys"):
+            row.append(("%.3f" % (med[c] / nat)) + (" ¹" if c in w["notes"] else ""))
+        m, q1, q3, _ = paired(w, "fakesys", "fakesys-before")
+        row.append("%.3f (%.3f–%.3f)" % (m, q1, q3))
+        sb, ib = fmt_stats(w["stats"].get("fakesys-before"))
+        sa, ia = fmt_stats(w["stats"].get("fakesys"))
+        row += [sb, sa, ib, ia]
+        out.append("| " + " | ".join(row) + " |")
+        for cid, note in w["notes"].items():
+            notes.append("%s under %s: %s" % (w["id"], cid, note))
+        for mode, s in w["stats"].items():
+            if "error" in s:
+                notes.append("%s, %s --stats: %s" % (w["id"], mode, s["error"]))
+    if notes:
+        out.append("")
+        out.append("¹ non-zero exit (timed anyway):")
+        out += ["- " + n for n in notes]
+    rows = [r for r in extra_stop_rows(result)]
+    if rows:
+        out.append("")
+        out.append("Where after intercepts more calls than before, the extra time per extra stop: "
+                   "(after − before, medians) ÷ (int. after − int. before): " +
+                   "; ".join("%s %+d stops, %+.3f s, %s" % r for r in rows) + ".")
+    out.append("")
+    out.append("Measured in %.0f s%s." % (result["seconds"], "; host load average (1/5/15 min) " +
+                                          result["host_load"] if result.get("host_load") else ""))
+    return "\n".join(out)
+
+
+def extra_stop_rows(result):
+    for w in result["workloads"]:
+        sa, sb = w["stats"].get("fakesys"), w["stats"].get("fakesys-before")
+        if not sa or not sb or "error" in sa or "error" in sb:
+            continue
+        d = sa["intercepted"] - sb["intercepted"]
+        if d < 50:
+            continue
+        dt = w["median"]["fakesys"] - w["median"]["fakesys-before"]
+        yield (w["id"], d, dt, "%.1f µs each" % (dt / d * 1e6))
+
+
+def before_after_section(files):
+    """The docs/performance.md section for a before/after run (bench/run --before REV)."""
+    results = load_results(files)
+    if not results:
+        return ""
+    r0 = results[0]
+    o = ["## %s" % BEFORE_AFTER_TITLE, ""]
+    o.append("Generated by `sh bench/run --before %s --write` (the passes below); "
+             "do not edit by hand: rerun it." % r0["before"].split()[0])
+    o.append("")
+    o.append("fakesys built from %s against this build, both against native, side by side in one "
+             "run per environment (the gVisor passes use both static builds). The new workloads use "
+             "only the calls that the cgroup tree added to the seccomp filter, on paths and fds that "
+             "no rule names, so any difference in them is the cost of the new stops alone:" % r0["before"].split()[0])
+    o.append("")
+    descs = {}  # id -> [(desc, [passes])], in order of appearance
+    for r in results:
+        for w in r["workloads"]:
+            ds = descs.setdefault(w["id"], [])
+            for d in ds:
+                if d[0] == w["desc"]:
+                    d[1].append(title(r))
+                    break
+            else:
+                ds.append((w["desc"], [title(r)]))
+    for wid, ds in descs.items():
+        if len(ds) == 1:
+            o.append("- **%s**: %s" % (wid, ds[0][0]))
+        else:
+            o.append("- **%s**: " % wid + "; ".join("%s (%s)" % (d, ", ".join(ps)) for d, ps in ds))
+    o.append("")
+    for r in results:
+        o.append("- %s: %s" % (title(r), r.get("meta", "?")))
+    o.append("")
+    for r in results:
+        o.append(before_after_table(r))
+        o.append("")
+    o.append("What these numbers mean is in the analysis at the end (bench/analysis.md).")
+    o.append("")
+    return "\n".join(o)
+
+
+BEFORE_AFTER_TITLE = "cgroup issue: new traced calls"
+
+
+def splice(args):
+    """Replace (or add, before '## Analysis') the before/after section of docs/performance.md,
+    and the last section (from '## Analysis' on) with --analysis, the file it comes from."""
+    doc = open(args.doc, encoding="utf-8").read()
+    if args.analysis and os.path.exists(args.analysis) and "\n## Analysis" in doc:
+        doc = doc[:doc.index("\n## Analysis") + 1] + open(args.analysis).read().rstrip() + "\n"
+    sec = before_after_section(args.files).rstrip() + "\n"
+    head = "## %s\n" % BEFORE_AFTER_TITLE
+    if head in doc:
+        a = doc.index(head)
+        b = doc.find("\n## ", a + len(head))
+        doc = doc[:a] + sec + (doc[b + 1:] if b >= 0 else "")
+    elif "\n## Analysis" in doc:
+        a = doc.index("\n## Analysis") + 1
+        doc = doc[:a] + sec + "\n" + doc[a:]
+    else:
+        doc = doc.rstrip() + "\n\n" + sec
+    sys.stdout.write(doc)
+
+
+def load_results(files):
     results = []
-    for path in args.files:
+    for path in files:
         load = None
         for line in open(path, encoding="utf-8", errors="replace"):
             if line.startswith("#json "):
@@ -420,6 +657,12 @@ def report(args):
                 results[-1]["meta"] = line[6:].strip()
         if load and results:
             results[-1]["host_load"] = load
+    return results
+
+
+# ---------------------------------------------------------------- report
+def report(args):
+    results = load_results(args.files)
     facts = dict(a.split("=", 1) for a in args.facts)
     o = []
     o.append("# Performance")
@@ -485,6 +728,9 @@ def report(args):
         o.append("")
         o.append(cost_table(r))
         o.append("")
+    if args.before_files:
+        o.append(before_after_section(args.before_files).rstrip())
+        o.append("")
     if args.analysis and os.path.exists(args.analysis):
         o.append(open(args.analysis).read().rstrip())
         o.append("")
@@ -532,16 +778,28 @@ def main():
     m.add_argument("--slow-rounds", type=int, default=3,
                    help="cells slower than --slow-seconds run only this many rounds")
     m.add_argument("--configs", default=",".join(c[0] for c in CONFIGS))
+    m.add_argument("--fakesys-before", help="fakesys built from an earlier commit (configuration fakesys-before)")
+    m.add_argument("--after-label", default="", help="this build's commit, for a before/after table")
+    m.add_argument("--before-label", default="",
+                   help="that commit, and what changed since: makes the pass a before/after table")
     m.add_argument("--workloads", default="")
     m.add_argument("--no-stats", dest="stats", action="store_false")
     m.add_argument("--facts", default="")
     r = sub.add_parser("report")
     r.add_argument("--facts", nargs="*", default=[], help="KEY=VALUE")
     r.add_argument("--analysis", help="a Markdown file appended at the end")
+    r.add_argument("--before-file", dest="before_files", action="append", default=[],
+                   help="a pass of bench/run --before (repeatable): their section is kept in the report")
     r.add_argument("files", nargs="+")
+    sp = sub.add_parser("splice", help="put the before/after section into an existing docs/performance.md")
+    sp.add_argument("--doc", required=True)
+    sp.add_argument("--analysis", help="the Markdown file the last section (## Analysis ...) comes from")
+    sp.add_argument("files", nargs="+")
     args = ap.parse_args()
     if args.cmd == "measure":
         measure(args)
+    elif args.cmd == "splice":
+        splice(args)
     else:
         report(args)
 
