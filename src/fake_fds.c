@@ -96,6 +96,26 @@ struct files *files_copy(const struct files *f)
 	return c;
 }
 
+struct files *files_copy_verified(const struct files *f, pid_t tid)
+{
+	struct files *c = files_new();
+	for (size_t i = 0; f && i < f->n; i++) {
+		struct fake_fd e = f->fds[i];
+		char link[64], target[PATH_MAX];
+		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)tid, e.fd);
+		stats_tracer_call();
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		if (strcmp(target, store_value_path(tracer_cfg->store, e.rule)) != 0)
+			continue;
+		file_get(e.file);
+		add(c, e);
+	}
+	return c;
+}
+
 static struct fake_fd *find(struct files *f, long fd)
 {
 	for (size_t i = 0; f && i < f->n; i++)

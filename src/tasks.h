@@ -83,6 +83,9 @@ struct task {
 	enum phase phase;
 	bool attached;        /* its first stop was seen */
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
+	bool started_early;   /* a process that stopped before its creator's clone event: it
+	                         runs with records of its own (task_events.c) */
+	bool exited;          /* a tombstone: it exited before its creator's clone event */
 	bool in_syscall;      /* stopping at every syscall: between entry and exit stop */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
@@ -99,7 +102,12 @@ struct task *task_add(pid_t tid);
 void task_remove(struct task *t);
 /* Calls fn for every task (fn may remove the task it is given). */
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);
-size_t task_count(void);
+/* A task of process tgid (its leader if still there), or NULL. */
+struct task *task_of_process(pid_t tgid);
+/* An exit: the record goes, except for a task whose creator's clone event is still to
+   come, which leaves a tombstone so that the late event cannot make a record for a
+   task that is already gone. */
+void task_exited(struct task *t);
 
 struct mm *mm_new(void);
 struct mm *mm_get(struct mm *mm);

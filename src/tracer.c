@@ -138,27 +138,32 @@ static void loop(void)
 				main_exited = true;
 				tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
 			}
-			if (t)
-				task_remove(t);
+			if (t && !t->exited)
+				task_exited(t);
 			continue;
 		}
 		if (!WIFSTOPPED(status))
 			continue;
 		stats.stops++;
+		if (t && t->exited) {
+			task_remove(t); /* a tombstone, and its tid is in use again */
+			t = NULL;
+		}
 		if (!t && (unsigned)status >> 16 == PTRACE_EVENT_EXEC) {
 			/* A leader whose death was reported comes back after a thread's exec. */
 			t = task_add(tid);
 			t->attached = t->claimed = true;
 		}
 		if (!t) {
-			/* A new task stopped before its creator's clone event: hold it until we
-			   know its address space. */
+			/* A new task stopped before its creator's clone event. */
 			t = task_add(tid);
-			t->attached = true;
-			continue;
+			if (!task_event_early_start(t)) {
+				t->attached = true; /* held until the event */
+				continue;
+			}
 		}
 		if (!t->attached) {
-			/* The first stop of a task whose creator was already seen. */
+			/* The first stop of a task. */
 			t->attached = true;
 			if ((unsigned)status >> 16 == PTRACE_EVENT_STOP) {
 				tracer_resume(t, 0);

@@ -6,7 +6,8 @@
 # Usage: integration.sh KIND LABEL FAKESYS BINDIR GROUP [EXTRA FAKESYS OPTIONS...]
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
-#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare)
+#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare,
+#          orphans, ...)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
@@ -308,6 +309,12 @@ group_forks() {
 	want "exec-from-non-leader-thread" 0 "10"
 	fsr -s kernel.panic=12 -- "$BIN/threadexec" "$BB" sh -c "cat $K/panic; $BB cat $MAXKEYS"
 	want "exec-from-non-leader-thread-then-fork" 0 $'12\n1000000'
+	# Children whose creator dies before its clone event is reported (a thread forks
+	# while the main thread calls _exit) must run, not be held for ever.
+	local TMO=30
+	fsr -- "$BIN/orphans" -w 100 -f $K/panic -e $'10\n'
+	want "orphans-of-dying-creators-run" 0 "orphans 100 workers, bad reads 0"
+	TMO=60
 	# A deep chain of processes: each level reads the fake, then forks the next level.
 	printf '#!/bin/sh\ncat %s/panic_on_oops\nif [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); fi\ntrue\n' "$K" >"$W/chain.sh"
 	fsr -- sh "$W/chain.sh" 20
