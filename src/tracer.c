@@ -125,6 +125,7 @@ static void loop(void)
 {
 	for (;;) {
 		int status;
+		signals_pass_on_pending();
 		pid_t tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
 			if (errno == EINTR)
@@ -137,6 +138,7 @@ static void loop(void)
 				main_status = status;
 				main_exited = true;
 				tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
+				signals_cmd_exited();
 			}
 			if (t && !t->exited)
 				task_exited(t);

@@ -435,6 +435,37 @@ group_signals() {
 		want_rc "signal-$s-to-fakesys-kills-cmd" $((128 + num))
 	done
 
+	# Once CMD has exited, a request to end is passed on to the daemonised descendants
+	# still traced, so fakesys ends at once and removes its private store.
+	mkdir -p "$W/td"
+	env --default-signal TMPDIR="$W/td" "$FS" "${XOPT[@]}" -- sh -c "setsid sleep 30 & echo started" \
+		>"$W/daemon.out" 2>"$W/daemon.out.err" </dev/null &
+	BGPID=$!
+	BGPIDS+=($BGPID)
+	watchdog "$BGPID" "$TMO"
+	if wait_for "$W/daemon.out" '^started' 20; then
+		sleep 0.5
+		local stores=("$W/td"/fakesys.*) store="" i=0
+		[ -d "${stores[0]}" ] && store=${stores[0]}
+		kill -TERM "$BGPID"
+		while kill -0 "$BGPID" 2>/dev/null && [ $i -lt 50 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		if kill -0 "$BGPID" 2>/dev/null; then
+			kill -KILL "$BGPID"
+			wait "$BGPID"
+			fail "sigterm-after-cmd-exited-ends-daemons" "fakesys still ran 5 s after SIGTERM"
+		else
+			wait "$BGPID"
+			RC=$? OUT=$(cat "$W/daemon.out") ERR=$(head -c 2000 "$W/daemon.out.err")
+			if [ "$RC" = 0 ] && [ -n "$store" ] && [ ! -e "$store" ]; then pass "sigterm-after-cmd-exited-ends-daemons"; else
+				fail "sigterm-after-cmd-exited-ends-daemons" "want exit 0 and the store \"$store\" gone: $(ctx)"; fi
+		fi
+	else
+		fail "sigterm-after-cmd-exited-ends-daemons" "never started: $(show "$(cat "$W/daemon.out" "$W/daemon.out.err")")"
+	fi
+
 	# SIGSTOP / SIGCONT sent to the traced program.
 	start_bg "$W/tick" -- "$BIN/sighelper" ticker 60
 	if wait_for "$W/tick" '^tick 3$' 20; then
