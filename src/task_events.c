@@ -1,11 +1,13 @@
 /* Task events; see task_events.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include "fake_fds.h"
 #include "memory.h"
 #include "stats.h"
@@ -163,6 +165,20 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* Whether fakesys is the foreground job of its controlling terminal: only then can a
+   stop come from the terminal, and only then does a shell wait to see fakesys stop.
+   (Stopped otherwise, fakesys would leave CMD stopped for good once someone else sent
+   it SIGCONT.) */
+static bool in_terminal_foreground(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* no controlling terminal */
+	bool foreground = tcgetpgrp(fd) == getpgrp();
+	close(fd);
+	return foreground;
+}
+
 void task_event_group_stop(struct task *t, int sig)
 {
 	if (!is_stop_signal(sig)) {
@@ -177,6 +193,6 @@ void task_event_group_stop(struct task *t, int sig)
 	}
 	/* The shell that started fakesys should see its job stop when CMD stops at the
 	   terminal's request, as it would without fakesys. */
-	if (t->tid == tracer_main_pid && sig != SIGSTOP)
+	if (t->tid == tracer_main_pid && sig != SIGSTOP && in_terminal_foreground())
 		raise(SIGSTOP);
 }

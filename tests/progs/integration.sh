@@ -466,6 +466,42 @@ group_signals() {
 		fail "sigterm-after-cmd-exited-ends-daemons" "never started: $(show "$(cat "$W/daemon.out" "$W/daemon.out.err")")"
 	fi
 
+	# CMD stops itself (nobody else asked, no terminal): fakesys must not stop too, so
+	# that SIGCONT to CMD lets it go on. (A session of its own, without a terminal,
+	# whoever runs the tests; a job-control shell puts fakesys in a process group of its
+	# own, so that the stop is not discarded as in an orphaned group.)
+	setsid bash -c 'set -m; "$@" & wait $!' bash env --default-signal "$FS" "${XOPT[@]}" -- \
+		sh -c 'echo pid $$; kill -TSTP $$; echo resumed' >"$W/tstp.out" 2>"$W/tstp.out.err" </dev/null &
+	BGPID=$!
+	BGPIDS+=($BGPID)
+	watchdog "$BGPID" "$TMO"
+	local cpid="" st="" j=0
+	if wait_for "$W/tstp.out" '^pid ' 20; then
+		cpid=$(sed -n 's/^pid \([0-9]*\)$/\1/p' "$W/tstp.out")
+		while [ $j -lt 50 ]; do
+			st=$(sed 's/.*) \(.\).*/\1/' "/proc/$cpid/stat" 2>/dev/null)
+			case "$st" in T | t) break ;; esac
+			sleep 0.1
+			j=$((j + 1))
+		done
+		sleep 0.3
+		kill -CONT "$cpid" 2>/dev/null
+		j=0
+		while kill -0 "$BGPID" 2>/dev/null && [ $j -lt 50 ]; do
+			sleep 0.1
+			j=$((j + 1))
+		done
+	fi
+	if kill -0 "$BGPID" 2>/dev/null; then
+		kill -KILL "$BGPID"
+		wait "$BGPID"
+		fail "cmd-stops-itself-sigcont-resumes" "fakesys still ran 5 s after SIGCONT to CMD (state was \"$st\"): $(show "$(cat "$W/tstp.out")")"
+	else
+		wait "$BGPID"
+		RC=$? OUT=$(cat "$W/tstp.out") ERR=$(head -c 2000 "$W/tstp.out.err")
+		want "cmd-stops-itself-sigcont-resumes" 0 "pid $cpid"$'\nresumed'
+	fi
+
 	# SIGSTOP / SIGCONT sent to the traced program.
 	start_bg "$W/tick" -- "$BIN/sighelper" ticker 60
 	if wait_for "$W/tick" '^tick 3$' 20; then
@@ -526,6 +562,15 @@ group_jobctl() {
 	fi
 	runc /usr/bin/python3 "$PROGS/jobctl.py" "$FS" "${XOPT[@]}" --
 	want "pty-job-control-ctrl-z-fg" 0 "jobctl: ok"
+	# CMD takes the terminal for a group of its own and stops: fakesys, no longer the
+	# terminal's foreground, must not stop itself, so SIGCONT to CMD is enough.
+	runc /usr/bin/python3 "$PROGS/jobctl.py" --newpgrp "$BIN/sighelper"
+	if [ "$RC" != 0 ]; then
+		fail "pty-newpgrp-baseline" "without fakesys: $(ctx)"
+		return
+	fi
+	runc /usr/bin/python3 "$PROGS/jobctl.py" --newpgrp "$BIN/sighelper" "$FS" "${XOPT[@]}" --
+	want "pty-cmd-stops-in-own-pgrp-fakesys-runs-on" 0 "jobctl: ok"
 }
 
 group_paths() {
