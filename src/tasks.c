@@ -140,8 +140,10 @@ struct mm *mm_fork(const struct mm *parent)
 {
 	struct mm *mm = mm_new();
 	/* The child's copy of the mapping may predate strings written since, so only
-	   the mapping itself is inherited, not the table of what it holds. */
+	   the mapping itself is inherited, not the table of what it holds (and even the
+	   mapping may be younger than the copy: scratch_intact checks). */
 	mm->scratch = parent->scratch;
+	mm->table_used = SCRATCH_COOKIE_SIZE;
 	return mm;
 }
 

@@ -13,6 +13,7 @@
    targets that change from call to call. Reserved, not committed (MAP_NORESERVE). */
 #define SCRATCH_SIZE (16UL << 20)
 #define SCRATCH_TABLE_SIZE (256UL << 10)
+#define SCRATCH_COOKIE_SIZE 8 /* the table's first word marks the area as fakesys's */
 #define SCRATCH_SLOTS ((SCRATCH_SIZE - SCRATCH_TABLE_SIZE) / 4096)
 
 /* A stable string already written into the scratch table. */
@@ -49,6 +50,8 @@ struct fs {
 enum phase {
 	PHASE_RUNNING,       /* resumed; the next stop is whatever comes */
 	PHASE_INJECTED,      /* an injected mmap runs; its exit stop restores the call */
+	PHASE_UNMAPPING,     /* an injected munmap of a surplus scratch area runs (another
+	                        thread's mmap won the race); its exit stop restores the call */
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
 	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or updates the fs record */
 };

@@ -340,6 +340,17 @@ group_rodata() {
 	want "rodata-default" 0 $'path=/proc/sys/kernel/panic\nvalue=10\nok'
 	fsr -s kernel.panic=77 -- "$BIN/rodata" 77
 	want "rodata-override" 0 $'path=/proc/sys/kernel/panic\nvalue=77\nok'
+	# The scratch area: threads racing into their first redirect leave one area, not one
+	# each; a program that maps over it or unmaps it keeps its own data, and its next
+	# redirects go to a new area.
+	fsr -- "$BIN/scratch" race 32
+	want "scratch-race-32-threads-one-area" 0 "areas 1"
+	fsr -- "$BIN/scratch" overmap
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-mapped-over-by-program" 0 $'reads 10 1\npage intact'
+	fsr -- "$BIN/scratch" unmap
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-unmapped-by-program" 0 "reads 10 1"
 }
 
 # Every exit status, and death by every signal whose default action ends the process.
