@@ -351,6 +351,13 @@ group_rodata() {
 	fsr -- "$BIN/scratch" unmap
 	[ -z "$ERR" ] || RC="$RC (stderr)"
 	want "scratch-unmapped-by-program" 0 "reads 10 1"
+	# A fork child's copy of the address space may predate the area its parent's record
+	# already knows (another thread was mapping it): the child gets one of its own.
+	local n=300
+	[ "$KIND" = gvisor ] && n=100
+	fsr -- "$BIN/scratch" forkrace $n
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-fork-while-mapping-$n" 0 "bad reads 0"
 }
 
 # Every exit status, and death by every signal whose default action ends the process.

@@ -9,6 +9,10 @@
                                    unmaps it; then opens kernel/panic_on_oops and
                                    kernel/panic again. Prints "reads PANIC ON_OOPS" and,
                                    for overmap, "page intact" or "page overwritten".
+          scratch forkrace N       N processes in turn: in each, a thread forks children
+                                   while the main thread makes the process's first
+                                   redirected open (its scratch area is being mapped);
+                                   every child opens kernel/panic. Prints "bad reads N".
    Everything uses raw syscalls and static buffers: nothing else maps memory. */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PANIC "/proc/sys/kernel/panic"
@@ -161,13 +166,70 @@ static int overmap(bool unmap)
 	return 0;
 }
 
+static int report[2];
+static volatile int forker_started;
+
+static void *forker(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 20; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			char v[64];
+			read_value(PANIC, v, sizeof v);
+			if (strcmp(v, "10") != 0 && write(report[1], "x", 1) < 0)
+				_exit(2);
+			_exit(0);
+		}
+		forker_started = 1;
+	}
+	return NULL;
+}
+
+static int forkrace(int n)
+{
+	if (pipe(report) < 0)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			pthread_t th;
+			char v[64];
+			if (pthread_create(&th, NULL, forker, NULL) != 0)
+				_exit(3);
+			while (!forker_started)
+				;
+			read_value(PANIC, v, sizeof v);
+			pthread_join(th, NULL);
+			while (wait(NULL) > 0)
+				;
+			_exit(strcmp(v, "10") != 0);
+		}
+		int status;
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			if (write(report[1], "x", 1) < 0)
+				return 1;
+	}
+	close(report[1]);
+	long bad = 0;
+	char buf[256];
+	ssize_t got;
+	while ((got = read(report[0], buf, sizeof buf)) > 0)
+		bad += got;
+	printf("bad reads %ld\n", bad);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "race"))
 		return race(atoi(argv[2]));
+	if (argc == 3 && !strcmp(argv[1], "forkrace"))
+		return forkrace(atoi(argv[2]));
 	if (argc == 2 && (!strcmp(argv[1], "overmap") || !strcmp(argv[1], "unmap")))
 		return overmap(!strcmp(argv[1], "unmap"));
-	fprintf(stderr, "usage: scratch race THREADS | overmap | unmap\n");
+	fprintf(stderr, "usage: scratch race THREADS | overmap | unmap | forkrace N\n");
 	return 2;
 }
