@@ -109,6 +109,22 @@ watchdog() {
 	BGPIDS+=($!)
 	disown $!
 }
+# ended_within PID SECONDS: whether background job PID ends within SECONDS (then RC is
+# its status); one that does not is killed.
+ended_within() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1"
+		return 1
+	fi
+	wait "$1"
+	RC=$?
+}
 # start_bg OUTFILE ARGS...: start fakesys in the background with default signal
 # dispositions (a non-interactive shell ignores SIGINT/SIGQUIT in background jobs).
 start_bg() {
@@ -463,20 +479,13 @@ group_signals() {
 	watchdog "$BGPID" "$TMO"
 	if wait_for "$W/daemon.out" '^started' 20; then
 		sleep 0.5
-		local stores=("$W/td"/fakesys.*) store="" i=0
+		local stores=("$W/td"/fakesys.*) store=""
 		[ -d "${stores[0]}" ] && store=${stores[0]}
 		kill -TERM "$BGPID"
-		while kill -0 "$BGPID" 2>/dev/null && [ $i -lt 50 ]; do
-			sleep 0.1
-			i=$((i + 1))
-		done
-		if kill -0 "$BGPID" 2>/dev/null; then
-			kill -KILL "$BGPID"
-			wait "$BGPID"
+		if ! ended_within "$BGPID" 5; then
 			fail "sigterm-after-cmd-exited-ends-daemons" "fakesys still ran 5 s after SIGTERM"
 		else
-			wait "$BGPID"
-			RC=$? OUT=$(cat "$W/daemon.out") ERR=$(head -c 2000 "$W/daemon.out.err")
+			OUT=$(cat "$W/daemon.out") ERR=$(head -c 2000 "$W/daemon.out.err")
 			if [ "$RC" = 0 ] && [ -n "$store" ] && [ ! -e "$store" ]; then pass "sigterm-after-cmd-exited-ends-daemons"; else
 				fail "sigterm-after-cmd-exited-ends-daemons" "want exit 0 and the store \"$store\" gone: $(ctx)"; fi
 		fi
@@ -504,19 +513,11 @@ group_signals() {
 		done
 		sleep 0.3
 		kill -CONT "$cpid" 2>/dev/null
-		j=0
-		while kill -0 "$BGPID" 2>/dev/null && [ $j -lt 50 ]; do
-			sleep 0.1
-			j=$((j + 1))
-		done
 	fi
-	if kill -0 "$BGPID" 2>/dev/null; then
-		kill -KILL "$BGPID"
-		wait "$BGPID"
+	if ! ended_within "$BGPID" 5; then
 		fail "cmd-stops-itself-sigcont-resumes" "fakesys still ran 5 s after SIGCONT to CMD (state was \"$st\"): $(show "$(cat "$W/tstp.out")")"
 	else
-		wait "$BGPID"
-		RC=$? OUT=$(cat "$W/tstp.out") ERR=$(head -c 2000 "$W/tstp.out.err")
+		OUT=$(cat "$W/tstp.out") ERR=$(head -c 2000 "$W/tstp.out.err")
 		want "cmd-stops-itself-sigcont-resumes" 0 "pid $cpid"$'\nresumed'
 	fi
 
