@@ -205,8 +205,10 @@ static int place_stable(struct task *t, const char *s, uint64_t *addr)
 	}
 	size_t len = strlen(s) + 1;
 	size_t padded = (len + WORD - 1) & ~(WORD - 1);
-	if (mm->table_used + padded > SCRATCH_TABLE_SIZE)
+	if (mm->table_used + padded > SCRATCH_TABLE_SIZE) {
+		errno = ENOSPC;
 		return -1;
+	}
 	uint64_t at = mm->scratch + mm->table_used;
 	if (poke(t->tid, at, s, len, false) < 0)
 		return -1;
@@ -237,8 +239,10 @@ static int place_in_slot(struct task *t, const char *s, uint64_t *addr)
 				break;
 			}
 		}
-		if (t->slot < 0)
+		if (t->slot < 0) {
+			errno = ENOSPC;
 			return -1;
+		}
 	}
 	uint64_t at = mm->scratch + SCRATCH_TABLE_SIZE + (uint64_t)t->slot * 4096;
 	if (poke(t->tid, at, s, strlen(s) + 1, false) < 0)
