@@ -98,6 +98,28 @@ struct files *files_copy(const struct files *f)
 	return c;
 }
 
+struct files *files_copy_verified(const struct files *f, pid_t tid)
+{
+	struct files *c = files_new();
+	for (size_t i = 0; f && i < f->n; i++) {
+		struct fake_fd e = f->fds[i];
+		char link[64], target[PATH_MAX];
+		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)tid, e.fd);
+		stats_tracer_call();
+		ssize_t n = readlink(link, target, sizeof target - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		/* The fd is still on the fake's store file (maybe one replaced since). */
+		char virt[PATH_MAX];
+		if (!store_to_virtual(tracer_cfg->store, target, virt) || strcmp(virt, e.file->path) != 0)
+			continue;
+		file_get(e.file);
+		add(c, e);
+	}
+	return c;
+}
+
 static struct fake_fd *find(struct files *f, long fd)
 {
 	for (size_t i = 0; f && i < f->n; i++)

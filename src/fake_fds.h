@@ -52,6 +52,10 @@ struct files *files_get(struct files *f);
 void files_put(struct files *f);
 /* A copy, for fork (the child's fd table is a copy of the parent's). */
 struct files *files_copy(const struct files *f);
+/* A copy for a child whose fork fakesys did not see (f may be NULL): the parent's table
+   may have changed since, so only the fds that tid still holds on the fake's value
+   file are kept. */
+struct files *files_copy_verified(const struct files *f, pid_t tid);
 /* exec: the fd table is unshared and close-on-exec fds are gone. */
 void files_exec(struct task *t);
 /* Whether t's tasks must stop at every syscall. */

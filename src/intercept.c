@@ -435,7 +435,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		answer_stat(t, &req, &regs);
 		return;
 	}
-	if (!t->mm->scratch) {
+	if (!scratch_intact(t)) {
 		if (t->mm->scratch_failed)
 			cannot_redirect(t, &req, &regs, EIO);
 		else
@@ -460,7 +460,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (scratch_place(t, target, stable, &addr) < 0) {
-		msg("cannot write to the scratch area of task %d; %s not redirected", (int)t->tid, req.where.path);
+		if (errno != ESRCH) /* (a thread that is exiting) */
+			msg("cannot write to the scratch area of task %d; %s not redirected", (int)t->tid, req.where.path);
 		cannot_redirect(t, &req, &regs, EIO);
 		return;
 	}
@@ -492,6 +493,30 @@ static void log_result(struct task *t, long result)
 	t->log = NULL;
 }
 
+/* Runs the call an injection interrupted again; it stops once more and is handled
+   anew. */
+static int rerun_interrupted_call(struct task *t)
+{
+	arch_rewind_syscall(&t->saved);
+	return arch_set_regs(t->tid, &t->saved);
+}
+
+/* At the exit stop of an injected mmap whose area is not needed: runs munmap of it in
+   place of the interrupted call, which is re-run at munmap's exit stop. */
+static void unmap_surplus(struct task *t, const arch_regs *regs, uint64_t addr)
+{
+	arch_regs um = *regs;
+	arch_set_syscall_nr(&um, SYS_munmap);
+	arch_set_arg(&um, 0, addr);
+	arch_set_arg(&um, 1, SCRATCH_SIZE);
+	arch_rewind_syscall(&um);
+	if (arch_set_regs(t->tid, &um) < 0)
+		return;
+	t->phase = PHASE_UNMAPPING;
+	t->expect_entry = tracer_use_seccomp; /* munmap is not traced: an entry stop, then its exit */
+	tracer_resume(t, 0);
+}
+
 void intercept_exit(struct task *t)
 {
 	enum phase phase = t->phase;
@@ -509,17 +534,22 @@ void intercept_exit(struct task *t)
 			msg("cannot map a scratch area in process %d: %s; its paths are left alone", (int)t->tgid,
 			    strerror((int)-addr));
 			t->mm->scratch_failed = true;
-		} else if (!t->mm->scratch) {
+		} else if (t->mm->scratch) {
 			/* Threads that raced into their first redirect each mapped one; the first
-			   stays in use, the others are only reserved address space. */
-			t->mm->scratch = (uint64_t)addr;
+			   stays in use, the others are unmapped. */
+			unmap_surplus(t, &regs, (uint64_t)addr);
+			return;
+		} else if (scratch_adopt(t, (uint64_t)addr) < 0) {
+			t->mm->scratch_failed = true;
 		}
-		/* Run the interrupted call again; it stops once more and is handled anew. */
-		arch_rewind_syscall(&t->saved);
-		if (arch_set_regs(t->tid, &t->saved) < 0)
+		if (rerun_interrupted_call(t) < 0)
 			return;
 		break;
 	}
+	case PHASE_UNMAPPING:
+		if (rerun_interrupted_call(t) < 0)
+			return;
+		break;
 	case PHASE_SKIPPED:
 		result = t->skip_result;
 		if (arch_poke_result(t->tid, result) < 0)

@@ -158,6 +158,42 @@ int mem_write_result(struct task *t, uint64_t addr, const void *buf, size_t len)
 	return poke(t->tid, addr, buf, len, true);
 }
 
+/* The first word of every scratch area: what fakesys finds there says the area is still
+   its own. (Derived from the address, so a fork child's copy of an area that moved
+   cannot pass for the new one.) */
+static uint64_t cookie_of(uint64_t scratch) { return scratch ^ 0x66616b6573797321ULL; }
+
+int scratch_adopt(struct task *t, uint64_t addr)
+{
+	uint64_t cookie = cookie_of(addr);
+	if (poke(t->tid, addr, (const char *)&cookie, sizeof cookie, false) < 0)
+		return -1;
+	t->mm->scratch = addr;
+	t->mm->table_used = SCRATCH_COOKIE_SIZE;
+	return 0;
+}
+
+bool scratch_intact(struct task *t)
+{
+	struct mm *mm = t->mm;
+	if (!mm->scratch)
+		return false;
+	uint64_t cookie;
+	if (mem_read(t, mm->scratch, &cookie, sizeof cookie) == 0) {
+		if (cookie == cookie_of(mm->scratch))
+			return true;
+	} else if (errno == ESRCH) {
+		return true; /* the task is going away; the write that follows fails quietly */
+	}
+	/* Unmapped, mapped over by the program, or a fork child's copy that predates the
+	   mapping: nothing in it is fakesys's any more. Slots stay assigned to their threads;
+	   they lie at the same offsets in the next area. */
+	mm->scratch = 0;
+	mm->nstrings = 0;
+	mm->table_used = 0;
+	return false;
+}
+
 static int place_stable(struct task *t, const char *s, uint64_t *addr)
 {
 	struct mm *mm = t->mm;
@@ -169,8 +205,10 @@ static int place_stable(struct task *t, const char *s, uint64_t *addr)
 	}
 	size_t len = strlen(s) + 1;
 	size_t padded = (len + WORD - 1) & ~(WORD - 1);
-	if (mm->table_used + padded > SCRATCH_TABLE_SIZE)
+	if (mm->table_used + padded > SCRATCH_TABLE_SIZE) {
+		errno = ENOSPC;
 		return -1;
+	}
 	uint64_t at = mm->scratch + mm->table_used;
 	if (poke(t->tid, at, s, len, false) < 0)
 		return -1;
@@ -201,8 +239,10 @@ static int place_in_slot(struct task *t, const char *s, uint64_t *addr)
 				break;
 			}
 		}
-		if (t->slot < 0)
+		if (t->slot < 0) {
+			errno = ENOSPC;
 			return -1;
+		}
 	}
 	uint64_t at = mm->scratch + SCRATCH_TABLE_SIZE + (uint64_t)t->slot * 4096;
 	if (poke(t->tid, at, s, strlen(s) + 1, false) < 0)

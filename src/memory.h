@@ -5,6 +5,7 @@
 #ifndef FAKESYS_MEMORY_H
 #define FAKESYS_MEMORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "tasks.h"
@@ -20,10 +21,19 @@ int mem_read(struct task *t, uint64_t addr, void *buf, size_t len);
    itself (getcwd); the only write outside the scratch area. */
 int mem_write_result(struct task *t, uint64_t addr, const void *buf, size_t len);
 
+/* The mmap fakesys injected returned addr: it becomes t's scratch area, marked with a
+   cookie. Returns 0, or -1 if the mark cannot be written. */
+int scratch_adopt(struct task *t, uint64_t addr);
+/* Whether t's address space still holds its scratch area, checked before every use: the
+   program may have unmapped it or mapped over it (MAP_FIXED), and a fork child's copy
+   may predate it. If it is gone, the record forgets it, so that a new one is injected. */
+bool scratch_intact(struct task *t);
+
 /* The tracee address of string s, written into the scratch mapping if needed.
    stable: s is a tracer string that never changes (a store path); it is written once
    per address space. Otherwise it goes into the calling thread's own slot.
-   Returns 0, or -1 if it cannot be written. The mapping must exist (mm->scratch). */
+   Returns 0, or -1 if it cannot be written (errno ESRCH: the task is going away).
+   The mapping must be intact (scratch_intact). */
 int scratch_place(struct task *t, const char *s, bool stable, uint64_t *addr);
 
 #endif

@@ -1,9 +1,15 @@
-/* Signals sent to fakesys itself: passed on to CMD, and given back to CMD's own
-   dispositions before it is executed. */
+/* Signals sent to fakesys itself: passed on to CMD while it runs, then (the requests to
+   end: SIGHUP, SIGINT, SIGQUIT, SIGTERM) to every process still traced; and given back
+   to CMD's own dispositions before it is executed. */
 #ifndef FAKESYS_SIGNALS_H
 #define FAKESYS_SIGNALS_H
 
 void signals_install(void);
+/* CMD has exited: what comes next is for the processes still traced. */
+void signals_cmd_exited(void);
+/* Passes a request to end that came since CMD exited to every traced process. Called
+   by the loop before each wait and when a wait is interrupted. */
+void signals_pass_on_pending(void);
 /* CMD inherits the dispositions fakesys was started with, not fakesys's own. */
 void signals_restore(void);
 

@@ -1,9 +1,13 @@
 /* Task events; see task_events.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include "fake_fds.h"
 #include "memory.h"
 #include "stats.h"
@@ -37,6 +41,21 @@ static unsigned long clone_flags(struct task *t, int event)
 	     : event == PTRACE_EVENT_VFORK ? CLONE_VM | CLONE_VFORK : 0;
 }
 
+/* A child that already runs with records of its own (task_event_early_start) learns
+   what it shares with its creator. Its address-space record stays its own: a second
+   record of one address space only costs a second scratch area. */
+static void join_creator(struct task *child, struct task *parent, unsigned long flags)
+{
+	if ((flags & CLONE_FS) && child->fs_change == FS_KEEP)
+		task_set_fs_from(child, parent, true);
+	if (flags & CLONE_FILES) {
+		files_put(child->files);
+		child->files = files_get(parent->files);
+		if (files_watched(child)) /* it must stop at its next syscall */
+			ptrace(PTRACE_INTERRUPT, child->tid, 0, 0);
+	}
+}
+
 void task_event_clone(struct task *parent, int event)
 {
 	unsigned long msgval;
@@ -46,18 +65,66 @@ void task_event_clone(struct task *parent, int event)
 	pid_t tid = (pid_t)msgval;
 	unsigned long flags = clone_flags(parent, event);
 	struct task *child = task_find(tid);
-	if (!child)
-		child = task_add(tid);
-	stats.tasks++;
-	child->claimed = true;
-	child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
-	task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
-	task_set_fs_from(child, parent, flags & CLONE_FS);
-	files_put(child->files);
-	child->files = (flags & CLONE_FILES) ? files_get(parent->files) : files_copy(parent->files);
-	if (child->attached)
-		tracer_resume(child, 0);
+	if (child && child->exited) {
+		task_remove(child); /* it came and went before this event */
+	} else if (child && child->started_early) {
+		child->claimed = true;
+		join_creator(child, parent, flags);
+	} else {
+		if (!child)
+			child = task_add(tid);
+		stats.tasks++;
+		child->claimed = true;
+		child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
+		task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
+		task_set_fs_from(child, parent, flags & CLONE_FS);
+		files_put(child->files);
+		child->files = (flags & CLONE_FILES) ? files_get(parent->files) : files_copy(parent->files);
+		if (child->attached)
+			tracer_resume(child, 0);
+	}
 	tracer_resume(parent, 0);
+}
+
+/* Tgid and PPid of a task, from /proc/TID/status; -1 where unknown. */
+static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], line[256];
+	*tgid = *ppid = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	stats_tracer_call();
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f) && (*tgid < 0 || *ppid < 0)) {
+		if (strncmp(line, "Tgid:", 5) == 0)
+			*tgid = (pid_t)atoi(line + 5);
+		else if (strncmp(line, "PPid:", 5) == 0)
+			*ppid = (pid_t)atoi(line + 5);
+	}
+	fclose(f);
+}
+
+bool task_event_early_start(struct task *t)
+{
+	pid_t tgid, ppid;
+	read_ids(t->tid, &tgid, &ppid);
+	/* A thread dies with its creator (exit_group, exec and SIGKILL take the whole
+	   group), so its clone event comes unless it goes too: it can wait for it. */
+	if (tgid > 0 && tgid != t->tid && task_of_process(tgid))
+		return false;
+	/* A process may outlive its creator, whose event then never comes: it runs now,
+	   knowing nothing of its cwd and root, with what it still holds of its parent's
+	   fakes opened for writing. */
+	stats.tasks++;
+	t->started_early = true;
+	t->tgid = tgid > 0 ? tgid : t->tid;
+	task_set_mm(t, mm_new());
+	t->fs = fs_new(NULL);
+	struct task *parent = ppid > 0 ? task_of_process(ppid) : NULL;
+	files_put(t->files);
+	t->files = files_copy_verified(parent ? parent->files : NULL, t->tid);
+	return true;
 }
 
 static void drop_other_threads(struct task *t, void *arg)
@@ -99,6 +166,20 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* Whether fakesys is the foreground job of its controlling terminal: only then can a
+   stop come from the terminal, and only then does a shell wait to see fakesys stop.
+   (Stopped otherwise, fakesys would leave CMD stopped for good once someone else sent
+   it SIGCONT.) */
+static bool in_terminal_foreground(void)
+{
+	int fd = open("/dev/tty", O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false; /* no controlling terminal */
+	bool foreground = tcgetpgrp(fd) == getpgrp();
+	close(fd);
+	return foreground;
+}
+
 void task_event_group_stop(struct task *t, int sig)
 {
 	if (!is_stop_signal(sig)) {
@@ -113,6 +194,6 @@ void task_event_group_stop(struct task *t, int sig)
 	}
 	/* The shell that started fakesys should see its job stop when CMD stops at the
 	   terminal's request, as it would without fakesys. */
-	if (t->tid == tracer_main_pid && sig != SIGSTOP)
+	if (t->tid == tracer_main_pid && sig != SIGSTOP && in_terminal_foreground())
 		raise(SIGSTOP);
 }

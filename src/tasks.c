@@ -9,7 +9,6 @@
 #define NBUCKETS 4096
 
 static struct task *buckets[NBUCKETS];
-static size_t ntasks;
 
 static struct task **bucket(pid_t tid) { return &buckets[(unsigned)tid % NBUCKETS]; }
 static void fs_put(struct fs *fs);
@@ -32,7 +31,6 @@ struct task *task_add(pid_t tid)
 	t->files = files_new(); /* a clone event replaces it with its creator's */
 	t->next = *bucket(tid);
 	*bucket(tid) = t;
-	ntasks++;
 	return t;
 }
 
@@ -70,7 +68,6 @@ void task_remove(struct task *t)
 	free(t->statfs_fix);
 	free(t->fd_op.path);
 	free(t);
-	ntasks--;
 }
 
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg)
@@ -85,7 +82,36 @@ void task_for_each(void (*fn)(struct task *t, void *arg), void *arg)
 	}
 }
 
-size_t task_count(void) { return ntasks; }
+struct process_search {
+	pid_t tgid;
+	struct task *found;
+};
+
+static void find_member(struct task *t, void *arg)
+{
+	struct process_search *s = arg;
+	if (!s->found && t->tgid == s->tgid && !t->exited)
+		s->found = t;
+}
+
+struct task *task_of_process(pid_t tgid)
+{
+	struct task *leader = task_find(tgid);
+	if (leader && leader->tgid == tgid && !leader->exited)
+		return leader;
+	struct process_search s = { tgid, NULL };
+	task_for_each(find_member, &s);
+	return s.found;
+}
+
+void task_exited(struct task *t)
+{
+	pid_t tid = t->tid;
+	bool event_to_come = !t->claimed;
+	task_remove(t);
+	if (event_to_come)
+		task_add(tid)->exited = true;
+}
 
 struct mm *mm_new(void)
 {
@@ -116,8 +142,10 @@ struct mm *mm_fork(const struct mm *parent)
 {
 	struct mm *mm = mm_new();
 	/* The child's copy of the mapping may predate strings written since, so only
-	   the mapping itself is inherited, not the table of what it holds. */
+	   the mapping itself is inherited, not the table of what it holds (and even the
+	   mapping may be younger than the copy: scratch_intact checks). */
 	mm->scratch = parent->scratch;
+	mm->table_used = SCRATCH_COOKIE_SIZE;
 	return mm;
 }
 

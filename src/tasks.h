@@ -13,6 +13,7 @@
    targets that change from call to call. Reserved, not committed (MAP_NORESERVE). */
 #define SCRATCH_SIZE (16UL << 20)
 #define SCRATCH_TABLE_SIZE (256UL << 10)
+#define SCRATCH_COOKIE_SIZE 8 /* the table's first word marks the area as fakesys's */
 #define SCRATCH_SLOTS ((SCRATCH_SIZE - SCRATCH_TABLE_SIZE) / 4096)
 
 /* A stable string already written into the scratch table. */
@@ -49,6 +50,8 @@ struct fs {
 enum phase {
 	PHASE_RUNNING,       /* resumed; the next stop is whatever comes */
 	PHASE_INJECTED,      /* an injected mmap runs; its exit stop restores the call */
+	PHASE_UNMAPPING,     /* an injected munmap of a surplus scratch area runs (another
+	                        thread's mmap won the race); its exit stop restores the call */
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
 	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or updates the fs record */
 };
@@ -85,6 +88,9 @@ struct task {
 	enum phase phase;
 	bool attached;        /* its first stop was seen */
 	bool claimed;         /* its creator's clone event was seen (or it is the first) */
+	bool started_early;   /* a process that stopped before its creator's clone event: it
+	                         runs with records of its own (task_events.c) */
+	bool exited;          /* a tombstone: it exited before its creator's clone event */
 	bool in_syscall;      /* stopping at every syscall: between entry and exit stop */
 	bool syscall_unknown; /* a signal or interrupt stop came since: the next syscall stop
 	                         may be either */
@@ -104,7 +110,12 @@ struct task *task_add(pid_t tid);
 void task_remove(struct task *t);
 /* Calls fn for every task (fn may remove the task it is given). */
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);
-size_t task_count(void);
+/* A task of process tgid (its leader if still there), or NULL. */
+struct task *task_of_process(pid_t tgid);
+/* An exit: the record goes, except for a task whose creator's clone event is still to
+   come, which leaves a tombstone so that the late event cannot make a record for a
+   task that is already gone. */
+void task_exited(struct task *t);
 
 struct mm *mm_new(void);
 struct mm *mm_get(struct mm *mm);

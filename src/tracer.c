@@ -133,6 +133,7 @@ static void loop(void)
 {
 	for (;;) {
 		int status;
+		signals_pass_on_pending();
 		pid_t tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
 			if (errno == EINTR)
@@ -145,28 +146,34 @@ static void loop(void)
 				main_status = status;
 				main_exited = true;
 				tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
+				signals_cmd_exited();
 			}
-			if (t)
-				task_remove(t);
+			if (t && !t->exited)
+				task_exited(t);
 			continue;
 		}
 		if (!WIFSTOPPED(status))
 			continue;
 		stats.stops++;
+		if (t && t->exited) {
+			task_remove(t); /* a tombstone, and its tid is in use again */
+			t = NULL;
+		}
 		if (!t && (unsigned)status >> 16 == PTRACE_EVENT_EXEC) {
 			/* A leader whose death was reported comes back after a thread's exec. */
 			t = task_add(tid);
 			t->attached = t->claimed = true;
 		}
 		if (!t) {
-			/* A new task stopped before its creator's clone event: hold it until we
-			   know its address space. */
+			/* A new task stopped before its creator's clone event. */
 			t = task_add(tid);
-			t->attached = true;
-			continue;
+			if (!task_event_early_start(t)) {
+				t->attached = true; /* held until the event */
+				continue;
+			}
 		}
 		if (!t->attached) {
-			/* The first stop of a task whose creator was already seen. */
+			/* The first stop of a task. */
 			t->attached = true;
 			if ((unsigned)status >> 16 == PTRACE_EVENT_STOP) {
 				tracer_resume(t, 0);

@@ -6,7 +6,8 @@
 # Usage: integration.sh KIND LABEL FAKESYS BINDIR GROUP [EXTRA FAKESYS OPTIONS...]
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
-#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare, kubecg)
+#   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare,
+#          orphans, kubecg, statfs, ...)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
@@ -107,6 +108,22 @@ watchdog() {
 	) >/dev/null 2>&1 &
 	BGPIDS+=($!)
 	disown $!
+}
+# ended_within PID SECONDS: whether background job PID ends within SECONDS (then RC is
+# its status); one that does not is killed.
+ended_within() {
+	local i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt $(($2 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1"
+		return 1
+	fi
+	wait "$1"
+	RC=$?
 }
 # start_bg OUTFILE ARGS...: start fakesys in the background with default signal
 # dispositions (a non-interactive shell ignores SIGINT/SIGQUIT in background jobs).
@@ -308,6 +325,12 @@ group_forks() {
 	want "exec-from-non-leader-thread" 0 "10"
 	fsr -s kernel.panic=12 -- "$BIN/threadexec" "$BB" sh -c "cat $K/panic; $BB cat $MAXKEYS"
 	want "exec-from-non-leader-thread-then-fork" 0 $'12\n1000000'
+	# Children whose creator dies before its clone event is reported (a thread forks
+	# while the main thread calls _exit) must run, not be held for ever.
+	local TMO=30
+	fsr -- "$BIN/orphans" -w 100 -f $K/panic -e $'10\n'
+	want "orphans-of-dying-creators-run" 0 "orphans 100 workers, bad reads 0"
+	TMO=60
 	# A deep chain of processes: each level reads the fake, then forks the next level.
 	printf '#!/bin/sh\ncat %s/panic_on_oops\nif [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); fi\ntrue\n' "$K" >"$W/chain.sh"
 	fsr -- sh "$W/chain.sh" 20
@@ -333,6 +356,24 @@ group_rodata() {
 	want "rodata-default" 0 $'path=/proc/sys/kernel/panic\nvalue=10\nok'
 	fsr -s kernel.panic=77 -- "$BIN/rodata" 77
 	want "rodata-override" 0 $'path=/proc/sys/kernel/panic\nvalue=77\nok'
+	# The scratch area: threads racing into their first redirect leave one area, not one
+	# each; a program that maps over it or unmaps it keeps its own data, and its next
+	# redirects go to a new area.
+	fsr -- "$BIN/scratch" race 32
+	want "scratch-race-32-threads-one-area" 0 "areas 1"
+	fsr -- "$BIN/scratch" overmap
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-mapped-over-by-program" 0 $'reads 10 1\npage intact'
+	fsr -- "$BIN/scratch" unmap
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-unmapped-by-program" 0 "reads 10 1"
+	# A fork child's copy of the address space may predate the area its parent's record
+	# already knows (another thread was mapping it): the child gets one of its own.
+	local n=300
+	[ "$KIND" = gvisor ] && n=100
+	fsr -- "$BIN/scratch" forkrace $n
+	[ -z "$ERR" ] || RC="$RC (stderr)"
+	want "scratch-fork-while-mapping-$n" 0 "bad reads 0"
 }
 
 # Every exit status, and death by every signal whose default action ends the process.
@@ -428,6 +469,58 @@ group_signals() {
 		want_rc "signal-$s-to-fakesys-kills-cmd" $((128 + num))
 	done
 
+	# Once CMD has exited, a request to end is passed on to the daemonised descendants
+	# still traced, so fakesys ends at once and removes its private store.
+	mkdir -p "$W/td"
+	env --default-signal TMPDIR="$W/td" "$FS" "${XOPT[@]}" -- sh -c "setsid sleep 30 & echo started" \
+		>"$W/daemon.out" 2>"$W/daemon.out.err" </dev/null &
+	BGPID=$!
+	BGPIDS+=($BGPID)
+	watchdog "$BGPID" "$TMO"
+	if wait_for "$W/daemon.out" '^started' 20; then
+		sleep 0.5
+		local stores=("$W/td"/fakesys.*) store=""
+		[ -d "${stores[0]}" ] && store=${stores[0]}
+		kill -TERM "$BGPID"
+		if ! ended_within "$BGPID" 5; then
+			fail "sigterm-after-cmd-exited-ends-daemons" "fakesys still ran 5 s after SIGTERM"
+		else
+			OUT=$(cat "$W/daemon.out") ERR=$(head -c 2000 "$W/daemon.out.err")
+			if [ "$RC" = 0 ] && [ -n "$store" ] && [ ! -e "$store" ]; then pass "sigterm-after-cmd-exited-ends-daemons"; else
+				fail "sigterm-after-cmd-exited-ends-daemons" "want exit 0 and the store \"$store\" gone: $(ctx)"; fi
+		fi
+	else
+		fail "sigterm-after-cmd-exited-ends-daemons" "never started: $(show "$(cat "$W/daemon.out" "$W/daemon.out.err")")"
+	fi
+
+	# CMD stops itself (nobody else asked, no terminal): fakesys must not stop too, so
+	# that SIGCONT to CMD lets it go on. (A session of its own, without a terminal,
+	# whoever runs the tests; a job-control shell puts fakesys in a process group of its
+	# own, so that the stop is not discarded as in an orphaned group.)
+	setsid bash -c 'set -m; "$@" & wait $!' bash env --default-signal "$FS" "${XOPT[@]}" -- \
+		sh -c 'echo pid $$; kill -TSTP $$; echo resumed' >"$W/tstp.out" 2>"$W/tstp.out.err" </dev/null &
+	BGPID=$!
+	BGPIDS+=($BGPID)
+	watchdog "$BGPID" "$TMO"
+	local cpid="" st="" j=0
+	if wait_for "$W/tstp.out" '^pid ' 20; then
+		cpid=$(sed -n 's/^pid \([0-9]*\)$/\1/p' "$W/tstp.out")
+		while [ $j -lt 50 ]; do
+			st=$(sed 's/.*) \(.\).*/\1/' "/proc/$cpid/stat" 2>/dev/null)
+			case "$st" in T | t) break ;; esac
+			sleep 0.1
+			j=$((j + 1))
+		done
+		sleep 0.3
+		kill -CONT "$cpid" 2>/dev/null
+	fi
+	if ! ended_within "$BGPID" 5; then
+		fail "cmd-stops-itself-sigcont-resumes" "fakesys still ran 5 s after SIGCONT to CMD (state was \"$st\"): $(show "$(cat "$W/tstp.out")")"
+	else
+		OUT=$(cat "$W/tstp.out") ERR=$(head -c 2000 "$W/tstp.out.err")
+		want "cmd-stops-itself-sigcont-resumes" 0 "pid $cpid"$'\nresumed'
+	fi
+
 	# SIGSTOP / SIGCONT sent to the traced program.
 	start_bg "$W/tick" -- "$BIN/sighelper" ticker 60
 	if wait_for "$W/tick" '^tick 3$' 20; then
@@ -488,6 +581,15 @@ group_jobctl() {
 	fi
 	runc /usr/bin/python3 "$PROGS/jobctl.py" "$FS" "${XOPT[@]}" --
 	want "pty-job-control-ctrl-z-fg" 0 "jobctl: ok"
+	# CMD takes the terminal for a group of its own and stops: fakesys, no longer the
+	# terminal's foreground, must not stop itself, so SIGCONT to CMD is enough.
+	runc /usr/bin/python3 "$PROGS/jobctl.py" --newpgrp "$BIN/sighelper"
+	if [ "$RC" != 0 ]; then
+		fail "pty-newpgrp-baseline" "without fakesys: $(ctx)"
+		return
+	fi
+	runc /usr/bin/python3 "$PROGS/jobctl.py" --newpgrp "$BIN/sighelper" "$FS" "${XOPT[@]}" --
+	want "pty-cmd-stops-in-own-pgrp-fakesys-runs-on" 0 "jobctl: ok"
 }
 
 group_paths() {

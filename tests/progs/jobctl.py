@@ -7,7 +7,16 @@ Drives an interactive `bash --norc --noprofile -i` in a pseudo-terminal, runs
 "Stopped", runs `fg`, expects "done-42" (the typed line only echoes "done-$((6*7))"),
 then checks the job's exit status is 0.
 
-Usage: jobctl.py PREFIX...     Exit 0 on success; 1 with a transcript on failure.
+With --newpgrp SIGHELPER, runs instead
+    PREFIX SIGHELPER newpgrp
+which takes the terminal for a process group of its own and stops itself: nobody
+asked the job to stop, so the shell must not see it stop (fakesys, no longer in the
+terminal's foreground, must not stop itself). Then SIGCONT to SIGHELPER alone must
+let it finish, and the job's exit status be 0. Without PREFIX, the baseline runs
+SIGHELPER under `sh -c`, which is to it what fakesys would be.
+
+Usage: jobctl.py [--newpgrp SIGHELPER] PREFIX...
+Exit 0 on success; 1 with a transcript on failure.
 """
 import os
 import pty
@@ -15,7 +24,14 @@ import select
 import sys
 import time
 
-prefix = " ".join(sys.argv[1:])
+import signal
+
+args = sys.argv[1:]
+newpgrp = None
+if args[:1] == ["--newpgrp"]:
+    newpgrp = args[1]
+    args = args[2:]
+prefix = " ".join(args)
 transcript = b""
 
 
@@ -43,6 +59,37 @@ def fail(msg):
     sys.exit(1)
 
 
+def process_state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "?"
+
+
+def newpgrp_case(fd, mark):
+    run = prefix if prefix else "sh -c '\"$@\"; exit $?' sh"
+    os.write(fd, run.encode() + b" " + newpgrp.encode() + b" newpgrp\n")
+    if not read_until(fd, b"ready ", 10) or not read_until(fd, b"\n", 2):
+        fail("the helper never became ready")
+    line = transcript[transcript.index(b"ready ", mark):].split(b"\n")[0]
+    hpid = int(line.split()[1].strip(b"\r"))
+    deadline = time.time() + 5
+    while process_state(hpid) not in ("T", "t") and time.time() < deadline:
+        time.sleep(0.05)
+    if process_state(hpid) not in ("T", "t"):
+        fail("the helper did not stop (state %s)" % process_state(hpid))
+    time.sleep(1.0)
+    if b"Stopped" in transcript[mark:]:
+        fail("the shell saw the job stop, though nobody asked it to")
+    os.kill(hpid, signal.SIGCONT)
+    if not read_until(fd, b"resumed", 10):
+        fail("no 'resumed' after SIGCONT to the helper")
+    os.write(fd, b"echo status-$?-end\n")
+    if not read_until(fd, b"status-0-end", 10):
+        fail("job's exit status is not 0")
+
+
 pid, fd = pty.fork()
 if pid == 0:
     env = dict(os.environ, PS1="PROMPT$ ", TERM="dumb")
@@ -55,6 +102,11 @@ try:
     if not read_until(fd, b"started-2", 10):
         fail("bash does not run commands")
     mark = len(transcript)
+    if newpgrp:
+        newpgrp_case(fd, mark)
+        os.write(fd, b"exit\n")
+        print("jobctl: ok")
+        sys.exit(0)
     os.write(fd, prefix.encode() + b" sh -c 'sleep 3; echo done-$((6*7))'\n")
     time.sleep(1.0)
     os.write(fd, b"\x1a")  # ^Z

@@ -9,6 +9,9 @@
      abort         abort() (SIGABRT)
      exit N        exit(N)
      die N         restores the default action of signal N, unblocks it and raises it
+     newpgrp       takes the terminal (fd 0) for a process group of its own, prints "ready PID",
+                   stops itself with SIGTSTP; once continued gives the terminal back to the
+                   group it came from, prints "resumed" and exits 0
      dispositions  prints "ign" and the numbers of the signals whose disposition is SIG_IGN,
                    and "blocked" and the numbers of blocked signals */
 #define _GNU_SOURCE
@@ -76,6 +79,22 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (!strcmp(mode, "newpgrp")) {
+		pid_t home = getpgrp();
+		signal(SIGTTOU, SIG_IGN); /* a background group may then set the terminal's */
+		if (setpgid(0, 0) < 0 || tcsetpgrp(0, getpgrp()) < 0) {
+			perror("sighelper: newpgrp");
+			return 1;
+		}
+		ready();
+		raise(SIGTSTP);
+		if (tcsetpgrp(0, home) < 0) {
+			perror("sighelper: tcsetpgrp");
+			return 1;
+		}
+		printf("resumed\n");
+		return 0;
+	}
 	if (!strcmp(mode, "crash")) {
 		volatile int *p = NULL;
 		*p = 1;
@@ -111,6 +130,6 @@ int main(int argc, char **argv)
 		printf("\n");
 		return 0;
 	}
-	fprintf(stderr, "usage: sighelper trap|wait|ticker N|crash|abort|exit N|dispositions\n");
+	fprintf(stderr, "usage: sighelper trap|wait|ticker N|newpgrp|crash|abort|exit N|dispositions\n");
 	return 2;
 }
