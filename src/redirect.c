@@ -214,11 +214,8 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
 {
 	char link[64], target[PATH_MAX];
 	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, fd);
-	stats_tracer_call();
-	ssize_t n = readlink(link, target, sizeof target - 1);
-	if (n <= 0)
+	if (read_link(link, target) != MAGIC_PATH)
 		return false;
-	target[n] = '\0';
 	*req = (struct request){ .desc = d, .subject = t->tgid };
 	if (!store_to_virtual(store, target, req->where.path) || alias_fold(req->where.path, t->tgid, t->tid) < 0)
 		return false;

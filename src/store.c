@@ -28,6 +28,7 @@ struct store {
 	int storefd, rootfd, originfd, writtenfd, tmpfd; /* store dir, root/, origin/, written/, our tmp/ */
 	int runsfd, runfd; /* runs/ and runs/<this run>, which we hold locked */
 	int genfd;         /* runs/<this run>/gen: generated files, this run's alone */
+	char *gen;         /* its absolute path */
 	char *run;         /* name of this run's directory under runs/ */
 	char **value_path; /* per rule: root/<path>, NULL for RULE_DIR */
 	bool *written;     /* per rule: known written (a cache: written/ is the truth) */
@@ -141,11 +142,13 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 	if (snprintf(where, sizeof where, "/%d%s", (int)pid, vpath) >= (int)sizeof where)
 		return -ENAMETOOLONG;
 	int rc = put_file(s, s->genfd, where, data, len);
-	int n = snprintf(out, PATH_MAX, "%s/runs/%s/gen", s->dir, s->run);
-	if (rc == 0 && (n < 0 || (size_t)n + strlen(where) >= PATH_MAX))
+	size_t g = strlen(s->gen), w = strlen(where);
+	if (rc == 0 && g + w >= PATH_MAX)
 		rc = -ENAMETOOLONG;
-	else if (rc == 0)
-		memcpy(out + n, where, strlen(where) + 1);
+	else if (rc == 0) {
+		memcpy(out, s->gen, g);
+		memcpy(out + g, where, w + 1);
+	}
 	return rc;
 }
 
@@ -224,13 +227,12 @@ bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MA
 	if (!strncmp(path, s->root, n) && (path[n] == '/' || path[n] == '\0'))
 		return snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/") < PATH_MAX && strip_deleted(virt);
 	/* A generated file, gen/<pid>/<path>: /proc/self there is that process's. */
-	char gen[PATH_MAX];
-	int g = snprintf(gen, sizeof gen, "%s/runs/%s/gen/", s->dir, s->run);
-	if (g <= 0 || g >= (int)sizeof gen || strncmp(path, gen, (size_t)g))
+	size_t g = strlen(s->gen);
+	if (strncmp(path, s->gen, g) || path[g] != '/')
 		return false;
 	char *end;
-	long pid = strtol(path + g, &end, 10);
-	if (end == path + g || *end != '/')
+	long pid = strtol(path + g + 1, &end, 10);
+	if (end == path + g + 1 || *end != '/')
 		return false;
 	if (!strncmp(end, "/proc/self", 10) && (end[10] == '/' || !end[10]))
 		return snprintf(virt, PATH_MAX, "/proc/%ld%s", pid, end + 10) < PATH_MAX && strip_deleted(virt);
@@ -296,6 +298,10 @@ static int open_run(struct store *s)
 	free(tmpl);
 	if ((s->genfd = fs_open_subdir(s->runfd, "gen", true)) < 0)
 		return -1;
+	if (asprintf(&s->gen, "%s/runs/%s/gen", s->dir, s->run) < 0) {
+		s->gen = NULL;
+		return -1;
+	}
 	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
 }
 
@@ -506,6 +512,7 @@ void store_close(struct store *s)
 	free(s->mirror_state);
 	free(s->buf);
 	free(s->root);
+	free(s->gen);
 	free(s->run);
 	free(s->dir);
 	free(s);
