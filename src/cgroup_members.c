@@ -2,12 +2,12 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cgroup_members.h"
+#include "fsutil.h"
 #include "log.h"
 
 struct member {
@@ -27,24 +27,11 @@ struct proc_stat {
 	long threads;
 };
 
-static bool read_text(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
 static bool read_stat(pid_t pid, struct proc_stat *ps)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	if (!read_text(path, buf, sizeof buf))
+	if (fs_read_text(path, buf, sizeof buf) < 0)
 		return false;
 	const char *p = strrchr(buf, ')');
 	if (!p)
@@ -208,6 +195,16 @@ bool cgroup_populated(enum controller ctl, const char *cg)
 	return any;
 }
 
+unsigned long long cgroup_ns_per_tick(void)
+{
+	static unsigned long long per;
+	if (!per) {
+		long hz = sysconf(_SC_CLK_TCK);
+		per = 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
+	}
+	return per;
+}
+
 unsigned cgroup_ncpus(void)
 {
 	static unsigned n;
@@ -235,8 +232,7 @@ static void add_process(pid_t pid, void *arg)
 	char path[64], status[4096];
 	if (!read_stat(pid, &ps))
 		return;
-	long hz = sysconf(_SC_CLK_TCK);
-	unsigned long long per = 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
+	unsigned long long per = cgroup_ns_per_tick();
 	unsigned cpu = ps.processor >= 0 && (unsigned)ps.processor < u->ncpus ? (unsigned)ps.processor : 0;
 	u->user_ns += ps.utime * per;
 	u->sys_ns += ps.stime * per;
@@ -247,7 +243,7 @@ static void add_process(pid_t pid, void *arg)
 	u->pgfault += ps.minflt + ps.majflt;
 	u->pgmajfault += ps.majflt;
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	if (!read_text(path, status, sizeof status))
+	if (fs_read_text(path, status, sizeof status) < 0)
 		return;
 	unsigned long long anon = kb_field(status, "RssAnon"), file = kb_field(status, "RssFile"),
 	                   shmem = kb_field(status, "RssShmem");
@@ -263,9 +259,8 @@ static void add_process(pid_t pid, void *arg)
 static void machine_usage(struct cg_usage *u)
 {
 	static char text[64 << 10];
-	long hz = sysconf(_SC_CLK_TCK);
-	unsigned long long per = 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
-	if (read_text("/proc/stat", text, sizeof text))
+	unsigned long long per = cgroup_ns_per_tick();
+	if (fs_read_text("/proc/stat", text, sizeof text) >= 0)
 		for (char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 			unsigned long long user, nice, sys, idle, iowait, irq, softirq;
 			unsigned cpu;
@@ -278,7 +273,7 @@ static void machine_usage(struct cg_usage *u)
 				u->sys_ns += u->cpu_sys_ns[cpu];
 			}
 		}
-	if (read_text("/proc/meminfo", text, sizeof text)) {
+	if (fs_read_text("/proc/meminfo", text, sizeof text) >= 0) {
 		unsigned long long total = kb_field(text, "MemTotal"), avail = kb_field(text, "MemFree");
 		unsigned long long cache = kb_field(text, "Cached") + kb_field(text, "Buffers");
 		unsigned long long used = total > avail ? total - avail : 0;

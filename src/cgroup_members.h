@@ -37,6 +37,9 @@ struct cg_usage {
 };
 /* What cg of ctl and everything below it use. */
 void cgroup_usage(enum controller ctl, const char *cg, struct cg_usage *u);
+/* Nanoseconds in a clock tick (USER_HZ), the unit of /proc/PID/stat's and /proc/stat's
+   times and of cpuacct.stat. */
+unsigned long long cgroup_ns_per_tick(void);
 /* The number of cpus (possible: cpu0..cpuN-1 in /proc/stat) and the online list. */
 unsigned cgroup_ncpus(void);
 

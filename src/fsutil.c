@@ -22,9 +22,9 @@ bool fs_write_all(int fd, const char *p, size_t len)
 	return true;
 }
 
-ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max)
+/* Reads fd to its end, at most max bytes, and closes it. */
+static ssize_t read_all(int fd, char *buf, size_t max)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	size_t len = 0;
@@ -44,6 +44,19 @@ ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max)
 	}
 	close(fd);
 	return (ssize_t)len;
+}
+
+ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max)
+{
+	return read_all(openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), buf, max);
+}
+
+ssize_t fs_read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t n = size ? read_all(open(path, O_RDONLY | O_CLOEXEC), buf, size - 1) : -1;
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
 }
 
 /* Not with O_DIRECTORY: gVisor then follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a

@@ -14,6 +14,10 @@ bool fs_write_all(int fd, const char *p, size_t len);
 /* Reads at most max bytes of dfd/name, never through a symlink. Returns the length, or
    -1 with errno set. */
 ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max);
+/* Reads a kernel file (/proc, /sys: reached through their symlinks as any reader
+   would) whole, at most size - 1 bytes, and ends it with a NUL. Returns the length, or
+   -1 with errno set. */
+ssize_t fs_read_text(const char *path, char *buf, size_t size);
 /* Opens directory dfd/name, never through a symlink (ENOTDIR if it is not a directory). */
 int fs_open_dir(int dfd, const char *name);
 /* Opens directory dfd/name; with create, makes it (0755) first, replacing a

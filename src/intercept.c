@@ -14,6 +14,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include "fake_fds.h"
+#include "fsutil.h"
 #include "intercept.h"
 #include "log.h"
 #include "memory.h"
@@ -276,17 +277,10 @@ static void statfs_fixup_exit(struct task *t, long *result)
 		return;
 	path[n] = '\0';
 	static char mountinfo[1 << 20];
-	int fd;
-	snprintf(link, sizeof link, "/proc/%d/mountinfo", (int)t->tid);
-	if ((fd = open(link, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	ssize_t len = read(fd, mountinfo, sizeof mountinfo - 1);
-	close(fd);
 	struct mount_entry m;
-	if (len <= 0)
-		return;
-	mountinfo[len] = '\0';
-	if (!mount_holding(mountinfo, path, &m) || !fs_magic(m.fstype))
+	snprintf(link, sizeof link, "/proc/%d/mountinfo", (int)t->tid);
+	if (fs_read_text(link, mountinfo, sizeof mountinfo) <= 0 || !mount_holding(mountinfo, path, &m) ||
+	    !fs_magic(m.fstype))
 		return;
 	struct statfs sf;
 	struct match none = { .kind = MATCH_NONE };

@@ -104,15 +104,12 @@ static void file_vpath(const struct rule *tree, int ctl, const char *cg, const c
 		snprintf(out + n, (size_t)(PATH_MAX - n), "/%s", name);
 }
 
+/* The content of the tree's file at vpath, NUL-terminated: its length, or -errno. */
 static int read_store_file(struct store *s, const char *vpath, char *buf, size_t size)
 {
 	char path[PATH_MAX];
 	store_path(s, vpath, path);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
+	ssize_t n = fs_read_file(AT_FDCWD, path, buf, size - 1);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
@@ -240,8 +237,7 @@ static void live_content(struct store *s, const struct rule *tree, int ctl, cons
 	}
 	cgroup_usage((enum controller)ctl, cg, &u);
 	unsigned long long usage = u.user_ns + u.sys_ns, mem = u.rss + u.cache;
-	long hz = sysconf(_SC_CLK_TCK);
-	unsigned long long per_tick = 1000000000ULL / (unsigned long long)(hz > 0 ? hz : 100);
+	unsigned long long per_tick = cgroup_ns_per_tick();
 	switch (spec->live) {
 	case LIVE_PIDS_CURRENT:
 		snprintf(out, outlen, "%llu\n", u.threads);
@@ -383,30 +379,6 @@ static int cgroup_setup(struct store *s, const struct rule *r, char *err, size_t
 
 /* ---- the provider ---- */
 
-static int cgroup_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
-{
-	static char path[PATH_MAX], content[64 << 10];
-	struct cg_path p;
-	int rc = split(f, &p);
-	*stable = false;
-	store_path(s, f->path, path);
-	*target = path;
-	if (rc < 0 || p.ctl < 0)
-		return 1; /* the store answers: ENOENT, or the tmpfs */
-	char dir[PATH_MAX];
-	parent_cg(p.cg, dir);
-	const struct cg_file *spec = strcmp(p.cg, "/") ? cgroup_file((enum controller)p.ctl, p.leaf, !strcmp(dir, "/")) : NULL;
-	struct stat st;
-	if (!spec || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return 1; /* a cgroup directory, or nothing */
-	if (spec->live != LIVE_NONE) {
-		live_content(s, f->rule, p.ctl, dir, spec, content, sizeof content);
-		if ((rc = store_put(s, f->path, content, strlen(content))) < 0)
-			msg("cannot refresh %s: %s", f->path, strerror(-rc));
-	}
-	return 1;
-}
-
 static const struct cg_file *file_of(const struct fake *f, struct cg_path *p, char dir[PATH_MAX])
 {
 	if (split(f, p) < 0 || p->ctl < 0 || !strcmp(p->cg, "/"))
@@ -414,6 +386,26 @@ static const struct cg_file *file_of(const struct fake *f, struct cg_path *p, ch
 	parent_cg(p->cg, dir);
 	return cgroup_file((enum controller)p->ctl, p->leaf, !strcmp(dir, "/"));
 }
+
+static int cgroup_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
+{
+	static char path[PATH_MAX], content[64 << 10];
+	struct cg_path p;
+	char dir[PATH_MAX];
+	*stable = false;
+	store_path(s, f->path, path);
+	*target = path; /* the store answers for directories and what does not exist */
+	const struct cg_file *spec = file_of(f, &p, dir);
+	struct stat st;
+	if (!spec || spec->live == LIVE_NONE || lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return 1;
+	live_content(s, f->rule, p.ctl, dir, spec, content, sizeof content);
+	int rc = store_put(s, f->path, content, strlen(content));
+	if (rc < 0)
+		msg("cannot refresh %s: %s", f->path, strerror(-rc));
+	return 1;
+}
+
 
 static int cgroup_open_write(struct store *s, const struct fake *f, int flags)
 {

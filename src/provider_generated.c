@@ -11,7 +11,6 @@
                 is none, one core per cpu in one package (what gVisor's cpu count implies)
    Generated files are read-only, as their procfs originals are. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
+#include "fsutil.h"
 #include "mountinfo.h"
 #include "procfs_alias.h"
 #include "provider.h"
@@ -30,15 +30,9 @@
 /* Appends what fakesys can read of path to out (NUL-terminated). */
 static void append_real(const char *path, char *out, size_t outlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
 	size_t used = strlen(out);
-	ssize_t n;
-	while (used + 1 < outlen && (n = read(fd, out + used, outlen - used - 1)) > 0)
-		used += (size_t)n;
-	out[used] = '\0';
-	close(fd);
+	if (fs_read_text(path, out + used, outlen - used) < 0)
+		out[used] = '\0';
 }
 
 static void gen_mounts(struct store *s, pid_t pid, bool info, char *out, size_t outlen)
