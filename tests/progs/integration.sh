@@ -1210,6 +1210,18 @@ group_cgroupfs() {
 	want "boot-id-stable-uuid" 0 "1"
 	fsr -p cgroups -- sh -c 'grep -cE "^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$" /sys/class/dmi/id/product_uuid'
 	want "product-uuid" 0 "1"
+	# The root filesystem's disk in /sys/block, as cAdvisor's GetBlockDeviceInfo
+	# (utils/sysinfo/sysinfo.go) reads it: one disk whose dev is /'s major:minor, a size in
+	# sectors and a scheduler its regexp parses or "none". The host's is real (no rule is
+	# made for it); gVisor's /sys/block is empty.
+	fsr -p cgroups -- sh -c 'set -- $(stat -c "%Hd %Ld" /); for d in /sys/block/*; do [ "$(cat $d/dev)" = "$1:$2" ] && echo "$(grep -cE "^[0-9]+$" $d/size) $(cat $d/queue/scheduler)"; done; :'
+	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -qxE '1 (none|.*\[[a-z-]+\].*)' && [ "$(printf '%s\n' "$OUT" | wc -l)" = 1 ]; then
+		pass "sys-block-root-disk"; else fail "sys-block-root-disk" "want one disk of /'s major:minor; $(ctx)"; fi
+	if [ "$KIND" = host ]; then
+		runc "$FS" -p cgroups --print-profile
+		if [ "$RC" = 0 ] && ! grep -q /sys/block <<<"$OUT"; then pass "sys-block-real-disk-not-shadowed"; else
+			fail "sys-block-real-disk-not-shadowed" "the host's real /sys/block has / 's disk: no rule should be made; $(ctx)"; fi
+	fi
 	# The cpu topology: on the host the real files are served; in gVisor, which has none,
 	# the generated ones must read as this host's kernel prints its own (recorded by
 	# tests/run; this host has one core per cpu in one package, which is what fakesys
