@@ -47,6 +47,12 @@ static const struct syscall_entry table[] = {
 	{ SYS_faccessat,  { "faccessat",   0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_faccessat2, { "faccessat2",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_readlinkat, { "readlinkat",  0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	/* ls -l asks for each file's ACL and security label; untraced, a fake the sandbox
+	   lacks would answer ENOENT (and ls print an error). */
+	{ SYS_getxattr,   { "getxattr",   -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_lgetxattr,  { "lgetxattr",  -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_listxattr,  { "listxattr",  -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_llistxattr, { "llistxattr", -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_truncate,   { "truncate",   -1,  0, -1, FLAGS_NONE,     ACCESS_TRUNCATE, F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	/* A cgroup tree: child cgroups, and the checks runc's libcontainer makes. */
 	{ SYS_mkdir,      { "mkdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 1, 0, FOR_TREES } },

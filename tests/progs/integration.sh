@@ -288,6 +288,11 @@ group_ls() {
 	want_lines "custom-new-dir-listed" 0 kernel vm fakesys_newdir
 	fsr -p default -p "$W/custom.conf" -- sh -c "ls /proc/sys/fakesys_newdir; ls /proc/sys/fakesys_newdir/sub; cat /proc/sys/fakesys_newdir/sub/x"
 	want "custom-new-dir-contents" 0 $'sub\nx\n3'
+	# coreutils ls -l also asks for each entry's ACL and label (getxattr, listxattr): of a
+	# directory that exists nowhere, as of a real one, with no error.
+	fsr -p default -p "$W/custom.conf" -- ls -la /proc/sys/fakesys_newdir/sub
+	if [ "$RC" = 0 ] && [ -z "$ERR" ] && printf '%s\n' "$OUT" | grep -q ' x$'; then pass "glibc-ls-la-new-dir-no-errors"; else
+		fail "glibc-ls-la-new-dir-no-errors" "$(ctx)"; fi
 	fsr -p default -p "$W/custom.conf" -- "$BB" ls -l $K
 	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -q ' fakesys_test$' && printf '%s\n' "$OUT" | grep -q ' hostname$'; then
 		pass "busybox-ls-l-custom"
