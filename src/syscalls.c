@@ -61,6 +61,7 @@ static const struct syscall_entry table[] = {
 	{ SYS_unlinkat,   { "unlinkat",    0,  1,  2, FLAGS_AT,       ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, AT_REMOVEDIR, FOR_TREES } },
 	{ SYS_statfs,     { "statfs",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
 	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
+	{ SYS_fstat,      { "fstat",       0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STAT, 1, 0, FOR_TREES } },
 	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0, FOR_TREES } },
 	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
