@@ -571,6 +571,147 @@ group_k3s() {
 	want "k3s-raise-conntrack-max" 0 "262144"
 }
 
+# ---------------------------------------------------------------------------------------
+# Every sysctl of every embedded profile takes procps `sysctl -w` at the profile's value and
+# at a second valid value, and `sysctl -n` prints each back. On the host the kernel is the
+# oracle: the keys that a fresh network namespace has, writable (a veth pair there is
+# named eth0 and eth1; eth0 stands for `*` in pattern rules), must give the same lines
+# natively. The real keys must be unchanged afterwards, on the host and in gVisor.
+PATTERN_IFACE=eth0
+
+# profile_sysctls PROFILE: KEY=VALUE per sysctl of PROFILE (from --print-profile), `*`
+# replaced by $PATTERN_IFACE. A sysctl printed as a `file` rule (content that KEY = VALUE
+# cannot give) is printed as "UNPARSED line", for the caller to fail on.
+profile_sysctls() {
+	local line
+	"$FS" -p "$1" --print-profile | while IFS= read -r line; do
+		line=${line#real-first }
+		case $line in
+		'#'* | '') ;;
+		'file /proc/sys/'*) printf 'UNPARSED %s\n' "$line" ;;
+		file\ * | dir\ * | generated\ * | cgroupfs\ *) ;;
+		*' = '*) printf '%s=%s\n' "${line%% = *}" "${line#* = }" ;;
+		*) printf 'UNPARSED %s\n' "$line" ;;
+		esac
+	done | sed "s/\*/$PATTERN_IFACE/g"
+}
+# second_value VALUE: another value the kernel accepts for the same key: the first field,
+# an integer, one lower (one higher at 0); the other fields kept.
+second_value() {
+	local first=${1%%[[:space:]]*}
+	case $first in
+	'' | *[!0-9]*) return 1 ;;
+	0) printf '%s' "$((first + 1))${1#"$first"}" ;;
+	*) printf '%s' "$((first - 1))${1#"$first"}" ;;
+	esac
+}
+# expected_rw KEY=VALUE...: what tests/progs/sysctl_rw.sh prints when every write works.
+expected_rw() {
+	local kv
+	for kv; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+	echo "-w exit 0"
+	for kv; do printf '%s\n' "${kv#*=}"; done
+	echo "-n exit 0"
+}
+# real_values KEY=VALUE...: the real value of each key, as this kernel has it.
+real_values() {
+	local kv k
+	for kv; do
+		k=${kv%%=*}
+		printf '%s: %s\n' "$k" "$(cat "/proc/sys/${k//.//}" 2>&1)"
+	done
+}
+# kernel_rw FILE: sysctl_rw.sh natively in a fresh network namespace with a veth pair
+# eth0/eth1, on the pairs of FILE (one a line) whose key is under net (only those belong
+# to the namespace: kernel.* and vm.* there are the host's own) and which the namespace
+# has and lets root write (net.netfilter.nf_conntrack_max is read-only there).
+kernel_rw() {
+	runc unshare -n bash -c '
+		ip link add eth0 type veth peer name eth1 || exit 3
+		mapfile -t all <"$1"
+		has=()
+		for kv in "${all[@]}"; do
+			k=${kv%%=*}
+			case $k in net.*) [ -w "/proc/sys/${k//.//}" ] && has+=("$kv") ;; esac
+		done
+		: >"$1.kernel"
+		[ ${#has[@]} = 0 ] || { printf "%s\n" "${has[@]}" >"$1.kernel" && bash "$2" "${has[@]}"; }' _ "$1" "$PROGS/sysctl_rw.sh"
+}
+
+group_profiles() {
+	local p pairs second kv v want before n
+	local -a first_set second_set kernel_set
+	for p in $("$FS" --list-profiles | cut -f1); do
+		mapfile -t pairs < <(profile_sysctls "$p")
+		first_set=() second_set=()
+		for kv in "${pairs[@]}"; do
+			case $kv in UNPARSED\ *)
+				fail "$p:parse" "$kv"
+				continue 2 ;;
+			esac
+			first_set+=("$kv")
+			if ! v=$(second_value "${kv#*=}"); then
+				fail "$p:second-value" "no second value for $kv"
+				continue 2
+			fi
+			second_set+=("${kv%%=*}=$v")
+		done
+		if [ ${#first_set[@]} = 0 ]; then
+			# cgroups: a tree and generated files, no sysctl; its own groups test it.
+			"$FS" -p "$p" --print-profile | grep -q '^cgroupfs ' && pass "$p:no-sysctls" ||
+				fail "$p:no-sysctls" "profile $p has neither a sysctl nor a cgroup tree"
+			continue
+		fi
+		before=$(real_values "${first_set[@]}")
+		for n in first second; do
+			local -n set=${n}_set
+			want=$(expected_rw "${set[@]}")
+			fsr -p "$p" -- bash "$PROGS/sysctl_rw.sh" "${set[@]}"
+			OUT="$OUT$ERR"
+			want "$p:sysctl-w-$n-values(${#set[@]})" 0 "$want"
+			[ "$KIND" = host ] || continue
+			printf '%s\n' "${set[@]}" >"$W/pairs"
+			kernel_rw "$W/pairs"
+			mapfile -t kernel_set <"$W/pairs.kernel"
+			# Global keys only (kernel.*, vm.*): no namespace to ask without touching the host's.
+			[ ${#kernel_set[@]} = 0 ] && continue
+			OUT="$OUT$ERR"
+			want "$p:same-as-kernel-$n-values(${#kernel_set[@]})" 0 "$(expected_rw "${kernel_set[@]}")"
+		done
+		if [ "$(real_values "${first_set[@]}")" = "$before" ]; then pass "$p:real-keys-unchanged"; else
+			fail "$p:real-keys-unchanged" "$(show "$(diff <(printf '%s\n' "$before") <(real_values "${first_set[@]}"))")"
+		fi
+	done
+}
+
+# fuse-overlayfs needs kernel.overflowuid and overflowgid, which gVisor lacks. In gVisor it
+# exits on the first without fakesys; under -p fuse-overlayfs it gets past every kernel
+# file, to gVisor's FUSE, which refuses the capabilities it asks for (or, on a gVisor that
+# grants them, it mounts: -f keeps it in the foreground until the timeout). On the host it
+# mounts under fakesys: a file written through the mount lands in the upper directory.
+group_fuse() {
+	local d=$W/ovl ovl
+	mkdir -p "$d/lower" "$d/upper" "$d/work" "$d/merged" && echo lower >"$d/lower/a"
+	ovl=(fuse-overlayfs -o "lowerdir=$d/lower,upperdir=$d/upper,workdir=$d/work" "$d/merged")
+	if [ "$KIND" = gvisor ]; then
+		runc "${ovl[0]}" -f "${ovl[@]:1}"
+		if [ "$RC" != 0 ] && [[ $ERR == *"can't open /proc/sys/kernel/overflowuid"* ]]; then
+			pass "without-fakesys-no-overflowuid"
+		else fail "without-fakesys-no-overflowuid" "$(ctx)"; fi
+		runc timeout 20 "$FS" "${XOPT[@]}" -p fuse-overlayfs -- "${ovl[0]}" -f "${ovl[@]:1}"
+		if [[ $ERR == *"can't open"* || $ERR == *"can't parse"* || $ERR == *"/proc/sys"* ]]; then
+			fail "past-kernel-files" "$(ctx)"
+		elif [ "$RC" = 124 ] ||
+			[[ $ERR == *"filesystem requested capabilities 0x40 that are not supported by kernel"* ]]; then
+			pass "past-kernel-files"
+		else fail "past-kernel-files" "neither mounted nor gVisor's FUSE refusal: $(ctx)"; fi
+		return
+	fi
+	fsr -p fuse-overlayfs -- sh -c "${ovl[*]} && cat $d/merged/a && echo upper >$d/merged/b &&
+		cat $d/upper/b && fusermount3 -u $d/merged && ls $d/merged | wc -l"
+	want "mount-write-unmount" 0 $'lower\nupper\n0'
+}
+
 group_jobctl() {
 	# Job control under a pty (interactive bash, ^Z, fg). The baseline proves the
 	# harness works without fakesys; then the same with fakesys.
@@ -1341,7 +1482,7 @@ group_cgroups() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | profiles | fuse)
 	"group_$GROUP"
 	;;
 *)
