@@ -203,25 +203,33 @@ static size_t path_len(const char *s)
    where it makes no sense (trees, generated files, dir rules: their directories follow
    from the files) or where it would slow down every miss (the first component) or stand
    for processes (/proc/STAR: use /proc/self). */
-static int check_pattern(const struct source *src, const char *path, bool allowed)
+static int check_pattern(const struct source *src, const char *path, const char *shown, bool allowed)
 {
 	for (const char *c = path + 1;; c += strcspn(c, "/") + 1) {
 		size_t n = strcspn(c, "/");
 		if (memchr(c, '*', n) && n != 1)
 			return src_fail(src, "bad pattern %s: '*' must be a whole component (it matches any "
-			                     "one name)", path);
+			                     "one name)", shown);
 		if (!c[n])
 			break;
 	}
 	if (!rules_is_pattern(path))
 		return 0;
 	if (!allowed)
-		return src_fail(src, "bad pattern %s: '*' is allowed in sysctl and file rules only", path);
+		return src_fail(src, "bad pattern %s: '*' is allowed in sysctl and file rules only", shown);
 	if (path[1] == '*')
-		return src_fail(src, "bad pattern %s: the first component cannot be '*'", path);
+		return src_fail(src, "bad pattern %s: the first component cannot be '*'", shown);
 	if (!strncmp(path, "/proc/*", 7) && (!path[7] || path[7] == '/'))
 		return src_fail(src, "bad pattern %s: /proc/self names the process's own files, '*' "
-		                     "cannot stand for processes", path);
+		                     "cannot stand for processes", shown);
+	/* Its instances must have one spelling too: a "*" after /proc/self/fd or task would
+	   match links and task directories. A number stands for every name there. */
+	char sample[PATH_MAX], why[160];
+	snprintf(sample, sizeof sample, "%s", path);
+	for (char *c = strchr(sample, '*'); c; c = strchr(c + 1, '*'))
+		*c = '0';
+	if (!alias_rule_spelling(sample, why, sizeof why))
+		return src_fail(src, "bad pattern %s: it matches %s, and %s", shown, sample, why);
 	return 0;
 }
 
@@ -313,7 +321,7 @@ static int parse_sysctl(struct source *src, char *s, enum rule_policy policy)
 	char path[PATH_MAX];
 	if (!sysctl_path(key, path))
 		return src_fail(src, "unknown key syntax '%s'", key);
-	if (check_pattern(src, path, true) < 0)
+	if (check_pattern(src, path, key, true) < 0)
 		return -1;
 	char *content;
 	int len = asprintf(&content, "%s\n", value);
@@ -329,7 +337,7 @@ static int parse_file(struct source *src, char *s, enum rule_policy policy)
 	char *op = skip_blanks(s + plen);
 	char how = *op;
 	s[plen] = '\0';
-	if (check_path(src, s) < 0 || check_pattern(src, s, true) < 0)
+	if (check_path(src, s) < 0 || check_pattern(src, s, s, true) < 0)
 		return -1;
 	size_t len = 0;
 	char *content;
@@ -364,7 +372,7 @@ static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule
 	trim_end(s);
 	if (s[path_len(s)])
 		return src_fail(src, "unexpected text after the path");
-	if (check_path(src, s) < 0 || check_pattern(src, s, false) < 0)
+	if (check_path(src, s) < 0 || check_pattern(src, s, s, false) < 0)
 		return -1;
 	if (kind == RULE_TREE && policy != POLICY_STORE)
 		return src_fail(src, "real-first cannot apply to a cgroupfs tree");
@@ -394,7 +402,7 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 			snprintf(path, sizeof path, "%.*s%ld%s", (int)(hole - s), s, cpu, hole + strlen("{cpu}"));
 		else
 			snprintf(path, sizeof path, "%s", s);
-		if (check_path(src, path) < 0 || check_pattern(src, path, false) < 0)
+		if (check_path(src, path) < 0 || check_pattern(src, path, s, false) < 0)
 			return -1;
 		char *content = strdup("");
 		if (!content || add_rule(src, path, RULE_FILE, policy, content, 0) < 0)
