@@ -189,7 +189,8 @@ static void test_sysctl_syntax(void)
 	expect_error("bad key: empty component", "kernel..panic = 1\n", "%s/t.conf:1: unknown key syntax 'kernel..panic'");
 	expect_error("bad key: trailing dot", "kernel. = 1\n", "%s/t.conf:1: unknown key syntax 'kernel.'");
 	expect_error("bad key: leading slash", "/kernel/panic = 1\n", "%s/t.conf:1: unknown key syntax '/kernel/panic'");
-	expect_error("bad key: glob", "net.ipv4.conf.*.rp_filter = 1\n", "%s/t.conf:1: unknown key syntax 'net.ipv4.conf.*.rp_filter'");
+	expect_error("bad key: glob in a name", "net.ipv4.conf.eth*.rp_filter = 1\n",
+	             "%s/t.conf:1: bad pattern net.ipv4.conf.eth*.rp_filter: '*' must be a whole component (it matches any one name)");
 	expect_error("bad key: dot-dot component", "net/ipv4/../x = 1\n", "%s/t.conf:1: unknown key syntax 'net/ipv4/../x'");
 	expect_error("bad key: blank inside", "kernel.panic 1 = 2\n", "%s/t.conf:1: unknown key syntax 'kernel.panic 1'");
 	expect_error("bad key: empty", " = 2\n", "%s/t.conf:1: unknown key syntax ''");
@@ -346,6 +347,56 @@ static void test_includes(void)
 }
 
 /* --print-profile output, loaded again, gives the same rules. */
+/* Pattern rules: syntax, precedence (a literal rule wins, then the later pattern) and errors. */
+static void test_patterns(void)
+{
+	struct ruleset rs;
+	const char *a = put_str("pa.conf", "net.ipv4.conf.*.forwarding = 1\n"
+	                                   "net/ipv4/conf/*/arp_notify = 2\n"
+	                                   "real-first file /proc/sys/net/ipv4/conf/*/route_localnet = 3\\n\n"
+	                                   "file /proc/sys/net/ipv4/conf/lo/* = 4\\n\n"
+	                                   "net.ipv4.conf.all.forwarding = 5\n");
+	const char *b = put_str("pb.conf", "net.ipv4.conf.eth0.* = 6\n");
+	const char *src[] = { "sysctl:net.ipv4.conf.*.arp_notify=7", a, b, NULL };
+	int rc = build(&rs, src);
+	check(rc == 0, "patterns: load (%s)", err);
+	if (rc < 0)
+		return;
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/cni0/forwarding", "1\n"), "patterns: dotted sysctl key");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/all/forwarding", "5\n"), "patterns: a literal rule wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/lo/forwarding", "4\n"), "patterns: the later pattern wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/eth0/forwarding", "6\n"), "patterns: a later source wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/eth0/arp_notify", "7\n") &&
+	      has_value(&rs, "/proc/sys/net/ipv4/conf/x/arp_notify", "7\n"), "patterns: --sysctl wins over every profile");
+	const struct rule *r = rule(&rs, "/proc/sys/net/ipv4/conf/veth1234abcd/route_localnet");
+	check(r && r->pattern && r->policy == POLICY_REAL_FIRST && r->sysctl, "patterns: real-first file rule");
+	check(rules_match(&rs, "/proc/sys/net/ipv4/conf/cni0").kind == MATCH_DIR, "patterns: an instance's dir");
+	rules_free(&rs);
+
+	expect_error("pattern in a dir rule", "\ndir /proc/sys/net/*/conf\n",
+	             "%s/t.conf:2: bad pattern /proc/sys/net/*/conf: '*' is allowed in sysctl and file rules only");
+	expect_error("pattern in a tree", "cgroupfs /sys/fs/*\n",
+	             "%s/t.conf:1: bad pattern /sys/fs/*: '*' is allowed in sysctl and file rules only");
+	expect_error("pattern in a generated file", "generated /sys/devices/*/x = boot_id\n",
+	             "%s/t.conf:1: bad pattern /sys/devices/*/x: '*' is allowed in sysctl and file rules only");
+	expect_error("glob in a file rule", "file /sys/class/net/eth*/mtu = 1\n",
+	             "%s/t.conf:1: bad pattern /sys/class/net/eth*/mtu: '*' must be a whole component (it matches any one name)");
+	expect_error("pattern first", "file /*/x = 1\n", "%s/t.conf:1: bad pattern /*/x: the first component cannot be '*'");
+	expect_error("pattern for processes", "file /proc/*/status = 1\n",
+	             "%s/t.conf:1: bad pattern /proc/*/status: /proc/self names the process's own files, '*' cannot stand for processes");
+	expect_error("pattern over links", "file /proc/self/fd/* = 1\n",
+	             "%s/t.conf:1: bad pattern /proc/self/fd/*: it matches /proc/self/fd/0, and /proc/self/fd/0 is a link: name "
+	             "what it leads to (/proc/self/..., not /proc/mounts, /proc/net, /dev/fd, fd/N, cwd or root)");
+	expect_error("pattern below a file", "file /sys/a/x = 1\nfile /sys/a/*/y = 2\n",
+	             "%s/t.conf:2: /sys/a/*/y may lie below /sys/a/x, which is a file (at %s/t.conf:1)");
+	expect_error("file below a pattern", "file /sys/a/*/y = 2\nfile /sys/a/b/y/z = 1\n",
+	             "%s/t.conf:2: /sys/a/b/y/z may lie below /sys/a/*/y, which is a file (at %s/t.conf:1)");
+	expect_error("pattern below a tree", "cgroupfs /sys/fs/cgroup\nfile /sys/fs/*/x = 1\n",
+	             "%s/t.conf:2: /sys/fs/*/x may lie below /sys/fs/cgroup, which is a cgroupfs tree (at %s/t.conf:1)");
+	expect_error("duplicate pattern", "net.ipv4.conf.*.forwarding = 1\nnet/ipv4/conf/*/forwarding = 2\n",
+	             "%s/t.conf:2: duplicate rule for /proc/sys/net/ipv4/conf/*/forwarding (first at %s/t.conf:1)");
+}
+
 static void test_print(void)
 {
 	struct ruleset rs, again;
@@ -357,7 +408,9 @@ static void test_print(void)
 	        "file /proc/sys/single = 1\\n\n"
 	        "file /proc/sys/a.b/c = 1\\n\n"
 	        "file /proc/sys/-x/y = 1\\n\n"
-	        "file /proc/sys/x/y*z = 1\\n\n"
+	        "file /proc/sys/x/y~z = 1\\n\n"
+	        "real-first net/ipv4/conf/*/forwarding = 0\n"
+	        "file /proc/sys/net/ipv6/conf/*/accept_ra = 1\\n\n"
 	        "real-first dir /sys/d\n"
 	        "net/ipv4/conf/eth0.1/forwarding = 1\n");
 	const char *src[] = { "k3s", pconf, "sysctl:kernel.msg=multi\nline", NULL };
@@ -377,6 +430,8 @@ static void test_print(void)
 	check(strstr(text, "\nfile /proc/sys/kernel/blank =  x\\n\n") != NULL, "print: a blank-led value stays a file rule");
 	check(strstr(text, "\n# --sysctl kernel.msg=multi\\nline\n") != NULL, "print: an origin stays on one line");
 	check(strstr(text, "\nreal-first dir /sys/d\n") != NULL, "print: dir rule");
+	check(strstr(text, "\nreal-first net.ipv4.conf.*.forwarding = 0\n") != NULL, "print: a pattern sysctl");
+	check(strstr(text, "\nnet.ipv6.conf.*.accept_ra = 1\n") != NULL, "print: a pattern file rule under /proc/sys");
 	const char *printed = put("printed.conf", text, len);
 	free(text);
 	const char *reload[] = { printed, NULL };
@@ -403,6 +458,7 @@ int main(void)
 	test_file_rules();
 	test_merging();
 	test_includes();
+	test_patterns();
 	test_print();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", T);
