@@ -639,8 +639,8 @@ kernel_rw() {
 }
 
 group_profiles() {
-	local p pairs second kv v want before n
-	local -a first_set second_set kernel_set
+	local p kv v want before n
+	local -a pairs first_set second_set kernel_set
 	if [ "$KIND" = gvisor ]; then
 		# Without fakesys, procps cannot write even the key gVisor takes writes on: its
 		# statx fails (EINVAL); under fakesys the cni, k3s and kubeadm runs below write it.
