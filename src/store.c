@@ -345,8 +345,13 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 	struct vdir *d = find_instance(&s->dirs, path, &pos);
 	if (d)
 		return d;
-	/* Its origin/ directory marks it as an instance for every run's listings. */
+	/* Its origin/ directory marks it as an instance for every run's listings, which show
+	   its mirror. */
 	int fd = open_below(s->originfd, path, strlen(path), true);
+	if (fd >= 0) {
+		close(fd);
+		fd = open_below(s->rootfd, path, strlen(path), true);
+	}
 	if (fd < 0)
 		return NULL;
 	close(fd);
