@@ -345,8 +345,13 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 	struct vdir *d = find_instance(&s->dirs, path, &pos);
 	if (d)
 		return d;
-	/* Its origin/ directory marks it as an instance for every run's listings. */
+	/* Its origin/ directory marks it as an instance for every run's listings, which show
+	   its mirror. */
 	int fd = open_below(s->originfd, path, strlen(path), true);
+	if (fd >= 0) {
+		close(fd);
+		fd = open_below(s->rootfd, path, strlen(path), true);
+	}
 	if (fd < 0)
 		return NULL;
 	close(fd);
@@ -362,6 +367,19 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 		die_oom();
 	d->nchildren = rules_pattern_children(s->rs, path, (const char ***)&d->children);
 	add_instance(&s->dirs, pos, d->path, d);
+	/* Its listing shows each fake child, as a literal directory's does, so they are made
+	   with it (one that fails here is made, or fails, at its own first use). */
+	for (size_t i = 0; i < d->nchildren; i++) {
+		char child[PATH_MAX];
+		if (!strcmp(d->children[i], "*") ||
+		    snprintf(child, sizeof child, "%s/%s", path, d->children[i]) >= (int)sizeof child)
+			continue;
+		struct match m = rules_match(s->rs, child);
+		if (m.kind == MATCH_FILE && m.rule->pattern)
+			store_instance(s, m.rule, child);
+		else if (m.kind == MATCH_DIR && m.dir->pattern)
+			store_instance_dir(s, m.dir, child);
+	}
 	return d;
 }
 

@@ -1488,8 +1488,107 @@ group_cgroups() {
 	fi
 }
 
+# Pattern rules (net.ipv4.conf.*.forwarding): every interface name gets a fake of its own.
+# The cases of tests/progs/pattern_cases.sh print what the kernel prints for two real
+# interfaces (tests/run records it inside unshare -n, with lo and a veth, into
+# $BIN/../oracle/patterns); on fakes of any two names they must print the same. On the
+# host they also run in a fresh netns on its real lo and veth, whose real keys must stay.
+group_patterns() {
+	local c=/proc/sys/net/ipv4/conf p=$W/patterns.conf oracle=$BIN/../oracle/patterns
+	printf '%s\n' '# per-interface keys' 'net.ipv4.conf.*.forwarding = 0' 'net/ipv4/conf/*/arp_notify = 0' \
+		'real-first net.ipv4.conf.*.route_localnet = 0' 'net.ipv6.conf.*.accept_ra = 1' \
+		'file /proc/sys/net/ipv6/conf/*/accept_dad = 1\n' >"$p"
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it with unshare -n)"
+	else
+		fsr -p "$p" -- bash "$PROGS/pattern_cases.sh" eth0 veth1234abcd
+		want "same-as-kernel" 0 "$(cat "$oracle")"
+	fi
+	fsr -p "$p" -- sh -c "sysctl -w net.ipv4.conf.eth0.forwarding=1 >/dev/null; sysctl -n net.ipv4.conf.eth0.forwarding net.ipv4.conf.cni0.forwarding net.ipv4.conf.all.forwarding net.ipv4.conf.default.forwarding"
+	want "procps-two-interfaces-independent-all-default-untouched" 0 $'1\n0\n0\n0'
+	printf '%s\n' 'net.ipv4.conf.all.forwarding = 1' "include $p" 'net.ipv4.conf.default.forwarding = 2' >"$W/literal.conf"
+	fsr -p "$W/literal.conf" -- sh -c "cat $c/all/forwarding $c/default/forwarding $c/eth0/forwarding; echo 3 > $c/all/forwarding; cat $c/all/forwarding $c/eth0/forwarding"
+	want "literal-rule-wins-either-order" 0 $'1\n2\n0\n3\n0'
+	fsr -p "$p" -s 'net.ipv4.conf.*.forwarding=5' -- cat $c/cni0/forwarding $c/eth0/arp_notify
+	want "sysctl-option-pattern" 0 $'5\n0'
+	fsr -p "$p" --print-profile
+	want_lines "print-profile-pattern" 0 "net.ipv4.conf.*.forwarding = 0" "net.ipv4.conf.*.arp_notify = 0" \
+		"real-first net.ipv4.conf.*.route_localnet = 0" "net.ipv6.conf.*.accept_dad = 1"
+
+	# Listings: the real entries plus the instances made so far, whether or not the real
+	# directory exists (gVisor has no net/ipv4/conf, nor net/ipv6).
+	local real keys
+	real=$(ls $c 2>/dev/null)
+	fsr -p "$p" -- sh -c "cat $c/cni0/forwarding $c/zz9/arp_notify >/dev/null; ls $c"
+	want "ls-conf-real-plus-instances" 0 "$(printf '%s\n' $real cni0 zz9 | sort -u)"
+	keys=$(ls $c/eth0 2>/dev/null)
+	fsr -p "$p" -- sh -c "cat $c/eth0/forwarding >/dev/null; ls $c/eth0"
+	want "ls-instance-dir" 0 "$(printf '%s\n' $keys arp_notify forwarding route_localnet | sort -u)"
+	fsr -p "$p" -- sh -c "ls -d $c/xq1 && ls $c | grep -x xq1; stat -c %F /proc/sys/net/ipv6/conf/xq1 /proc/sys/net/ipv6/conf/xq1/accept_ra"
+	want "missing-dirs-as-for-literal-rules" 0 "$c/xq1"$'\nxq1\ndirectory\nregular empty file'
+	fsr -p "$p" -- sh -c "cat $c/eth0/rp_filter 2>/dev/null || echo absent-or-real; test -e $c/eth0/forwarding/x || echo no-child"
+	if [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | tail -1)" = no-child ] &&
+		{ [ -e $c/eth0/rp_filter ] || [ "$(printf '%s\n' "$OUT" | head -1)" = absent-or-real ]; }; then
+		pass "other-keys-not-faked"
+	else fail "other-keys-not-faked" "$(ctx)"; fi
+
+	# A persistent store keeps each instance's value, across runs and between runs at once.
+	local st=$W/store
+	fsr -p "$p" --store "$st" -- sh -c "sysctl -q -w net.ipv4.conf.eth0.forwarding=1 net.ipv4.conf.cni0.arp_notify=1"
+	fsr -p "$p" --store "$st" -- sh -c "cat $c/eth0/forwarding $c/cni0/forwarding $c/cni0/arp_notify; ls $c | grep -x -e eth0 -e cni0"
+	want "persistent-store-per-instance" 0 $'1\n0\n1\ncni0\neth0'
+	start_bg "$W/bg.out" -p "$p" --store "$st" -- sh -c "cat $c/vx1/forwarding; sleep 1; cat $c/vx1/forwarding"
+	local bg=$BGPID
+	sleep 0.5
+	fsr -p "$p" --store "$st" -- sh -c "echo 7 > $c/vx1/forwarding"
+	ended_within "$bg" 20
+	if [ "$RC" = 0 ] && [ "$(cat "$W/bg.out")" = $'0\n7' ]; then pass "shared-store-instance-seen-by-other-run"; else
+		fail "shared-store-instance-seen-by-other-run" "exit $RC; $(show "$(cat "$W/bg.out" "$W/bg.out.err")")"; fi
+
+	# A bad pattern: FILE:LINE, exit 2, nothing run.
+	printf '%s\n' 'net.ipv4.conf.*.forwarding = 0' 'file /proc/sys/net/ipv4/conf/eth*/forwarding = 1\n' >"$W/bad.conf"
+	fsr -p "$W/bad.conf" -- touch "$W/ran"
+	if [ "$RC" = 2 ] && [ ! -e "$W/ran" ] && printf '%s' "$ERR" | grep -qF "$W/bad.conf:2: bad pattern"; then
+		pass "bad-pattern-file-line-exit-2"
+	else fail "bad-pattern-file-line-exit-2" "$(ctx)"; fi
+	printf 'dir /proc/sys/net/*/conf\n' >"$W/bad2.conf"
+	fsr -p "$W/bad2.conf" -- touch "$W/ran"
+	if [ "$RC" = 2 ] && [ ! -e "$W/ran" ] && printf '%s' "$ERR" | grep -qF "$W/bad2.conf:1: bad pattern"; then
+		pass "pattern-in-dir-rule-refused"
+	else fail "pattern-in-dir-rule-refused" "$(ctx)"; fi
+
+	# A path that matches no rule costs what it costs without patterns.
+	case " ${XOPT[*]} " in *" --no-seccomp "*) ;; *)
+		fsr -p "$p" --stats -- "$BB" sh -c 'i=0; while [ $i -lt 2000 ]; do [ -e /proc/sys/net/ipv4/ip_forward ]; [ -e /proc/sys/net/ipv4/conf/eth0/rp_filter ]; i=$((i+1)); done'
+		local per
+		per=$(printf '%s\n' "$ERR" | sed -n 's/.*per intercepted syscall: \([0-9.]*\) stops, \([0-9.]*\) tracer calls.*/\1 \2/p')
+		if [ "$RC" = 0 ] && awk -v p="$per" 'BEGIN { split(p, a, " "); exit !(a[1] != "" && a[1] <= 1.01 && a[2] <= 2.01) }'; then
+			pass "non-matching-path-costs-1-stop-2-calls"
+		else fail "non-matching-path-costs-1-stop-2-calls" "per intercepted syscall: $(show "$per"); $(ctx)"; fi
+		;;
+	esac
+
+	[ "$KIND" = host ] || return
+	# On the host's real interfaces, in a fresh netns: the cases on lo and a veth through
+	# the fakes leave every real key as it was; real-first serves the real value until
+	# the first write.
+	local keys4='forwarding arp_notify route_localnet' snap
+	snap="for i in lo d0; do for k in $keys4; do cat $c/\$i/\$k; done; cat /proc/sys/net/ipv6/conf/\$i/accept_ra /proc/sys/net/ipv6/conf/\$i/accept_dad; done | tr '\n' ' '"
+	runc unshare -n bash -c "ip link add d0 type veth peer name d1 || exit 9; echo 1 > $c/lo/route_localnet
+		before=\$($snap); $FS ${XOPT[*]} -p $p -- sh -c 'cat $c/lo/route_localnet; echo 0 > $c/lo/route_localnet; cat $c/lo/route_localnet' || exit 8
+		$FS ${XOPT[*]} -p $p -- bash $PROGS/pattern_cases.sh lo d0 >/dev/null || exit 7
+		after=\$($snap); echo \"real: \$before-> \$after\"; cat $c/lo/route_localnet"
+	want_lines "host-real-first-served-until-written" 0 1 0
+	local real_line
+	real_line=$(printf '%s\n' "$OUT" | grep '^real: ')
+	if [ "$RC" = 0 ] && [ -n "$real_line" ] && [ "${real_line#real: }" = "${real_line##*-> }-> ${real_line##*-> }" ] &&
+		[ "$(printf '%s\n' "$OUT" | tail -1)" = 1 ]; then
+		pass "host-real-keys-untouched"
+	else fail "host-real-keys-untouched" "$(ctx)"; fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | profiles | fuse)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse)
 	"group_$GROUP"
 	;;
 *)
