@@ -78,6 +78,20 @@ static struct fake fake_of(const struct request *req)
 	return (struct fake){ .rule = req->match.rule, .path = req->where.path, .pid = req->subject };
 }
 
+/* A match of a pattern rule or vdir stands for its instance at the call's path (store.h),
+   made at its first use; the providers only ever see instances. 0 or -errno. */
+static int to_instance(struct request *req)
+{
+	struct match *m = &req->match;
+	if (m->kind == MATCH_FILE && m->rule->pattern)
+		m->rule = store_instance(tracer_cfg->store, m->rule, req->where.path);
+	else if (m->kind == MATCH_DIR && m->dir->pattern)
+		m->dir = store_instance_dir(tracer_cfg->store, m->dir, req->where.path);
+	else
+		return 0;
+	return (m->kind == MATCH_FILE ? (const void *)m->rule : (const void *)m->dir) ? 0 : -errno;
+}
+
 /* Chooses what the tracee gets instead. Returns 1 with *target set, 0 to let the call
    through, or -errno to fail it. */
 static int choose_target(struct task *t, struct request *req, const char **target, bool *stable,
@@ -426,6 +440,12 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	if (req.action == ACTION_MKDIR || req.action == ACTION_RMDIR) {
 		answer_dir_change(t, &req, &regs);
+		return;
+	}
+	int rc = to_instance(&req);
+	if (rc < 0) {
+		remember_for_log(t, &req, "refused", "");
+		tracer_skip_call(t, &regs, rc);
 		return;
 	}
 	if (d->stat_kind != STAT_NONE && (req.match.kind == MATCH_FILE || req.match.kind == MATCH_TREE)) {

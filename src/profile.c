@@ -170,7 +170,7 @@ static bool canonical(const char *path)
 static bool key_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("_.:@+-/", c));
+	       (c && strchr("_.:@+-/*", c));
 }
 
 /* The /proc/sys path of a sysctl.d key. As in sysctl.d, the first separator decides:
@@ -198,6 +198,40 @@ static bool sysctl_path(const char *key, char path[PATH_MAX])
 static size_t path_len(const char *s)
 {
 	return strcspn(s, "=< \t\v\f\r");
+}
+
+/* A "*" component matches any one name; a "*" within a name is an error, as is a pattern
+   where it makes no sense (trees, generated files, dir rules: their directories follow
+   from the files) or where it would slow down every miss (the first component) or stand
+   for processes (/proc/STAR: use /proc/self). */
+static int check_pattern(const struct source *src, const char *path, const char *shown, bool allowed)
+{
+	for (const char *c = path + 1;; c += strcspn(c, "/") + 1) {
+		size_t n = strcspn(c, "/");
+		if (memchr(c, '*', n) && n != 1)
+			return src_fail(src, "bad pattern %s: '*' must be a whole component (it matches any "
+			                     "one name)", shown);
+		if (!c[n])
+			break;
+	}
+	if (!rules_is_pattern(path))
+		return 0;
+	if (!allowed)
+		return src_fail(src, "bad pattern %s: '*' is allowed in sysctl and file rules only", shown);
+	if (path[1] == '*')
+		return src_fail(src, "bad pattern %s: the first component cannot be '*'", shown);
+	if (!strncmp(path, "/proc/*", 7) && (!path[7] || path[7] == '/'))
+		return src_fail(src, "bad pattern %s: /proc/self names the process's own files, '*' "
+		                     "cannot stand for processes", shown);
+	/* Its instances must have one spelling too: a "*" after /proc/self/fd or task would
+	   match links and task directories. A number stands for every name there. */
+	char sample[PATH_MAX], why[160];
+	snprintf(sample, sizeof sample, "%s", path);
+	for (char *c = strchr(sample, '*'); c; c = strchr(c + 1, '*'))
+		*c = '0';
+	if (!alias_rule_spelling(sample, why, sizeof why))
+		return src_fail(src, "bad pattern %s: it matches %s, and %s", shown, sample, why);
+	return 0;
 }
 
 static int check_path(const struct source *src, const char *path)
@@ -288,6 +322,8 @@ static int parse_sysctl(struct source *src, char *s, enum rule_policy policy)
 	char path[PATH_MAX];
 	if (!sysctl_path(key, path))
 		return src_fail(src, "unknown key syntax '%s'", key);
+	if (check_pattern(src, path, key, true) < 0)
+		return -1;
 	char *content;
 	int len = asprintf(&content, "%s\n", value);
 	if (len < 0)
@@ -302,7 +338,7 @@ static int parse_file(struct source *src, char *s, enum rule_policy policy)
 	char *op = skip_blanks(s + plen);
 	char how = *op;
 	s[plen] = '\0';
-	if (check_path(src, s) < 0)
+	if (check_path(src, s) < 0 || check_pattern(src, s, s, true) < 0)
 		return -1;
 	size_t len = 0;
 	char *content;
@@ -337,7 +373,7 @@ static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule
 	trim_end(s);
 	if (s[path_len(s)])
 		return src_fail(src, "unexpected text after the path");
-	if (check_path(src, s) < 0)
+	if (check_path(src, s) < 0 || check_pattern(src, s, s, false) < 0)
 		return -1;
 	if (kind == RULE_TREE && policy != POLICY_STORE)
 		return src_fail(src, "real-first cannot apply to a cgroupfs tree");
@@ -347,7 +383,7 @@ static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule
 /* One `generated` rule for path, made by generator name. */
 static int add_generated(struct source *src, const char *path, const char *name)
 {
-	if (check_path(src, path) < 0)
+	if (check_path(src, path) < 0 || check_pattern(src, path, path, false) < 0)
 		return -1;
 	char *content = strdup("");
 	if (!content || add_rule(src, path, RULE_FILE, POLICY_STORE, content, 0) < 0)
@@ -581,6 +617,27 @@ static int check_duplicates(const struct profile_builder *b, char *err, size_t e
 	return 0;
 }
 
+/* The same for pattern rules: some path matching one would lie below a path matching a
+   file or a tree. Patterns are few, so every pair that holds one is compared. */
+static int pattern_conflicts(const struct ruleset *rs, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < rs->nrules; i++) {
+		if (!rules_is_pattern(rs->rules[i].path))
+			continue;
+		for (size_t j = 0; j < rs->nrules; j++) {
+			const struct rule *p = &rs->rules[i], *r = &rs->rules[j];
+			enum overlap o = rules_overlap(p->path, r->path);
+			const struct rule *above = o == OVERLAP_BELOW ? p : o == OVERLAP_ABOVE ? r : NULL;
+			const struct rule *below = above == p ? r : p;
+			if (above && above->kind != RULE_DIR)
+				return fail(err, errlen, below->origin, "%s may lie below %s, which is a %s (at %s)",
+				            below->path, above->path, above->kind == RULE_FILE ? "file" : "cgroupfs tree",
+				            above->origin);
+		}
+	}
+	return 0;
+}
+
 /* A file rule on an ancestor of another rule would be a file and a directory at once, and
    a tree's provider owns everything below it. Paths that start with a rule's path follow
    it directly in sorted order. */
@@ -595,7 +652,7 @@ static int check_conflicts(const struct ruleset *rs, char *err, size_t errlen)
 				            rs->rules[j].path, f->path, f->kind == RULE_FILE ? "file" : "cgroupfs tree",
 				            f->origin);
 	}
-	return 0;
+	return pattern_conflicts(rs, err, errlen);
 }
 
 int profile_finish(struct profile_builder *b, struct ruleset *out, char *err, size_t errlen)
@@ -611,6 +668,8 @@ int profile_finish(struct profile_builder *b, struct ruleset *out, char *err, si
 	for (size_t i = 0; i < b->n; i++) {
 		bool wins = rc == 0 && (i + 1 == b->n || strcmp(b->v[i].rule.path, b->v[i + 1].rule.path));
 		struct ruleset *to = wins ? out : &dropped;
+		/* A --sysctl ranks above every profile, as it wins there for a path. */
+		b->v[i].rule.rank = b->v[i].seq + (b->v[i].late ? b->n : 0);
 		to->rules[to->nrules++] = b->v[i].rule;
 	}
 	rules_free(&dropped);

@@ -217,7 +217,7 @@ static int generated_stat(struct store *s, const struct fake *f, struct stat *st
 	struct timespec now;
 	clock_gettime(CLOCK_REALTIME, &now);
 	st->st_atim = st->st_mtim = st->st_ctim = now;
-	st->st_ino = (ino_t)(f->rule - store_rules(s)->rules) + 0x7ffe0000;
+	st->st_ino = (ino_t)f->rule->id + 0x7ffe0000;
 	procfs_file_stat(f->path, st);
 	st->st_mode = S_IFREG | 0444;
 	return 0;

@@ -29,12 +29,51 @@ struct listed_entries {
 	size_t n;
 };
 
-static bool is_child(const struct vdir *d, const char *name)
+/* The directory fd of d's instances (store_open_instances) if d has a pattern child, else -1. */
+static int open_instances(struct store *s, const struct vdir *d)
 {
+	for (size_t i = 0; i < d->nchildren; i++)
+		if (!strcmp(d->children[i], "*"))
+			return store_open_instances(s, d->path);
+	return -1;
+}
+
+/* A pattern child ("*") stands for the instances in instfd (open_instances). */
+static bool is_child(const struct vdir *d, int instfd, const char *name)
+{
+	struct stat st;
 	for (size_t i = 0; i < d->nchildren; i++)
 		if (!strcmp(d->children[i], name))
 			return true;
-	return false;
+	return instfd >= 0 && fstatat(instfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+/* Whether the real directory realfd holds every instance in instfd. */
+static bool real_has_instances(int instfd, int realfd)
+{
+	DIR *l = instfd < 0 ? NULL : fs_open_listing(instfd, ".");
+	struct dirent *e;
+	struct stat st;
+	bool all = true;
+	while (l && all && (e = fs_next_entry(l)))
+		all = fstatat(realfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (l)
+		closedir(l);
+	return all;
+}
+
+/* Whether the real directory realfd already lists every fake child of d. */
+static bool real_has_every_fake(struct store *s, const struct vdir *d, int realfd)
+{
+	int instfd = open_instances(s, d);
+	struct stat st;
+	bool all = true;
+	for (size_t i = 0; all && i < d->nchildren; i++)
+		all = strcmp(d->children[i], "*") ? fstatat(realfd, d->children[i], &st, AT_SYMLINK_NOFOLLOW) == 0
+		                                  : real_has_instances(instfd, realfd);
+	if (instfd >= 0)
+		close(instfd);
+	return all;
 }
 
 static int by_name(const void *a, const void *b)
@@ -43,7 +82,7 @@ static int by_name(const void *a, const void *b)
 }
 
 /* The entries of directory fd that are not fake children of d, sorted by name. */
-static struct listed_entries list_dir(int fd, const struct vdir *d)
+static struct listed_entries list_dir(int fd, const struct vdir *d, int instfd)
 {
 	struct listed_entries l = {0};
 	DIR *dir = fs_open_listing(fd, ".");
@@ -52,7 +91,7 @@ static struct listed_entries list_dir(int fd, const struct vdir *d)
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = fs_next_entry(dir))) {
-		if (is_child(d, de->d_name))
+		if (is_child(d, instfd, de->d_name))
 			continue;
 		unsigned char type = de->d_type;
 		struct stat st;
@@ -111,9 +150,12 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 	int mirrorfd = store_open_mirror(s, d);
 	if (mirrorfd < 0)
 		return;
-	struct listed_entries real = {0}, mirror = list_dir(mirrorfd, d);
+	int instfd = open_instances(s, d);
+	struct listed_entries real = {0}, mirror = list_dir(mirrorfd, d, instfd);
 	if (realfd >= 0)
-		real = list_dir(realfd, d);
+		real = list_dir(realfd, d, instfd);
+	if (instfd >= 0)
+		close(instfd);
 	size_t i = 0, j = 0;
 	while (i < real.n || j < mirror.n) {
 		int c = i == real.n ? 1 : j == mirror.n ? -1 : strcmp(real.e[i].name, mirror.e[j].name);
@@ -142,15 +184,9 @@ bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char 
 	char real[PATH_MAX];
 	alias_real_path(d->path, pid, real); /* /proc/self is the tracee\'s */
 	int realfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (realfd >= 0) {
-		struct stat st;
-		size_t i = 0;
-		while (i < d->nchildren && fstatat(realfd, d->children[i], &st, AT_SYMLINK_NOFOLLOW) == 0)
-			i++;
-		if (i == d->nchildren) {
-			close(realfd);
-			return false;
-		}
+	if (realfd >= 0 && real_has_every_fake(s, d, realfd)) {
+		close(realfd);
+		return false;
 	}
 	/* A directory missing for real (most of /proc/sys in gVisor) whose mirror holds
 	   only fakes needs no refresh: each open then costs one failed open, not listings. */

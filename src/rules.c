@@ -1,6 +1,9 @@
 /* The rule set's index and lookup. rules_index derives the virtual directories from the
    rules once; rules_match then runs on every intercepted syscall, so it allocates nothing
-   and rejects the common miss (a path outside every rule) with a few byte compares. */
+   and rejects the common miss (a path outside every rule) with a few byte compares.
+   Pattern rules (a "*" component) are tried only after every literal rule missed, one
+   component at a time, so a path that matches nothing costs one compare of its first
+   differing component per pattern. */
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
@@ -93,8 +96,90 @@ static void index_roots(struct ruleset *rs)
 	}
 }
 
+enum overlap rules_overlap(const char *a, const char *b)
+{
+	for (;;) { /* a and b are at a '/' */
+		a++, b++;
+		size_t m = strcspn(a, "/"), n = strcspn(b, "/");
+		bool any = (m == 1 && *a == '*') || (n == 1 && *b == '*');
+		if (!any && cmp_slice(a, m, b, n))
+			return OVERLAP_NONE;
+		a += m, b += n;
+		if (!*a || !*b)
+			return !*a && !*b ? OVERLAP_SAME : !*a ? OVERLAP_BELOW : OVERLAP_ABOVE;
+	}
+}
+
+bool rules_is_pattern(const char *path)
+{
+	for (const char *c = strchr(path, '*'); c; c = strchr(c + 1, '*'))
+		if (c[-1] == '/' && (c[1] == '/' || !c[1]))
+			return true;
+	return false;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Whether name is one of the n names of v (n small: a directory's fake children). */
+static bool has_name(char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+/* A literal vdir that a pattern vdir matches holds the pattern's children too (a
+   literal conf/all holds what the pattern conf/STAR holds). */
+static void add_pattern_children(struct ruleset *rs, struct vdir *d)
+{
+	for (size_t i = 0; i < rs->npattern_dirs; i++) {
+		const struct vdir *p = rs->pattern_dirs[i];
+		if (rules_overlap(p->path, d->path) != OVERLAP_SAME)
+			continue;
+		for (size_t j = 0; j < p->nchildren; j++) {
+			if (has_name(d->children, d->nchildren, p->children[j]))
+				continue;
+			if (!(d->children = realloc(d->children, (d->nchildren + 1) * sizeof *d->children)))
+				die_oom();
+			d->children[d->nchildren++] = dup_slice(p->children[j], strlen(p->children[j]));
+		}
+		qsort(d->children, d->nchildren, sizeof *d->children, cmp_name);
+	}
+}
+
+static int by_rank_down(const void *pa, const void *pb)
+{
+	const struct rule *a = *(const struct rule *const *)pa, *b = *(const struct rule *const *)pb;
+	return (a->rank < b->rank) - (a->rank > b->rank);
+}
+
+static void index_patterns(struct ruleset *rs)
+{
+	rs->patterns = alloc_array(rs->nrules, sizeof *rs->patterns);
+	for (size_t i = 0; i < rs->nrules; i++)
+		if ((rs->rules[i].pattern = rules_is_pattern(rs->rules[i].path)))
+			rs->patterns[rs->npatterns++] = &rs->rules[i];
+	if (rs->npatterns)
+		qsort(rs->patterns, rs->npatterns, sizeof *rs->patterns, by_rank_down);
+	rs->pattern_dirs = alloc_array(rs->ndirs, sizeof *rs->pattern_dirs);
+	for (size_t i = 0; i < rs->ndirs; i++) {
+		rs->dirs[i].id = i;
+		if ((rs->dirs[i].pattern = rules_is_pattern(rs->dirs[i].path)))
+			rs->pattern_dirs[rs->npattern_dirs++] = &rs->dirs[i];
+	}
+	for (size_t i = 0; rs->npattern_dirs && i < rs->ndirs; i++)
+		if (!rs->dirs[i].pattern)
+			add_pattern_children(rs, &rs->dirs[i]);
+}
+
 void rules_index(struct ruleset *rs)
 {
+	for (size_t i = 0; i < rs->nrules; i++)
+		rs->rules[i].id = i;
 	struct edge *e;
 	size_t n = collect_edges(rs, &e);
 	if (n)
@@ -111,6 +196,7 @@ void rules_index(struct ruleset *rs)
 	for (size_t i = 0; i < rs->nrules; i++)
 		if (rs->rules[i].kind == RULE_TREE)
 			rs->trees[rs->ntrees++] = &rs->rules[i];
+	index_patterns(rs);
 }
 
 /* Every rule path starts with one of a handful of components (usually "proc" and "sys"):
@@ -159,8 +245,41 @@ struct match rules_match(const struct ruleset *rs, const char *path)
 	if (d) {
 		m.kind = MATCH_DIR;
 		m.dir = d;
+		return m;
 	}
+	for (size_t i = 0; i < rs->npatterns; i++)
+		if (rules_overlap(rs->patterns[i]->path, path) == OVERLAP_SAME) {
+			m.kind = MATCH_FILE;
+			m.rule = rs->patterns[i];
+			return m;
+		}
+	for (size_t i = 0; i < rs->npattern_dirs; i++)
+		if (rules_overlap(rs->pattern_dirs[i]->path, path) == OVERLAP_SAME) {
+			m.kind = MATCH_DIR;
+			m.dir = rs->pattern_dirs[i];
+			return m;
+		}
 	return m;
+}
+
+size_t rules_pattern_children(const struct ruleset *rs, const char *path, const char ***names)
+{
+	size_t n = 0, max = 0;
+	for (size_t i = 0; i < rs->npattern_dirs; i++)
+		max += rs->pattern_dirs[i]->nchildren;
+	char **v = alloc_array(max, sizeof *v);
+	for (size_t i = 0; i < rs->npattern_dirs; i++) {
+		const struct vdir *p = rs->pattern_dirs[i];
+		if (rules_overlap(p->path, path) != OVERLAP_SAME)
+			continue;
+		for (size_t j = 0; j < p->nchildren; j++)
+			if (!has_name(v, n, p->children[j]))
+				v[n++] = p->children[j];
+	}
+	if (n)
+		qsort(v, n, sizeof *v, cmp_name);
+	*names = (const char **)v;
+	return n;
 }
 
 void rules_free(struct ruleset *rs)
@@ -183,5 +302,7 @@ void rules_free(struct ruleset *rs)
 	free(rs->dirs);
 	free(rs->roots);
 	free(rs->trees);
+	free(rs->patterns);
+	free(rs->pattern_dirs);
 	*rs = (struct ruleset){ 0 };
 }

@@ -15,10 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 #include "fsutil.h"
+#include "log.h"
 
 /* A private store younger than this may still be getting its run lock. */
 #define REAP_MIN_AGE_S 60
 
+
+/* Instances by path: sorted, for bsearch. */
+struct instance {
+	const char *path;
+	void *fake; /* its struct rule or struct vdir */
+};
+struct instances {
+	struct instance *v;
+	size_t n, cap;
+};
 
 struct store {
 	const struct ruleset *rs;
@@ -30,14 +41,20 @@ struct store {
 	int genfd;         /* runs/<this run>/gen: generated files, this run's alone */
 	char *gen;         /* its absolute path */
 	char *run;         /* name of this run's directory under runs/ */
-	char **value_path; /* per rule: root/<path>, NULL for RULE_DIR */
-	bool *written;     /* per rule: known written (a cache: written/ is the truth) */
-	char **mirror_path; /* per vdir: root/<path> */
-	unsigned char *mirror_state; /* per vdir: its provider's */
+	/* Per rule id (rules, then instances): */
+	char **value_path; /* root/<path>, NULL for RULE_DIR and patterns */
+	bool *written;     /* known written (a cache: written/ is the truth) */
+	size_t nids, capids;
+	/* Per vdir id (vdirs, then instances): */
+	char **mirror_path; /* root/<path> */
+	unsigned char *mirror_state; /* its provider's */
+	size_t ndirids, capdirids;
+	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
 	unsigned long next_name; /* names of the files we create in tmp/ */
 	char *buf;               /* STORE_VALUE_MAX bytes */
 };
 
+static int seed_value(struct store *s, const struct rule *r);
 static int failf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int failf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -154,12 +171,12 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 
 const char *store_value_path(const struct store *s, const struct rule *r)
 {
-	return s->value_path[r - s->rs->rules];
+	return s->value_path[r->id];
 }
 
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
-	size_t i = (size_t)(r - s->rs->rules);
+	size_t i = r->id;
 	int rc = put_file(s, s->rootfd, r->path, data, len);
 	if (rc == 0 && !s->written[i]) {
 		/* The value is kept; the mark only matters to real-first, which then serves
@@ -172,7 +189,7 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 
 bool store_was_written(struct store *s, const struct rule *r)
 {
-	size_t i = (size_t)(r - s->rs->rules);
+	size_t i = r->id;
 	if (s->written[i])
 		return true;
 	/* Another run sharing the store may have written it since. */
@@ -192,12 +209,12 @@ int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
 
 const char *store_mirror_path(const struct store *s, const struct vdir *d)
 {
-	return s->mirror_path[d - s->rs->dirs];
+	return s->mirror_path[d->id];
 }
 
 unsigned char *store_mirror_state(struct store *s, const struct vdir *d)
 {
-	return &s->mirror_state[d - s->rs->dirs];
+	return &s->mirror_state[d->id];
 }
 
 const struct ruleset *store_rules(const struct store *s)
@@ -237,6 +254,138 @@ bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MA
 	if (!strncmp(end, "/proc/self", 10) && (end[10] == '/' || !end[10]))
 		return snprintf(virt, PATH_MAX, "/proc/%ld%s", pid, end + 10) < PATH_MAX && strip_deleted(virt);
 	return snprintf(virt, PATH_MAX, "%s", end) < PATH_MAX && strip_deleted(virt);
+}
+
+/* ---- instances of pattern rules ------------------------------------------------ */
+
+static int cmp_instance(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct instance *)elem)->path);
+}
+
+/* The instance at path, or NULL; *pos is where it goes in sorted order. */
+static void *find_instance(const struct instances *in, const char *path, size_t *pos)
+{
+	size_t lo = 0, hi = in->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = cmp_instance(path, &in->v[mid]);
+		if (!c)
+			return in->v[mid].fake;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*pos = lo;
+	return NULL;
+}
+
+static void add_instance(struct instances *in, size_t pos, const char *path, void *fake)
+{
+	if (in->n == in->cap) {
+		in->cap = in->cap ? 2 * in->cap : 16;
+		if (!(in->v = realloc(in->v, in->cap * sizeof *in->v)))
+			die_oom();
+	}
+	memmove(in->v + pos + 1, in->v + pos, (in->n - pos) * sizeof *in->v);
+	in->v[pos] = (struct instance){ .path = path, .fake = fake };
+	in->n++;
+}
+
+/* v (an array of n elements of size bytes) grown to cap, the new elements zeroed. */
+static void *grow(void *v, size_t n, size_t cap, size_t size)
+{
+	if (!(v = realloc(v, cap * size)))
+		die_oom();
+	memset((char *)v + n * size, 0, (cap - n) * size);
+	return v;
+}
+
+const struct rule *store_instance(struct store *s, const struct rule *p, const char *path)
+{
+	size_t pos;
+	struct rule *r = find_instance(&s->files, path, &pos);
+	if (r)
+		return r;
+	if (s->nids == s->capids) {
+		s->capids *= 2;
+		s->value_path = grow(s->value_path, s->nids, s->capids, sizeof *s->value_path);
+		s->written = grow(s->written, s->nids, s->capids, sizeof *s->written);
+	}
+	char *value_path;
+	if (!(r = malloc(sizeof *r)) || asprintf(&value_path, "%s%s", s->root, path) < 0)
+		die_oom();
+	*r = *p;
+	r->pattern = false;
+	r->id = s->nids;
+	if (!(r->path = strdup(path)))
+		die_oom();
+	s->value_path[r->id] = value_path;
+	/* Another run sharing the store may be seeding it too, and then writing it: seeding
+	   is checked and done under a lock, so that no run re-seeds a value just written. */
+	int rc = flock(s->originfd, LOCK_EX) < 0 ? -errno : seed_value(s, r);
+	flock(s->originfd, LOCK_UN);
+	if (rc < 0) {
+		s->value_path[r->id] = NULL;
+		free(value_path);
+		free(r->path);
+		free(r);
+		errno = -rc;
+		return NULL;
+	}
+	s->nids++;
+	add_instance(&s->files, pos, r->path, r);
+	return r;
+}
+
+const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, const char *path)
+{
+	size_t pos;
+	struct vdir *d = find_instance(&s->dirs, path, &pos);
+	if (d)
+		return d;
+	/* Its origin/ directory marks it as an instance for every run's listings, which show
+	   its mirror. */
+	int fd = open_below(s->originfd, path, strlen(path), true);
+	if (fd >= 0) {
+		close(fd);
+		fd = open_below(s->rootfd, path, strlen(path), true);
+	}
+	if (fd < 0)
+		return NULL;
+	close(fd);
+	if (s->ndirids == s->capdirids) {
+		s->capdirids *= 2;
+		s->mirror_path = grow(s->mirror_path, s->ndirids, s->capdirids, sizeof *s->mirror_path);
+		s->mirror_state = grow(s->mirror_state, s->ndirids, s->capdirids, sizeof *s->mirror_state);
+	}
+	if (!(d = malloc(sizeof *d)) || asprintf(&s->mirror_path[s->ndirids], "%s%s", s->root, path) < 0)
+		die_oom();
+	*d = (struct vdir){ .path = strdup(path), .rule = p->rule, .id = s->ndirids++ };
+	if (!d->path)
+		die_oom();
+	d->nchildren = rules_pattern_children(s->rs, path, (const char ***)&d->children);
+	add_instance(&s->dirs, pos, d->path, d);
+	/* Its listing shows each fake child, as a literal directory's does, so they are made
+	   with it (one that fails here is made, or fails, at its own first use). */
+	for (size_t i = 0; i < d->nchildren; i++) {
+		char child[PATH_MAX];
+		if (!strcmp(d->children[i], "*") ||
+		    snprintf(child, sizeof child, "%s/%s", path, d->children[i]) >= (int)sizeof child)
+			continue;
+		struct match m = rules_match(s->rs, child);
+		if (m.kind == MATCH_FILE && m.rule->pattern)
+			store_instance(s, m.rule, child);
+		else if (m.kind == MATCH_DIR && m.dir->pattern)
+			store_instance_dir(s, m.dir, child);
+	}
+	return d;
+}
+
+int store_open_instances(struct store *s, const char *dir)
+{
+	return open_below(s->originfd, dir, strlen(dir), false);
 }
 
 /* ---- runs and their locks ----------------------------------------------------- */
@@ -446,7 +595,7 @@ static int setup(struct store *s, char *err, size_t errlen)
 	const struct ruleset *rs = s->rs;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
-		if (r->kind != RULE_FILE)
+		if (r->kind != RULE_FILE || r->pattern)
 			continue;
 		if (asprintf(&s->value_path[i], "%s%s", s->root, r->path) < 0)
 			return failf(err, errlen, "out of memory");
@@ -456,6 +605,8 @@ static int setup(struct store *s, char *err, size_t errlen)
 	}
 	for (size_t i = 0; i < rs->ndirs; i++) {
 		const char *p = rs->dirs[i].path;
+		if (rs->dirs[i].pattern)
+			continue;
 		if (asprintf(&s->mirror_path[i], "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
 			return failf(err, errlen, "out of memory");
 		int fd = store_open_mirror(s, &rs->dirs[i]);
@@ -472,10 +623,14 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 	if (s) {
 		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .originfd = -1,
 		                    .writtenfd = -1, .tmpfd = -1, .runsfd = -1, .runfd = -1, .genfd = -1};
-		s->value_path = calloc(rs->nrules + 1, sizeof *s->value_path);
-		s->written = calloc(rs->nrules + 1, sizeof *s->written);
-		s->mirror_path = calloc(rs->ndirs + 1, sizeof *s->mirror_path);
-		s->mirror_state = calloc(rs->ndirs + 1, 1);
+		s->nids = rs->nrules;
+		s->capids = rs->nrules + 1;
+		s->ndirids = rs->ndirs;
+		s->capdirids = rs->ndirs + 1;
+		s->value_path = calloc(s->capids, sizeof *s->value_path);
+		s->written = calloc(s->capids, sizeof *s->written);
+		s->mirror_path = calloc(s->capdirids, sizeof *s->mirror_path);
+		s->mirror_state = calloc(s->capdirids, 1);
 		s->buf = malloc(STORE_VALUE_MAX);
 	}
 	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->mirror_state || !s->buf) {
@@ -502,10 +657,23 @@ void store_close(struct store *s)
 			close(fds[i]);
 	if (s->private && s->dir)
 		fs_remove_tree(AT_FDCWD, s->dir);
-	for (size_t i = 0; s->value_path && i < s->rs->nrules; i++)
+	for (size_t i = 0; s->value_path && i < s->nids; i++)
 		free(s->value_path[i]);
-	for (size_t i = 0; s->mirror_path && i < s->rs->ndirs; i++)
+	for (size_t i = 0; s->mirror_path && i < s->ndirids; i++)
 		free(s->mirror_path[i]);
+	for (size_t i = 0; i < s->files.n; i++) {
+		struct rule *r = s->files.v[i].fake;
+		free(r->path); /* the rest is the pattern's */
+		free(r);
+	}
+	for (size_t i = 0; i < s->dirs.n; i++) {
+		struct vdir *d = s->dirs.v[i].fake;
+		free(d->path);
+		free(d->children); /* the names are the ruleset's */
+		free(d);
+	}
+	free(s->files.v);
+	free(s->dirs.v);
 	free(s->value_path);
 	free(s->written);
 	free(s->mirror_path);

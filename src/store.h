@@ -13,6 +13,11 @@
    reader never sees an empty or partial value; a value written by one run is what every
    later open sees, in this run and in any other run sharing the store.
 
+   Instances: a pattern rule (rules.h) is a fake at every path it matches, each with a
+   value of its own in root/<path>, seeded at its first use (store_instance) as a profile
+   rule is at open; an instance's origin/ entry says that it exists, so every run sharing
+   the store lists the instances of all of them.
+
    Precedence in a persistent store: a value persists until the profile's value for it
    changes. At open, a rule whose profile value (or -s value) differs from the one its
    value was seeded from is seeded anew; otherwise the stored value, perhaps written by
@@ -48,6 +53,18 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 bool store_was_written(struct store *s, const struct rule *r);
 /* fstat of r's value file. 0 or -errno. */
 int store_stat_value(struct store *s, const struct rule *r, struct stat *st);
+
+/* The instance of pattern rule p at the concrete path that matches it: a rule with path's
+   own value, made and seeded at the first call, under an flock of origin/ (another run
+   sharing the store may be seeding it, or writing it, at the same time). Stable for the
+   run. NULL with errno set if the store cannot seed it. */
+const struct rule *store_instance(struct store *s, const struct rule *p, const char *path);
+/* The instance of pattern vdir p at path, with the children of every pattern vdir that
+   matches path. NULL with errno set if the store cannot record it. */
+const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, const char *path);
+/* A directory fd whose entries name the instances in directory dir that the runs sharing
+   the store made (and the values and directories of profile rules there), or -1. */
+int store_open_instances(struct store *s, const char *dir);
 
 /* The mirror of virtual directory d (absolute, stable), and a directory fd of it
    (created if missing), or -1 with errno set. */

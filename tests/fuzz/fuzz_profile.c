@@ -168,6 +168,31 @@ static bool has_child(const struct vdir *d, const char *name, size_t len)
 	return false;
 }
 
+/* A match of path that is no literal one is a pattern that matches it. */
+static bool pattern_for(struct match m, const char *path)
+{
+	const char *p = m.kind == MATCH_FILE ? m.rule->path : m.kind == MATCH_DIR ? m.dir->path : NULL;
+	bool pattern = m.kind == MATCH_FILE ? m.rule->pattern : m.kind == MATCH_DIR && m.dir->pattern;
+	return p && pattern && rules_overlap(p, path) == OVERLAP_SAME;
+}
+
+/* A concrete path of pattern rule r (each "*" an "x0") is served by r, by a literal rule, or
+   by a pattern of a rank at least r's. */
+static void check_instance(const struct ruleset *rs, const struct rule *r)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s", r->path);
+	for (char *c = strchr(path, '*'); c; c = strchr(c + 1, '*'))
+		if (c[-1] == '/' && (c[1] == '/' || !c[1]) && strlen(path) + 1 < sizeof path) {
+			memmove(c + 2, c + 1, strlen(c + 1) + 1);
+			c[0] = 'x', c[1] = '0';
+		}
+	struct match m = rules_match(rs, path);
+	CHECK(m.kind == MATCH_FILE);
+	CHECK(m.rule == r || (!m.rule->pattern && !strcmp(m.rule->path, path)) ||
+	      (pattern_for(m, path) && m.rule->rank >= r->rank));
+}
+
 static void check_ruleset(const struct ruleset *rs)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -184,6 +209,9 @@ static void check_ruleset(const struct ruleset *rs)
 			CHECK((r->kind == RULE_DIR || r->kind == RULE_TREE) && !r->content && !r->sysctl && !r->generator);
 		}
 		struct match m = rules_match(rs, r->path);
+		CHECK(r->pattern == rules_is_pattern(r->path));
+		if (r->pattern)
+			check_instance(rs, r);
 		if (r->kind == RULE_FILE) {
 			CHECK(m.kind == MATCH_FILE && m.rule == r);
 		} else if (r->kind == RULE_TREE) {
@@ -214,10 +242,12 @@ static void check_ruleset(const struct ruleset *rs)
 		if (len + 3 < sizeof buf) {
 			memcpy(buf, r->path, len);
 			memcpy(buf + len, "\x01", 2);
-			CHECK(rules_match(rs, buf).kind == MATCH_NONE);
+			m = rules_match(rs, buf);
+			CHECK(m.kind == MATCH_NONE || pattern_for(m, buf));
 			if (r->kind == RULE_FILE) {
 				memcpy(buf + len, "/x", 3);
-				CHECK(rules_match(rs, buf).kind == MATCH_NONE);
+				m = rules_match(rs, buf);
+				CHECK(m.kind == MATCH_NONE || pattern_for(m, buf));
 			}
 		}
 	}
@@ -234,9 +264,9 @@ static void check_ruleset(const struct ruleset *rs)
 		struct match m = rules_match(rs, probes[i]);
 		CHECK(m.kind == MATCH_NONE || m.kind == MATCH_FILE || m.kind == MATCH_DIR);
 		if (m.kind == MATCH_FILE)
-			CHECK(!strcmp(m.rule->path, probes[i]));
+			CHECK(!strcmp(m.rule->path, probes[i]) || pattern_for(m, probes[i]));
 		if (m.kind == MATCH_DIR)
-			CHECK(!strcmp(m.dir->path, probes[i]));
+			CHECK(!strcmp(m.dir->path, probes[i]) || pattern_for(m, probes[i]));
 	}
 }
 

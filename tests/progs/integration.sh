@@ -576,6 +576,154 @@ group_k3s() {
 	want "k3s-raise-conntrack-max" 0 "262144"
 }
 
+# ---------------------------------------------------------------------------------------
+# Every sysctl of every embedded profile takes procps `sysctl -w` at the profile's value and
+# at a second valid value, and `sysctl -n` prints each back. On the host the kernel is the
+# oracle: the keys that a fresh network namespace has, writable (a veth pair there is
+# named eth0 and eth1; eth0 stands for `*` in pattern rules), must give the same lines
+# natively. The real keys must be unchanged afterwards, on the host and in gVisor.
+PATTERN_IFACE=eth0
+
+# profile_sysctls PROFILE: KEY=VALUE per sysctl of PROFILE (from --print-profile), `*`
+# replaced by $PATTERN_IFACE. A sysctl printed as a `file` rule (content that KEY = VALUE
+# cannot give) is printed as "UNPARSED line", for the caller to fail on.
+profile_sysctls() {
+	local line
+	"$FS" -p "$1" --print-profile | while IFS= read -r line; do
+		line=${line#real-first }
+		case $line in
+		'#'* | '') ;;
+		'file /proc/sys/'*) printf 'UNPARSED %s\n' "$line" ;;
+		file\ * | dir\ * | generated\ * | cgroupfs\ *) ;;
+		*' = '*) printf '%s=%s\n' "${line%% = *}" "${line#* = }" ;;
+		*) printf 'UNPARSED %s\n' "$line" ;;
+		esac
+	done | sed "s/\*/$PATTERN_IFACE/g"
+}
+# second_value VALUE: another value the kernel accepts for the same key: the first field,
+# an integer, one lower (one higher at 0); the other fields kept.
+second_value() {
+	local first=${1%%[[:space:]]*}
+	case $first in
+	'' | *[!0-9]*) return 1 ;;
+	0) printf '%s' "$((first + 1))${1#"$first"}" ;;
+	*) printf '%s' "$((first - 1))${1#"$first"}" ;;
+	esac
+}
+# expected_rw KEY=VALUE...: what tests/progs/sysctl_rw.sh prints when every write works.
+expected_rw() {
+	local kv
+	for kv; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+	echo "-w exit 0"
+	for kv; do printf '%s\n' "${kv#*=}"; done
+	echo "-n exit 0"
+}
+# real_values KEY=VALUE...: the real value of each key, as this kernel has it.
+real_values() {
+	local kv k
+	for kv; do
+		k=${kv%%=*}
+		printf '%s: %s\n' "$k" "$(cat "/proc/sys/${k//.//}" 2>&1)"
+	done
+}
+# kernel_rw FILE: sysctl_rw.sh natively in a fresh network namespace with a veth pair
+# eth0/eth1, on the pairs of FILE (one a line) whose key is under net (only those belong
+# to the namespace: kernel.* and vm.* there are the host's own) and which the namespace
+# has and lets root write (net.netfilter.nf_conntrack_max is read-only there).
+kernel_rw() {
+	runc unshare -n bash -c '
+		ip link add eth0 type veth peer name eth1 || exit 3
+		mapfile -t all <"$1"
+		has=()
+		for kv in "${all[@]}"; do
+			k=${kv%%=*}
+			case $k in net.*) [ -w "/proc/sys/${k//.//}" ] && has+=("$kv") ;; esac
+		done
+		: >"$1.kernel"
+		[ ${#has[@]} = 0 ] || { printf "%s\n" "${has[@]}" >"$1.kernel" && bash "$2" "${has[@]}"; }' _ "$1" "$PROGS/sysctl_rw.sh"
+}
+
+group_profiles() {
+	local p kv v want before n
+	local -a pairs first_set second_set kernel_set
+	if [ "$KIND" = gvisor ]; then
+		# Without fakesys, procps cannot write even the key gVisor takes writes on: its
+		# statx fails (EINVAL); under fakesys the cni, k3s and kubeadm runs below write it.
+		runc sysctl -w net.ipv4.ip_forward=1
+		if [[ $ERR == *'"net.ipv4.ip_forward": Invalid argument'* ]]; then pass "native-sysctl-w-ip_forward-fails"
+		else fail "native-sysctl-w-ip_forward-fails" "$(ctx)"; fi
+	fi
+	for p in $("$FS" --list-profiles | cut -f1); do
+		mapfile -t pairs < <(profile_sysctls "$p")
+		first_set=() second_set=()
+		for kv in "${pairs[@]}"; do
+			case $kv in UNPARSED\ *)
+				fail "$p:parse" "$kv"
+				continue 2 ;;
+			esac
+			first_set+=("$kv")
+			if ! v=$(second_value "${kv#*=}"); then
+				fail "$p:second-value" "no second value for $kv"
+				continue 2
+			fi
+			second_set+=("${kv%%=*}=$v")
+		done
+		if [ ${#first_set[@]} = 0 ]; then
+			# cgroups: a tree and generated files, no sysctl; its own groups test it.
+			"$FS" -p "$p" --print-profile | grep -q '^cgroupfs ' && pass "$p:no-sysctls" ||
+				fail "$p:no-sysctls" "profile $p has neither a sysctl nor a cgroup tree"
+			continue
+		fi
+		before=$(real_values "${first_set[@]}")
+		for n in first second; do
+			local -n set=${n}_set
+			want=$(expected_rw "${set[@]}")
+			fsr -p "$p" -- bash "$PROGS/sysctl_rw.sh" "${set[@]}"
+			OUT="$OUT$ERR"
+			want "$p:sysctl-w-$n-values(${#set[@]})" 0 "$want"
+			[ "$KIND" = host ] || continue
+			printf '%s\n' "${set[@]}" >"$W/pairs"
+			kernel_rw "$W/pairs"
+			mapfile -t kernel_set <"$W/pairs.kernel"
+			# Global keys only (kernel.*, vm.*): no namespace to ask without touching the host's.
+			[ ${#kernel_set[@]} = 0 ] && continue
+			OUT="$OUT$ERR"
+			want "$p:same-as-kernel-$n-values(${#kernel_set[@]})" 0 "$(expected_rw "${kernel_set[@]}")"
+		done
+		if [ "$(real_values "${first_set[@]}")" = "$before" ]; then pass "$p:real-keys-unchanged"; else
+			fail "$p:real-keys-unchanged" "$(show "$(diff <(printf '%s\n' "$before") <(real_values "${first_set[@]}"))")"
+		fi
+	done
+}
+
+# fuse-overlayfs needs kernel.overflowuid and overflowgid, which gVisor lacks. In gVisor it
+# exits on the first without fakesys; under -p fuse-overlayfs it gets past every kernel
+# file, to gVisor's FUSE, which refuses the capabilities it asks for (or, on a gVisor that
+# grants them, it mounts: -f keeps it in the foreground until the timeout). On the host it
+# mounts under fakesys: a file written through the mount lands in the upper directory.
+group_fuse() {
+	local d=$W/ovl ovl
+	mkdir -p "$d/lower" "$d/upper" "$d/work" "$d/merged" && echo lower >"$d/lower/a"
+	ovl=(fuse-overlayfs -o "lowerdir=$d/lower,upperdir=$d/upper,workdir=$d/work" "$d/merged")
+	if [ "$KIND" = gvisor ]; then
+		runc "${ovl[0]}" -f "${ovl[@]:1}"
+		if [ "$RC" != 0 ] && [[ $ERR == *"can't open /proc/sys/kernel/overflowuid"* ]]; then
+			pass "without-fakesys-no-overflowuid"
+		else fail "without-fakesys-no-overflowuid" "$(ctx)"; fi
+		runc timeout 20 "$FS" "${XOPT[@]}" -p fuse-overlayfs -- "${ovl[0]}" -f "${ovl[@]:1}"
+		if [[ $ERR == *"can't open"* || $ERR == *"can't parse"* || $ERR == *"/proc/sys"* ]]; then
+			fail "past-kernel-files" "$(ctx)"
+		elif [ "$RC" = 124 ] ||
+			[[ $ERR == *"filesystem requested capabilities 0x40 that are not supported by kernel"* ]]; then
+			pass "past-kernel-files"
+		else fail "past-kernel-files" "neither mounted nor gVisor's FUSE refusal: $(ctx)"; fi
+		return
+	fi
+	fsr -p fuse-overlayfs -- sh -c "${ovl[*]} && cat $d/merged/a && echo upper >$d/merged/b &&
+		cat $d/upper/b && fusermount3 -u $d/merged && ls $d/merged | wc -l"
+	want "mount-write-unmount" 0 $'lower\nupper\n0'
+}
+
 group_jobctl() {
 	# Job control under a pty (interactive bash, ^Z, fg). The baseline proves the
 	# harness works without fakesys; then the same with fakesys.
@@ -1357,8 +1505,107 @@ group_cgroups() {
 	fi
 }
 
+# Pattern rules (net.ipv4.conf.*.forwarding): every interface name gets a fake of its own.
+# The cases of tests/progs/pattern_cases.sh print what the kernel prints for two real
+# interfaces (tests/run records it inside unshare -n, with lo and a veth, into
+# $BIN/../oracle/patterns); on fakes of any two names they must print the same. On the
+# host they also run in a fresh netns on its real lo and veth, whose real keys must stay.
+group_patterns() {
+	local c=/proc/sys/net/ipv4/conf p=$W/patterns.conf oracle=$BIN/../oracle/patterns
+	printf '%s\n' '# per-interface keys' 'net.ipv4.conf.*.forwarding = 0' 'net/ipv4/conf/*/arp_notify = 0' \
+		'real-first net.ipv4.conf.*.route_localnet = 0' 'net.ipv6.conf.*.accept_ra = 1' \
+		'file /proc/sys/net/ipv6/conf/*/accept_dad = 1\n' >"$p"
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it with unshare -n)"
+	else
+		fsr -p "$p" -- bash "$PROGS/pattern_cases.sh" eth0 veth1234abcd
+		want "same-as-kernel" 0 "$(cat "$oracle")"
+	fi
+	fsr -p "$p" -- sh -c "sysctl -w net.ipv4.conf.eth0.forwarding=1 >/dev/null; sysctl -n net.ipv4.conf.eth0.forwarding net.ipv4.conf.cni0.forwarding net.ipv4.conf.all.forwarding net.ipv4.conf.default.forwarding"
+	want "procps-two-interfaces-independent-all-default-untouched" 0 $'1\n0\n0\n0'
+	printf '%s\n' 'net.ipv4.conf.all.forwarding = 1' "include $p" 'net.ipv4.conf.default.forwarding = 2' >"$W/literal.conf"
+	fsr -p "$W/literal.conf" -- sh -c "cat $c/all/forwarding $c/default/forwarding $c/eth0/forwarding; echo 3 > $c/all/forwarding; cat $c/all/forwarding $c/eth0/forwarding"
+	want "literal-rule-wins-either-order" 0 $'1\n2\n0\n3\n0'
+	fsr -p "$p" -s 'net.ipv4.conf.*.forwarding=5' -- cat $c/cni0/forwarding $c/eth0/arp_notify
+	want "sysctl-option-pattern" 0 $'5\n0'
+	fsr -p "$p" --print-profile
+	want_lines "print-profile-pattern" 0 "net.ipv4.conf.*.forwarding = 0" "net.ipv4.conf.*.arp_notify = 0" \
+		"real-first net.ipv4.conf.*.route_localnet = 0" "net.ipv6.conf.*.accept_dad = 1"
+
+	# Listings: the real entries plus the instances made so far, whether or not the real
+	# directory exists (gVisor has no net/ipv4/conf, nor net/ipv6).
+	local real keys
+	real=$(ls $c 2>/dev/null)
+	fsr -p "$p" -- sh -c "cat $c/cni0/forwarding $c/zz9/arp_notify >/dev/null; ls $c"
+	want "ls-conf-real-plus-instances" 0 "$(printf '%s\n' $real cni0 zz9 | sort -u)"
+	keys=$(ls $c/eth0 2>/dev/null)
+	fsr -p "$p" -- sh -c "cat $c/eth0/forwarding >/dev/null; ls $c/eth0"
+	want "ls-instance-dir" 0 "$(printf '%s\n' $keys arp_notify forwarding route_localnet | sort -u)"
+	fsr -p "$p" -- sh -c "ls -d $c/xq1 && ls $c | grep -x xq1; stat -c %F /proc/sys/net/ipv6/conf/xq1 /proc/sys/net/ipv6/conf/xq1/accept_ra"
+	want "missing-dirs-as-for-literal-rules" 0 "$c/xq1"$'\nxq1\ndirectory\nregular empty file'
+	fsr -p "$p" -- sh -c "cat $c/eth0/rp_filter 2>/dev/null || echo absent-or-real; test -e $c/eth0/forwarding/x || echo no-child"
+	if [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | tail -1)" = no-child ] &&
+		{ [ -e $c/eth0/rp_filter ] || [ "$(printf '%s\n' "$OUT" | head -1)" = absent-or-real ]; }; then
+		pass "other-keys-not-faked"
+	else fail "other-keys-not-faked" "$(ctx)"; fi
+
+	# A persistent store keeps each instance's value, across runs and between runs at once.
+	local st=$W/store
+	fsr -p "$p" --store "$st" -- sh -c "sysctl -q -w net.ipv4.conf.eth0.forwarding=1 net.ipv4.conf.cni0.arp_notify=1"
+	fsr -p "$p" --store "$st" -- sh -c "cat $c/eth0/forwarding $c/cni0/forwarding $c/cni0/arp_notify; ls $c | grep -x -e eth0 -e cni0"
+	want "persistent-store-per-instance" 0 $'1\n0\n1\ncni0\neth0'
+	start_bg "$W/bg.out" -p "$p" --store "$st" -- sh -c "cat $c/vx1/forwarding; sleep 1; cat $c/vx1/forwarding"
+	local bg=$BGPID
+	sleep 0.5
+	fsr -p "$p" --store "$st" -- sh -c "echo 7 > $c/vx1/forwarding"
+	ended_within "$bg" 20
+	if [ "$RC" = 0 ] && [ "$(cat "$W/bg.out")" = $'0\n7' ]; then pass "shared-store-instance-seen-by-other-run"; else
+		fail "shared-store-instance-seen-by-other-run" "exit $RC; $(show "$(cat "$W/bg.out" "$W/bg.out.err")")"; fi
+
+	# A bad pattern: FILE:LINE, exit 2, nothing run.
+	printf '%s\n' 'net.ipv4.conf.*.forwarding = 0' 'file /proc/sys/net/ipv4/conf/eth*/forwarding = 1\n' >"$W/bad.conf"
+	fsr -p "$W/bad.conf" -- touch "$W/ran"
+	if [ "$RC" = 2 ] && [ ! -e "$W/ran" ] && printf '%s' "$ERR" | grep -qF "$W/bad.conf:2: bad pattern"; then
+		pass "bad-pattern-file-line-exit-2"
+	else fail "bad-pattern-file-line-exit-2" "$(ctx)"; fi
+	printf 'dir /proc/sys/net/*/conf\n' >"$W/bad2.conf"
+	fsr -p "$W/bad2.conf" -- touch "$W/ran"
+	if [ "$RC" = 2 ] && [ ! -e "$W/ran" ] && printf '%s' "$ERR" | grep -qF "$W/bad2.conf:1: bad pattern"; then
+		pass "pattern-in-dir-rule-refused"
+	else fail "pattern-in-dir-rule-refused" "$(ctx)"; fi
+
+	# A path that matches no rule costs what it costs without patterns.
+	case " ${XOPT[*]} " in *" --no-seccomp "*) ;; *)
+		fsr -p "$p" --stats -- "$BB" sh -c 'i=0; while [ $i -lt 2000 ]; do [ -e /proc/sys/net/ipv4/ip_forward ]; [ -e /proc/sys/net/ipv4/conf/eth0/rp_filter ]; i=$((i+1)); done'
+		local per
+		per=$(printf '%s\n' "$ERR" | sed -n 's/.*per intercepted syscall: \([0-9.]*\) stops, \([0-9.]*\) tracer calls.*/\1 \2/p')
+		if [ "$RC" = 0 ] && awk -v p="$per" 'BEGIN { split(p, a, " "); exit !(a[1] != "" && a[1] <= 1.01 && a[2] <= 2.01) }'; then
+			pass "non-matching-path-costs-1-stop-2-calls"
+		else fail "non-matching-path-costs-1-stop-2-calls" "per intercepted syscall: $(show "$per"); $(ctx)"; fi
+		;;
+	esac
+
+	[ "$KIND" = host ] || return
+	# On the host's real interfaces, in a fresh netns: the cases on lo and a veth through
+	# the fakes leave every real key as it was; real-first serves the real value until
+	# the first write.
+	local keys4='forwarding arp_notify route_localnet' snap
+	snap="for i in lo d0; do for k in $keys4; do cat $c/\$i/\$k; done; cat /proc/sys/net/ipv6/conf/\$i/accept_ra /proc/sys/net/ipv6/conf/\$i/accept_dad; done | tr '\n' ' '"
+	runc unshare -n bash -c "ip link add d0 type veth peer name d1 || exit 9; echo 1 > $c/lo/route_localnet
+		before=\$($snap); $FS ${XOPT[*]} -p $p -- sh -c 'cat $c/lo/route_localnet; echo 0 > $c/lo/route_localnet; cat $c/lo/route_localnet' || exit 8
+		$FS ${XOPT[*]} -p $p -- bash $PROGS/pattern_cases.sh lo d0 >/dev/null || exit 7
+		after=\$($snap); echo \"real: \$before-> \$after\"; cat $c/lo/route_localnet"
+	want_lines "host-real-first-served-until-written" 0 1 0
+	local real_line
+	real_line=$(printf '%s\n' "$OUT" | grep '^real: ')
+	if [ "$RC" = 0 ] && [ -n "$real_line" ] && [ "${real_line#real: }" = "${real_line##*-> }-> ${real_line##*-> }" ] &&
+		[ "$(printf '%s\n' "$OUT" | tail -1)" = 1 ]; then
+		pass "host-real-keys-untouched"
+	else fail "host-real-keys-untouched" "$(ctx)"; fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse)
 	"group_$GROUP"
 	;;
 *)

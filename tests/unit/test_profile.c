@@ -118,13 +118,19 @@ static void test_embedded(void)
 	      rules_match(&rs, "/sys/fs/cgroupx").kind == MATCH_NONE,
 	      "cgroups: everything below /sys/fs/cgroup is the tree");
 	rules_free(&rs);
-	check(build(&rs, k3s) == 0 && k3s_rules == 6 + cg_rules + 15,
-	      "k3s: default's 6 rules, cgroups' %zu, plus 15 (got %zu)", cg_rules, k3s_rules);
+	/* kubelet's own 2, kube-proxy's 9, containerd's 2, cni's 8, fuse-overlayfs's 2, k3s's 5 */
+	check(build(&rs, k3s) == 0 && k3s_rules == 6 + cg_rules + 28,
+	      "k3s: default's 6 rules, cgroups' %zu, plus 28 (got %zu)", cg_rules, k3s_rules);
 	check(has_value(&rs, "/proc/sys/kernel/panic", "10\n"), "k3s: includes default");
 	const struct rule *r = rule(&rs, "/proc/sys/net/ipv4/ip_forward");
 	check(r && r->policy == POLICY_REAL_FIRST && has_value(&rs, r->path, "1\n"), "k3s: ip_forward is real-first 1");
 	r = rule(&rs, "/proc/sys/net/ipv4/conf/all/route_localnet");
-	check(r && r->policy == POLICY_REAL_FIRST, "k3s: route_localnet is real-first");
+	check(r && r->policy == POLICY_STORE && has_value(&rs, r->path, "1\n"),
+	      "k3s: route_localnet 1 from the store (gVisor has no net.ipv4.conf)");
+	check(rules_match(&rs, "/proc/sys/net/ipv4/conf/cni0/arp_notify").kind == MATCH_FILE &&
+	      has_value(&rs, "/proc/sys/kernel/overflowuid", "65534\n") &&
+	      has_value(&rs, "/proc/sys/net/ipv4/ping_group_range", "0\t2147483647\n"),
+	      "k3s: includes cni's patterns, fuse-overlayfs and containerd");
 	r = rule(&rs, "/proc/sys/net/netfilter/nf_conntrack_max");
 	check(r && r->policy == POLICY_STORE && has_value(&rs, r->path, "131072\n"), "k3s: nf_conntrack_max 131072 from the store");
 	r = rule(&rs, "/sys/module/nf_conntrack/parameters/hashsize");
@@ -189,7 +195,8 @@ static void test_sysctl_syntax(void)
 	expect_error("bad key: empty component", "kernel..panic = 1\n", "%s/t.conf:1: unknown key syntax 'kernel..panic'");
 	expect_error("bad key: trailing dot", "kernel. = 1\n", "%s/t.conf:1: unknown key syntax 'kernel.'");
 	expect_error("bad key: leading slash", "/kernel/panic = 1\n", "%s/t.conf:1: unknown key syntax '/kernel/panic'");
-	expect_error("bad key: glob", "net.ipv4.conf.*.rp_filter = 1\n", "%s/t.conf:1: unknown key syntax 'net.ipv4.conf.*.rp_filter'");
+	expect_error("bad key: glob in a name", "net.ipv4.conf.eth*.rp_filter = 1\n",
+	             "%s/t.conf:1: bad pattern net.ipv4.conf.eth*.rp_filter: '*' must be a whole component (it matches any one name)");
 	expect_error("bad key: dot-dot component", "net/ipv4/../x = 1\n", "%s/t.conf:1: unknown key syntax 'net/ipv4/../x'");
 	expect_error("bad key: blank inside", "kernel.panic 1 = 2\n", "%s/t.conf:1: unknown key syntax 'kernel.panic 1'");
 	expect_error("bad key: empty", " = 2\n", "%s/t.conf:1: unknown key syntax ''");
@@ -348,6 +355,56 @@ static void test_includes(void)
 }
 
 /* --print-profile output, loaded again, gives the same rules. */
+/* Pattern rules: syntax, precedence (a literal rule wins, then the later pattern) and errors. */
+static void test_patterns(void)
+{
+	struct ruleset rs;
+	const char *a = put_str("pa.conf", "net.ipv4.conf.*.forwarding = 1\n"
+	                                   "net/ipv4/conf/*/arp_notify = 2\n"
+	                                   "real-first file /proc/sys/net/ipv4/conf/*/route_localnet = 3\\n\n"
+	                                   "file /proc/sys/net/ipv4/conf/lo/* = 4\\n\n"
+	                                   "net.ipv4.conf.all.forwarding = 5\n");
+	const char *b = put_str("pb.conf", "net.ipv4.conf.eth0.* = 6\n");
+	const char *src[] = { "sysctl:net.ipv4.conf.*.arp_notify=7", a, b, NULL };
+	int rc = build(&rs, src);
+	check(rc == 0, "patterns: load (%s)", err);
+	if (rc < 0)
+		return;
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/cni0/forwarding", "1\n"), "patterns: dotted sysctl key");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/all/forwarding", "5\n"), "patterns: a literal rule wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/lo/forwarding", "4\n"), "patterns: the later pattern wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/eth0/forwarding", "6\n"), "patterns: a later source wins");
+	check(has_value(&rs, "/proc/sys/net/ipv4/conf/eth0/arp_notify", "7\n") &&
+	      has_value(&rs, "/proc/sys/net/ipv4/conf/x/arp_notify", "7\n"), "patterns: --sysctl wins over every profile");
+	const struct rule *r = rule(&rs, "/proc/sys/net/ipv4/conf/veth1234abcd/route_localnet");
+	check(r && r->pattern && r->policy == POLICY_REAL_FIRST && r->sysctl, "patterns: real-first file rule");
+	check(rules_match(&rs, "/proc/sys/net/ipv4/conf/cni0").kind == MATCH_DIR, "patterns: an instance's dir");
+	rules_free(&rs);
+
+	expect_error("pattern in a dir rule", "\ndir /proc/sys/net/*/conf\n",
+	             "%s/t.conf:2: bad pattern /proc/sys/net/*/conf: '*' is allowed in sysctl and file rules only");
+	expect_error("pattern in a tree", "cgroupfs /sys/fs/*\n",
+	             "%s/t.conf:1: bad pattern /sys/fs/*: '*' is allowed in sysctl and file rules only");
+	expect_error("pattern in a generated file", "generated /sys/devices/*/x = boot_id\n",
+	             "%s/t.conf:1: bad pattern /sys/devices/*/x: '*' is allowed in sysctl and file rules only");
+	expect_error("glob in a file rule", "file /sys/class/net/eth*/mtu = 1\n",
+	             "%s/t.conf:1: bad pattern /sys/class/net/eth*/mtu: '*' must be a whole component (it matches any one name)");
+	expect_error("pattern first", "file /*/x = 1\n", "%s/t.conf:1: bad pattern /*/x: the first component cannot be '*'");
+	expect_error("pattern for processes", "file /proc/*/status = 1\n",
+	             "%s/t.conf:1: bad pattern /proc/*/status: /proc/self names the process's own files, '*' cannot stand for processes");
+	expect_error("pattern over links", "file /proc/self/fd/* = 1\n",
+	             "%s/t.conf:1: bad pattern /proc/self/fd/*: it matches /proc/self/fd/0, and /proc/self/fd/0 is a link: name "
+	             "what it leads to (/proc/self/..., not /proc/mounts, /proc/net, /dev/fd, fd/N, cwd or root)");
+	expect_error("pattern below a file", "file /sys/a/x = 1\nfile /sys/a/*/y = 2\n",
+	             "%s/t.conf:2: /sys/a/*/y may lie below /sys/a/x, which is a file (at %s/t.conf:1)");
+	expect_error("file below a pattern", "file /sys/a/*/y = 2\nfile /sys/a/b/y/z = 1\n",
+	             "%s/t.conf:2: /sys/a/b/y/z may lie below /sys/a/*/y, which is a file (at %s/t.conf:1)");
+	expect_error("pattern below a tree", "cgroupfs /sys/fs/cgroup\nfile /sys/fs/*/x = 1\n",
+	             "%s/t.conf:2: /sys/fs/*/x may lie below /sys/fs/cgroup, which is a cgroupfs tree (at %s/t.conf:1)");
+	expect_error("duplicate pattern", "net.ipv4.conf.*.forwarding = 1\nnet/ipv4/conf/*/forwarding = 2\n",
+	             "%s/t.conf:2: duplicate rule for /proc/sys/net/ipv4/conf/*/forwarding (first at %s/t.conf:1)");
+}
+
 static void test_print(void)
 {
 	struct ruleset rs, again;
@@ -359,7 +416,9 @@ static void test_print(void)
 	        "file /proc/sys/single = 1\\n\n"
 	        "file /proc/sys/a.b/c = 1\\n\n"
 	        "file /proc/sys/-x/y = 1\\n\n"
-	        "file /proc/sys/x/y*z = 1\\n\n"
+	        "file /proc/sys/x/y~z = 1\\n\n"
+	        "real-first net/ipv4/conf/*/forwarding = 0\n"
+	        "file /proc/sys/net/ipv6/conf/*/accept_ra = 1\\n\n"
 	        "real-first dir /sys/d\n"
 	        "net/ipv4/conf/eth0.1/forwarding = 1\n");
 	const char *src[] = { "k3s", pconf, "sysctl:kernel.msg=multi\nline", NULL };
@@ -372,13 +431,15 @@ static void test_print(void)
 	FILE *f = open_memstream(&text, &len);
 	profile_print(&rs, f);
 	fclose(f);
-	check(strstr(text, "# default.conf:5\nvm.overcommit_memory = 1\n") != NULL, "print: origin comment, dotted sysctl");
+	check(strstr(text, "# default.conf:9\nvm.overcommit_memory = 1\n") != NULL, "print: origin comment, dotted sysctl");
 	check(strstr(text, "\nreal-first net.ipv4.ip_forward = 1\n") != NULL, "print: real-first sysctl");
 	check(strstr(text, "\nnet/ipv4/conf/eth0.1/forwarding = 1\n") != NULL, "print: slash form for a dotted component");
 	check(strstr(text, "\nfile /sys/module/nf_conntrack/parameters/hashsize = 32768\\n\n") != NULL, "print: file rule escaped");
 	check(strstr(text, "\nfile /proc/sys/kernel/blank =  x\\n\n") != NULL, "print: a blank-led value stays a file rule");
 	check(strstr(text, "\n# --sysctl kernel.msg=multi\\nline\n") != NULL, "print: an origin stays on one line");
 	check(strstr(text, "\nreal-first dir /sys/d\n") != NULL, "print: dir rule");
+	check(strstr(text, "\nreal-first net.ipv4.conf.*.forwarding = 0\n") != NULL, "print: a pattern sysctl");
+	check(strstr(text, "\nnet.ipv6.conf.*.accept_ra = 1\n") != NULL, "print: a pattern file rule under /proc/sys");
 	const char *printed = put("printed.conf", text, len);
 	free(text);
 	const char *reload[] = { printed, NULL };
@@ -405,6 +466,7 @@ int main(void)
 	test_file_rules();
 	test_merging();
 	test_includes();
+	test_patterns();
 	test_print();
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", T);

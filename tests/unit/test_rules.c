@@ -24,6 +24,7 @@ static struct ruleset make(const char *const *paths)
 		r->content = r->kind == RULE_FILE ? strdup("1\n") : NULL;
 		r->content_len = r->kind == RULE_FILE ? 2 : 0;
 		r->origin = strdup("test");
+		r->rank = i; /* a later path wins between patterns */
 	}
 	rules_index(&rs);
 	return rs;
@@ -154,8 +155,94 @@ static void test_empty(void)
 	check(true, "empty: rules_free of an empty set");
 }
 
+/* path matches the rule or vdir named want ("-" for none). */
+static void expect_by(const struct ruleset *rs, const char *path, enum match_kind kind, const char *want)
+{
+	struct match m = rules_match(rs, path);
+	const char *got = m.kind == MATCH_FILE ? m.rule->path : m.kind == MATCH_DIR ? m.dir->path : "-";
+	check(m.kind == kind && !strcmp(got, want), "pattern match %s: %s %s (got %s %s)", path, kind_name(kind), want,
+	      kind_name(m.kind), got);
+}
+
+static const char *pattern_children(const struct ruleset *rs, const char *path)
+{
+	const char **names;
+	size_t n = rules_pattern_children(rs, path, &names);
+	struct vdir d = { .nchildren = n, .children = (char **)names };
+	static char buf[1024];
+	snprintf(buf, sizeof buf, "%s", children(&d));
+	free(names);
+	return buf;
+}
+
+static void test_overlap(void)
+{
+	static const struct { const char *a, *b; enum overlap want; } cases[] = {
+		{ "/a/*/c", "/a/b/c", OVERLAP_SAME }, { "/a/b/c", "/a/*/c", OVERLAP_SAME },
+		{ "/a/*", "/a/b/c", OVERLAP_BELOW },  { "/a/b/c", "/a/*", OVERLAP_ABOVE },
+		{ "/a/*/c", "/a/b/d", OVERLAP_NONE }, { "/a/*", "/a/*", OVERLAP_SAME },
+		{ "/a/*", "/b/x", OVERLAP_NONE },     { "/a/*/c", "/a/b", OVERLAP_ABOVE },
+		{ "/a/b", "/a/bc", OVERLAP_NONE },    { "/a/*/c", "/a/*/c/d", OVERLAP_BELOW },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		check(rules_overlap(cases[i].a, cases[i].b) == cases[i].want, "overlap %s %s: %d (got %d)", cases[i].a,
+		      cases[i].b, cases[i].want, rules_overlap(cases[i].a, cases[i].b));
+	check(rules_is_pattern("/a/*/b") && rules_is_pattern("/a/*") && !rules_is_pattern("/a/b*") &&
+	      !rules_is_pattern("/a/*b") && !rules_is_pattern("/a/b"), "pattern: only a whole '*' component");
+}
+
+static void test_patterns(void)
+{
+	static const char *const paths[] = {
+		"/proc/sys/kernel/panic",
+		"/proc/sys/net/ipv4/conf/*/forwarding",
+		"/proc/sys/net/ipv4/conf/all/forwarding",
+		"/proc/sys/net/ipv4/conf/all/rp_filter",
+		"/proc/sys/net/ipv6/conf/*/accept_ra",
+		NULL,
+	};
+	struct ruleset rs = make(paths);
+	const char *fwd = "/proc/sys/net/ipv4/conf/*/forwarding";
+	check(rs.npatterns == 2 && rs.npattern_dirs == 2, "patterns: 2 rules, 2 vdirs (got %zu, %zu)", rs.npatterns,
+	      rs.npattern_dirs);
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/eth0/forwarding", MATCH_FILE, fwd);
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/veth1234abcd/forwarding", MATCH_FILE, fwd);
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/all/forwarding", MATCH_FILE, "/proc/sys/net/ipv4/conf/all/forwarding");
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/eth0", MATCH_DIR, "/proc/sys/net/ipv4/conf/*");
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/all", MATCH_DIR, "/proc/sys/net/ipv4/conf/all");
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/eth0/rp_filter", MATCH_NONE, "-");
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/eth0/forwarding/x", MATCH_NONE, "-");
+	expect_by(&rs, "/proc/sys/net/ipv4/conf/a/b/forwarding", MATCH_NONE, "-");
+	expect_by(&rs, "/proc/sys/net/ipv4/confx/eth0/forwarding", MATCH_NONE, "-");
+	expect_by(&rs, "/proc/sys/net/ipv6/conf/eth0/accept_ra", MATCH_FILE, "/proc/sys/net/ipv6/conf/*/accept_ra");
+	expect_by(&rs, "/proc/sys/kernel/panic", MATCH_FILE, "/proc/sys/kernel/panic");
+	expect_by(&rs, "/proc/self/status", MATCH_NONE, "-");
+	const char *c = children(find_dir(&rs, "/proc/sys/net/ipv4/conf"));
+	check(!strcmp(c, "* all"), "patterns: conf lists the pattern child (got %s)", c);
+	c = children(find_dir(&rs, "/proc/sys/net/ipv4/conf/all"));
+	check(!strcmp(c, "forwarding rp_filter"), "patterns: a literal dir holds the pattern's children too (got %s)", c);
+	c = pattern_children(&rs, "/proc/sys/net/ipv4/conf/eth0");
+	check(!strcmp(c, "forwarding"), "patterns: children of an instance dir (got %s)", c);
+	rules_free(&rs);
+
+	static const char *const later[] = { "/p/*/c", "/p/*/d/e", "/p/b/*", NULL }; /* ranks 0, 1, 2 */
+	rs = make(later);
+	expect_by(&rs, "/p/b/c", MATCH_FILE, "/p/b/*");
+	expect_by(&rs, "/p/x/c", MATCH_FILE, "/p/*/c");
+	expect_by(&rs, "/p/b/x", MATCH_FILE, "/p/b/*");
+	c = pattern_children(&rs, "/p/x");
+	check(!strcmp(c, "c d"), "patterns: union of the children of the pattern dirs (got %s)", c);
+	c = children(find_dir(&rs, "/p/b"));
+	check(!strcmp(c, "* c d"), "patterns: a literal dir with pattern children of its own and others' (got %s)", c);
+	expect_by(&rs, "/p/x/d", MATCH_DIR, "/p/*/d");
+	expect_by(&rs, "/p/x/d/e", MATCH_FILE, "/p/*/d/e");
+	rules_free(&rs);
+}
+
 int main(void)
 {
+	test_overlap();
+	test_patterns();
 	test_index();
 	test_interleaved();
 	test_empty();

@@ -99,6 +99,8 @@ static void build_rules(void)
 	add_rule(tpath("real/fakedir"), RULE_DIR, POLICY_STORE, "");
 	add_rule(tpath("missing/only"), RULE_FILE, POLICY_STORE, "only\n");
 	add_rule(tpath("realfile"), RULE_FILE, POLICY_REAL_FIRST, "fake\n");
+	add_rule(tpath("pat/*/v"), RULE_FILE, POLICY_STORE, "0\n");
+	add_rule(tpath("pat/*/rf"), RULE_FILE, POLICY_REAL_FIRST, "fake\n");
 	qsort(rs.rules, rs.nrules, sizeof *rs.rules, by_path);
 	rules_index(&rs);
 }
@@ -474,6 +476,70 @@ static void test_real_first(void)
 	store_close(s);
 }
 
+/* ---- instances of pattern rules ---- */
+
+static const char *instance_value(struct store *s, const struct rule *r)
+{
+	struct fake f = { .rule = r, .path = r->path, .pid = getpid() };
+	const char *target;
+	bool stable;
+	return provider_of(r)->read_target(s, &f, &target, &stable) > 0 ? slurp(target) : "<real>";
+}
+
+static int instance_write(struct store *s, const struct rule *r, const char *data)
+{
+	struct fake f = { .rule = r, .path = r->path, .pid = getpid() };
+	return provider_of(r)->write(s, &f, data, strlen(data), 0);
+}
+
+/* Entries of the listing a reader of directory vdir path gets. */
+static size_t listed(struct store *s, const struct vdir *d)
+{
+	const char *m;
+	return mirror_target(s, d, getpid(), &m) ? count_entries(m) : 0;
+}
+
+static void test_instances(void)
+{
+	mkdir(tpath("pat"), 0755);
+	mkdir(tpath("pat/real1"), 0755);
+	put(tpath("pat/real1/rf"), "real\n");
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", tpath("persist-instances")); /* tpath's buffers are reused */
+	struct store *s = open_store(dir);
+	const struct rule *p = rule(tpath("pat/*/v")), *prf = rule(tpath("pat/*/rf"));
+	const struct rule *a = store_instance(s, p, tpath("pat/eth0/v")), *b = store_instance(s, p, tpath("pat/cni0/v"));
+	check(a && b && a != b && !a->pattern && !strcmp(a->path, tpath("pat/eth0/v")) &&
+	      store_instance(s, p, tpath("pat/eth0/v")) == a, "instances: one per path, made once");
+	check(!strcmp(instance_value(s, a), "0\n") && !strcmp(instance_value(s, b), "0\n"),
+	      "instances: seeded with the pattern's value");
+	check(instance_write(s, a, "1\n") == 0 && !strcmp(instance_value(s, a), "1\n") && !strcmp(instance_value(s, b), "0\n"),
+	      "instances: a write changes that instance only");
+	check(!exists(tpath("pat/eth0")), "instances: nothing is made at the real path");
+	const struct rule *rf = store_instance(s, prf, tpath("pat/real1/rf"));
+	check(rf && !strcmp(instance_value(s, rf), "<real>"), "instances: real-first serves the real file");
+	check(instance_write(s, rf, "w\n") == 0 && !strcmp(instance_value(s, rf), "w\n") &&
+	      !strcmp(slurp(tpath("pat/real1/rf")), "real\n"), "instances: real-first serves the store after a write");
+	check(listed(s, vdir(tpath("pat"))) == 3, "instances: a listing shows the real entries and the instances");
+	const struct vdir *lo = store_instance_dir(s, vdir(tpath("pat/*")), tpath("pat/lo"));
+	check(lo && lo->nchildren == 2 && !lo->pattern && store_instance_dir(s, vdir(tpath("pat/*")), tpath("pat/lo")) == lo,
+	      "instances: a directory instance has the pattern's children");
+	check(listed(s, vdir(tpath("pat"))) == 4, "instances: a directory instance is listed");
+	store_close(s);
+
+	s = open_store(dir);
+	check(listed(s, vdir(tpath("pat"))) == 4, "instances: a persistent store lists an earlier run's instances");
+	a = store_instance(s, p, tpath("pat/eth0/v"));
+	check(a && !strcmp(instance_value(s, a), "1\n"), "instances: a written value persists across runs");
+	struct store *second = open_store(dir);
+	const struct rule *n2 = store_instance(second, p, tpath("pat/new/v"));
+	check(n2 && instance_write(second, n2, "9\n") == 0, "instances: a concurrent run writes a new instance");
+	const struct rule *n1 = store_instance(s, p, tpath("pat/new/v"));
+	check(n1 && !strcmp(instance_value(s, n1), "9\n"), "instances: which the other run reads, not re-seeded");
+	store_close(second);
+	store_close(s);
+}
+
 int main(void)
 {
 	make_scratch_dir("fakesys-test_store");
@@ -490,6 +556,7 @@ int main(void)
 	test_concurrency();
 	test_mirror();
 	test_real_first();
+	test_instances();
 
 	check(count_entries("/proc/self/fd") == fds, "no file descriptor is leaked");
 	rules_free(&rs);
