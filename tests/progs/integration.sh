@@ -1340,8 +1340,274 @@ group_cgroups() {
 	fi
 }
 
+# ---------------------------------------------------------------------------------------
+# tools/fakesys-k3s, the k3s launcher. The commands it runs are written once, in
+# docs/k3s.md; --dry-run must print them, and a stand-in k3s must receive exactly them,
+# under fakesys. In gVisor, Debian's containerd runs under `fakesys-k3s exec`.
+LAUNCHER=$(cd "$PROGS/../.." && pwd)/tools/fakesys-k3s
+K3SDOC=$(cd "$PROGS/../.." && pwd)/docs/k3s.md
+
+# launcher ARGS...: the launcher with this run's fakesys; sets OUT, ERR, RC.
+launcher() { runc "$LAUNCHER" --fakesys "$FS" "$@"; }
+
+# doc_command MODE: the words of docs/k3s.md's command for agent, server or exec (CMD).
+doc_command() {
+	awk '/^<!-- launcher-commands/ { on = 1; next } on && /^```/ { if (n++) exit; next } on' "$K3SDOC" |
+		grep -E "(-- K3S $1 |-- CMD$)" | { [ "$1" = exec ] && grep -- '-- CMD$' || grep -v -- '-- CMD$'; }
+}
+
+# expected_words MODE DATA K3S OPTS EXTRA: the doc's command for MODE as one word per line,
+# with its placeholders filled in, the fakesys options OPTS (one word a line) before its
+# "--", and the words EXTRA (one a line) at the end.
+expected_words() {
+	local line w done=0
+	line=$(doc_command "$1")
+	[ -n "$line" ] || return 1
+	line=${line//DATA_DIR/$2}
+	line=${line//FAKESYS/$FS}
+	line=${line//K3S/$3}
+	for w in $line; do
+		w=${w//\$PATH/$PATH}
+		[ "$w" = CMD ] && continue
+		if [ "$w" = -- ] && [ $done = 0 ]; then
+			[ -n "$4" ] && printf '%s\n' "$4"
+			done=1
+		fi
+		printf '%s\n' "$w"
+	done
+	[ -n "$5" ] && printf '%s\n' "$5"
+	return 0
+}
+
+# dry_words ARGS...: the words the launcher's --dry-run prints, one a line (the line is
+# shell syntax: quoting is undone by the shell, as it would be when pasted).
+dry_words() {
+	launcher --dry-run "$@"
+	[ "$RC" = 0 ] || return 1
+	local -a w
+	eval "w=($OUT)"
+	printf '%s\n' "${w[@]}"
+}
+
+group_launcher() {
+	local d=$W/k3sdata sd=$W/standin.out child w mode
+	child=fakesys-launcher-$(basename "$W")
+	# The stand-in k3s: its argv, environment and what it sees of the kernel files.
+	cat >"$W/k3s" <<-EOF
+		#!/bin/sh
+		{
+		for a in "\$@"; do printf 'arg %s\n' "\$a"; done
+		printf 'path %s\n' "\$PATH"
+		printf 'invocation_id %s\n' "\${INVOCATION_ID-unset}"
+		printf 'other %s\n' "\${LAUNCHER_TEST_VAR-unset}"
+		printf 'maxkeys %s\n' "\$(cat /proc/sys/kernel/keys/root_maxkeys 2>&1)"
+		printf 'pid_max %s\n' "\$(cat /proc/sys/kernel/pid_max 2>&1)"
+		printf 'cpu.shares %s\n' "\$(cat /sys/fs/cgroup/cpu/cpu.shares 2>&1)"
+		mkdir /sys/fs/cgroup/cpu/$child && ls /sys/fs/cgroup/cpu | grep -x '$child' && rmdir /sys/fs/cgroup/cpu/$child && echo 'child cgroup made and removed'
+		} >"$sd" 2>&1
+		exit 7
+	EOF
+	chmod 755 "$W/k3s"
+	printf 'kernel.pid_max = 777\n' >"$W/site.conf"
+
+	launcher --help
+	if [ "$RC" = 0 ] && has_lines "$OUT" "usage: fakesys-k3s [OPTIONS] agent|server [-- K3S_ARGS...]" &&
+		printf '%s' "$OUT" | grep -q -- '--dry-run'; then pass "help"; else fail "help" "$(ctx)"; fi
+
+	# The doc's commands, with the defaults: exactly what --dry-run prints.
+	local opts extra
+	for mode in agent server exec; do
+		local -a a=()
+		[ $mode = exec ] && a=(-- "$W/k3s")
+		if ! expected_words $mode "$d" "$W/k3s" "" "$([ $mode = exec ] && echo "$W/k3s")" >"$W/want.$mode"; then
+			fail "doc-command-$mode" "no '$mode' line in the launcher-commands block of $K3SDOC"
+			continue
+		fi
+		if dry_words --k3s "$W/k3s" --data-dir "$d" $mode "${a[@]}" >"$W/dry.$mode" && cmp -s "$W/want.$mode" "$W/dry.$mode"; then
+			pass "dry-run-is-doc-command-$mode"
+		else
+			fail "dry-run-is-doc-command-$mode" "$(show "$(diff "$W/want.$mode" "$W/dry.$mode")"); $(ctx)"
+		fi
+	done
+	# The default data directory is k3s's own, and FAKESYS_K3S_DATA_DIR replaces it.
+	w=$(dry_words --k3s "$W/k3s" agent | grep -- '^--data-dir=')
+	[ "$w" = --data-dir=/var/lib/rancher/k3s ] && pass "default-data-dir" || fail "default-data-dir" "$(show "$w")"
+	w=$(FAKESYS_K3S_DATA_DIR=$W/envdir dry_words --k3s "$W/k3s" agent | grep -- '^--data-dir=')
+	[ "$w" = "--data-dir=$W/envdir" ] && pass "data-dir-from-environment" || fail "data-dir-from-environment" "$(show "$w")"
+	FAKESYS_K3S_BIN=$W/k3s runc "$LAUNCHER" --fakesys "$FS" --dry-run agent
+	case " $OUT " in *" -- $W/k3s agent "*) pass "k3s-from-environment" ;; *) fail "k3s-from-environment" "$(ctx)" ;; esac
+
+	# A real run of each mode: the stand-in gets exactly the doc's command (plus -s, -p and
+	# the arguments after --), runs under fakesys, and its exit status comes back.
+	opts=$'-s\nkernel.keys.root_maxkeys=4242\n-p\n'"$W/site.conf"
+	extra=$'--node-ip=127.0.0.1\nit\'s two words'
+	for mode in agent server exec; do
+		local -a a=(-- --node-ip=127.0.0.1 "it's two words")
+		[ $mode = exec ] && a=(-- "$W/k3s" --node-ip=127.0.0.1 "it's two words")
+		rm -f "$sd"
+		expected_words $mode "$d" "$W/k3s" "$opts" "$([ $mode = exec ] && echo "$W/k3s")"$'\n'"$extra" >"$W/want.$mode"
+		sed -i '/^$/d' "$W/want.$mode"
+		dry_words --k3s "$W/k3s" --data-dir "$d" -s kernel.keys.root_maxkeys=4242 -p "$W/site.conf" $mode "${a[@]}" >"$W/dry.$mode"
+		cmp -s "$W/want.$mode" "$W/dry.$mode" && pass "dry-run-with-options-$mode" ||
+			fail "dry-run-with-options-$mode" "$(show "$(diff "$W/want.$mode" "$W/dry.$mode")")"
+		OUT=$(INVOCATION_ID=from-systemd LAUNCHER_TEST_VAR=kept timeout -k 5 "$TMO" "$LAUNCHER" --fakesys "$FS" --k3s "$W/k3s" \
+			--data-dir "$d" -s kernel.keys.root_maxkeys=4242 -p "$W/site.conf" $mode "${a[@]}" 2>"$W/.stderr" </dev/null)
+		RC=$?
+		ERR=$(head -c 4000 "$W/.stderr")
+		[ "$RC" = 7 ] && pass "exit-status-passed-on-$mode" || fail "exit-status-passed-on-$mode" "want 7 (the stand-in's); $(ctx)"
+		# The stand-in's argv is everything after the k3s word (exec: after CMD's).
+		local got want_args
+		got=$(sed -n 's/^arg //p' "$sd" 2>/dev/null)
+		want_args=$(sed '1,/^--$/d' "$W/want.$mode" | sed 1d)
+		[ -n "$want_args" ] && [ "$got" = "$want_args" ] && pass "argv-$mode" ||
+			fail "argv-$mode" "got $(show "$got"), want $(show "$want_args")"
+		local want_state
+		want_state="path $d/data/current/bin:/usr/lib/cni:$PATH
+invocation_id unset
+other kept
+maxkeys 4242
+pid_max 777
+cpu.shares 1024
+$child
+child cgroup made and removed"
+		got=$(grep -v '^arg ' "$sd" 2>/dev/null)
+		[ "$got" = "$want_state" ] && pass "environment-and-fakes-$mode" ||
+			fail "environment-and-fakes-$mode" "got $(show "$got"), want $(show "$want_state")"
+	done
+	# The child cgroup was the fake tree's, never the host's.
+	if [ -e "/sys/fs/cgroup/cpu/$child" ]; then
+		rmdir "/sys/fs/cgroup/cpu/$child"
+		fail "real-cgroups-untouched" "/sys/fs/cgroup/cpu/$child was made in the real tree (removed)"
+	else pass "real-cgroups-untouched"; fi
+
+	# Bad usage: exit 2, one line on stderr naming the problem, nothing run.
+	local bad
+	while IFS='|' read -r name want_rc want_msg bad; do
+		rm -f "$sd"
+		local -a a
+		eval "a=($bad)"
+		runc "$LAUNCHER" "${a[@]}"
+		if [ "$RC" = "$want_rc" ] && [ ! -e "$sd" ] && [ "$(printf '%s\n' "$ERR" | wc -l)" = 1 ] &&
+			printf '%s' "$ERR" | grep -qF -- "$want_msg"; then
+			pass "bad-usage-$name"
+		else fail "bad-usage-$name" "want exit $want_rc and one line with $(show "$want_msg"), stand-in not run; $(ctx)"; fi
+	done <<-EOF
+		no-command|2|no command|--fakesys "$FS" --k3s "$W/k3s"
+		unknown-command|2|unknown command 'agnet'|--fakesys "$FS" --k3s "$W/k3s" agnet
+		unknown-option|2|unknown option '--bogus'|--fakesys "$FS" --k3s "$W/k3s" --bogus agent
+		k3s-args-without-double-dash|2|unknown option '--server'|--fakesys "$FS" --k3s "$W/k3s" agent --server https://x:6443
+		two-commands|2|'server' after 'agent'|--fakesys "$FS" --k3s "$W/k3s" agent server
+		exec-without-command|2|exec needs a command|--fakesys "$FS" exec --
+		option-without-value|2|option '--data-dir' needs a value|--fakesys "$FS" --k3s "$W/k3s" agent --data-dir
+		relative-data-dir|2|must be an absolute path|--fakesys "$FS" --k3s "$W/k3s" --data-dir rel agent
+		k3s-not-found|127|no-such-k3s: not found on PATH|--fakesys "$FS" --k3s no-such-k3s agent
+		fakesys-not-found|127|$W/none: not an executable file|--fakesys "$W/none" --k3s "$W/k3s" agent
+	EOF
+
+	[ "$KIND" = gvisor ] || return 0
+	launcher_gvisor
+}
+
+# The snapshotter choice and containerd, in gVisor, as sandbox root.
+launcher_gvisor() {
+	local d=$W/k3sdata c=$W/ctd
+	# k3s's check for overlayfs (containerd's overlayutils.Supported): an overlay with two
+	# lower directories, mounted in the snapshot root DATA_DIR/agent/containerd.
+	local t=$d/agent/containerd/multiple-lowerdir-check
+	mkdir -p "$t"/{lower1,lower2,upper,work,merged}
+	echo one >"$t/lower1/f1"
+	echo two >"$t/lower2/f2"
+	runc "$LAUNCHER" --fakesys "$FS" --data-dir "$d" exec -- sh -c \
+		"mount -t overlay overlay -o lowerdir=$t/lower2:$t/lower1,upperdir=$t/upper,workdir=$t/work $t/merged && cat $t/merged/f1 $t/merged/f2 && umount $t/merged"
+	want "overlayfs-k3s-check-in-data-dir" 0 $'one\ntwo'
+	# fuse-overlayfs, the other candidate, cannot mount here (even with overflowuid/gid).
+	mkdir -p "$W/fo"/{l,u,w,m}
+	runc "$LAUNCHER" --fakesys "$FS" -s kernel.overflowuid=65534 -s kernel.overflowgid=65534 exec -- \
+		fuse-overlayfs -f -o "lowerdir=$W/fo/l,upperdir=$W/fo/u,workdir=$W/fo/w" "$W/fo/m"
+	if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -qF 'filesystem requested capabilities 0x40 that are not supported by kernel'; then
+		pass "fuse-overlayfs-fails-as-documented"
+	else fail "fuse-overlayfs-fails-as-documented" "docs/k3s.md says the FUSE handshake fails; $(ctx)"; fi
+
+	# Debian's containerd with CRI, in a private root, state and socket.
+	mkdir -p "$c"
+	cat >"$c/config.toml" <<-EOF
+		version = 2
+		root = "$c/root"
+		state = "$c/state"
+		[grpc]
+		  address = "$c/sock"
+		[ttrpc]
+		  address = "$c/sock.ttrpc"
+		[plugins."io.containerd.internal.v1.opt"]
+		  path = "$c/opt"
+		[plugins."io.containerd.grpc.v1.cri".containerd]
+		  snapshotter = "overlayfs"
+		[plugins."io.containerd.grpc.v1.cri".cni]
+		  bin_dir = "/usr/lib/cni"
+		  conf_dir = "$c/cni"
+	EOF
+	local how
+	for how in launcher plain; do
+		rm -rf "$c/root" "$c/state" "$c/sock"
+		if [ $how = launcher ]; then
+			env --default-signal "$LAUNCHER" --fakesys "$FS" --data-dir "$d" exec -- containerd --config "$c/config.toml" \
+				>"$c/$how.log" 2>&1 </dev/null &
+		else
+			env --default-signal containerd --config "$c/config.toml" >"$c/$how.log" 2>&1 </dev/null &
+		fi
+		BGPID=$!
+		BGPIDS+=($BGPID)
+		watchdog "$BGPID" "$TMO"
+		local i
+		for i in $(seq 300); do
+			[ -S "$c/sock" ] && break
+			kill -0 "$BGPID" 2>/dev/null || break
+			sleep 0.1
+		done
+		runc ctr --address "$c/sock" version
+		if [ "$RC" = 0 ] && has_lines "$OUT" "Server:" && printf '%s\n' "$OUT" | sed -n '/^Server:/,$p' | grep -q '^  Version: '; then
+			pass "containerd-$how-answers-version"
+		else fail "containerd-$how-answers-version" "$(ctx); containerd: $(show "$(tail -n 5 "$c/$how.log")")"; fi
+		if [ $how = launcher ]; then
+			runc ctr --address "$c/sock" plugins ls
+			if printf '%s\n' "$OUT" | grep -Eq '^io\.containerd\.snapshotter\.v1 +overlayfs .* ok *$' &&
+				printf '%s\n' "$OUT" | grep -Eq '^io\.containerd\.grpc\.v1 +cri .* ok *$'; then
+				pass "containerd-overlayfs-and-cri-ok"
+			else fail "containerd-overlayfs-and-cri-ok" "$(ctx)"; fi
+			# Unpacking a one-layer image fails as docs/k3s.md says (a bind mount with rbind).
+			launcher_oci_image "$W/img.tar"
+			runc ctr --address "$c/sock" -n k8s.io image import "$W/img.tar"
+			if [ "$RC" != 0 ] && printf '%s' "$ERR" | grep -q 'failed to extract layer .*tmpmounts/containerd-mount.*invalid argument'; then
+				pass "image-unpack-fails-as-documented"
+			else fail "image-unpack-fails-as-documented" "$(ctx)"; fi
+		fi
+		kill -TERM "$BGPID"
+		if ended_within "$BGPID" 20 && [ "$RC" = 0 ]; then pass "containerd-$how-stops-cleanly"; else
+			fail "containerd-$how-stops-cleanly" "exit $RC after SIGTERM; $(show "$(tail -n 5 "$c/$how.log")")"; fi
+	done
+}
+
+# launcher_oci_image TAR: an OCI image archive of one layer holding one file, made here.
+launcher_oci_image() {
+	local o=$W/oci b l c m
+	mkdir -p "$o/blobs/sha256" "$W/layer"
+	echo hello >"$W/layer/hello"
+	tar -C "$W/layer" -cf "$W/layer.tar" hello
+	blob() { b=$(sha256sum "$1" | cut -d' ' -f1) && cp "$1" "$o/blobs/sha256/$b" && echo "$b"; }
+	l=$(blob "$W/layer.tar")
+	printf '{"architecture":"amd64","os":"linux","config":{},"rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}' "$l" >"$W/config.json"
+	c=$(blob "$W/config.json")
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%d},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:%s","size":%d}]}' \
+		"$c" "$(wc -c <"$W/config.json")" "$l" "$(wc -c <"$W/layer.tar")" >"$W/manifest.json"
+	m=$(blob "$W/manifest.json")
+	printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%d,"annotations":{"org.opencontainers.image.ref.name":"launcher-test:1"}}]}' \
+		"$m" "$(wc -c <"$W/manifest.json")" >"$o/index.json"
+	echo '{"imageLayoutVersion":"1.0.0"}' >"$o/oci-layout"
+	tar -C "$o" -cf "$1" .
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | launcher)
 	"group_$GROUP"
 	;;
 *)
