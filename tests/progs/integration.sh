@@ -1504,8 +1504,30 @@ child cgroup made and removed"
 		fakesys-not-found|127|$W/none: not an executable file|--fakesys "$W/none" --k3s "$W/k3s" agent
 	EOF
 
-	[ "$KIND" = gvisor ] || return 0
-	launcher_gvisor
+	if [ "$KIND" = gvisor ]; then launcher_gvisor; else launcher_install; fi
+}
+
+# make install and uninstall, into a DESTDIR; the installed launcher finds the installed
+# fakesys through --fakesys and runs under it; both man pages render without warnings.
+launcher_install() {
+	local root dest=$W/dest f missing="" left=""
+	root=$(cd "$PROGS/../.." && pwd)
+	runc make -s -C "$root" install DESTDIR="$dest" PREFIX=/opt/fsk
+	want_rc "make-install" 0
+	for f in bin/fakesys:755 bin/fakesys-k3s:755 share/man/man1/fakesys.1:644 share/man/man1/fakesys-k3s.1:644; do
+		[ "$(stat -c %a "$dest/opt/fsk/${f%:*}" 2>/dev/null)" = "${f#*:}" ] || missing="$missing ${f%:*}"
+	done
+	[ -z "$missing" ] && pass "install-files-and-modes" || fail "install-files-and-modes" "missing or wrong mode:$missing"
+	runc "$dest/opt/fsk/bin/fakesys-k3s" --fakesys "$dest/opt/fsk/bin/fakesys" -s kernel.keys.root_maxkeys=4242 exec -- \
+		cat /proc/sys/kernel/keys/root_maxkeys
+	want "installed-launcher-runs" 0 4242
+	for f in fakesys.1 fakesys-k3s.1; do
+		runc groff -man -Tutf8 -ww -z "$dest/opt/fsk/share/man/man1/$f"
+		[ "$RC" = 0 ] && [ -z "$ERR" ] && pass "man-page-renders-$f" || fail "man-page-renders-$f" "$(ctx)"
+	done
+	runc make -s -C "$root" uninstall DESTDIR="$dest" PREFIX=/opt/fsk
+	left=$(find "$dest" -type f 2>/dev/null)
+	[ "$RC" = 0 ] && [ -z "$left" ] && pass "make-uninstall" || fail "make-uninstall" "$(ctx); left: $(show "$left")"
 }
 
 # The snapshotter choice and containerd, in gVisor, as sandbox root.
