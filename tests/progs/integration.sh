@@ -125,15 +125,33 @@ ended_within() {
 	wait "$1"
 	RC=$?
 }
-# start_bg OUTFILE ARGS...: start fakesys in the background with default signal
+# start_bg_cmd OUTFILE CMD...: start CMD in the background with default signal
 # dispositions (a non-interactive shell ignores SIGINT/SIGQUIT in background jobs).
-start_bg() {
+start_bg_cmd() {
 	local out=$1
 	shift
-	env --default-signal "$FS" "${XOPT[@]}" "$@" >"$out" 2>"$out.err" </dev/null &
+	env --default-signal "$@" >"$out" 2>"$out.err" </dev/null &
 	BGPID=$!
 	BGPIDS+=($BGPID)
 	watchdog "$BGPID" "$TMO"
+}
+# start_bg OUTFILE ARGS...: start fakesys so.
+start_bg() {
+	local out=$1
+	shift
+	start_bg_cmd "$out" "$FS" "${XOPT[@]}" "$@"
+}
+# await_bg SECONDS TEST...: wait up to SECONDS for TEST to succeed while the background
+# job BGPID runs; whether it did.
+await_bg() {
+	local i n=$(($1 * 10))
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		kill -0 "$BGPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	"$@"
 }
 
 # ---------------------------------------------------------------------------------------
@@ -1301,13 +1319,7 @@ group_cgroups() {
 		local sync="$W/sync" mid
 		mkdir -p "$sync"
 		start_bg "$W/hosttree.out" -p kubelet -- env KUBECG_ALLOW_CREATE=1 KUBECG_SYNC_DIR="$sync" "${KCG[@]}" check
-		local i
-		for i in $(seq 500); do
-			[ -e "$sync/applied" ] && break
-			kill -0 "$BGPID" 2>/dev/null || break
-			sleep 0.1
-		done
-		if [ -e "$sync/applied" ]; then
+		if await_bg 50 [ -e "$sync/applied" ]; then
 			mid=$(host_kubepods)
 		else
 			mid="(kubecg never reached the sync point)"
@@ -1572,24 +1584,15 @@ launcher_gvisor() {
 	for how in launcher plain; do
 		rm -rf "$c/root" "$c/state" "$c/sock"
 		if [ $how = launcher ]; then
-			env --default-signal "$LAUNCHER" --fakesys "$FS" --data-dir "$d" exec -- containerd --config "$c/config.toml" \
-				>"$c/$how.log" 2>&1 </dev/null &
+			start_bg_cmd "$c/$how.log" "$LAUNCHER" --fakesys "$FS" --data-dir "$d" exec -- containerd --config "$c/config.toml"
 		else
-			env --default-signal containerd --config "$c/config.toml" >"$c/$how.log" 2>&1 </dev/null &
+			start_bg_cmd "$c/$how.log" containerd --config "$c/config.toml"
 		fi
-		BGPID=$!
-		BGPIDS+=($BGPID)
-		watchdog "$BGPID" "$TMO"
-		local i
-		for i in $(seq 300); do
-			[ -S "$c/sock" ] && break
-			kill -0 "$BGPID" 2>/dev/null || break
-			sleep 0.1
-		done
+		await_bg 30 [ -S "$c/sock" ]
 		runc ctr --address "$c/sock" version
 		if [ "$RC" = 0 ] && has_lines "$OUT" "Server:" && printf '%s\n' "$OUT" | sed -n '/^Server:/,$p' | grep -q '^  Version: '; then
 			pass "containerd-$how-answers-version"
-		else fail "containerd-$how-answers-version" "$(ctx); containerd: $(show "$(tail -n 5 "$c/$how.log")")"; fi
+		else fail "containerd-$how-answers-version" "$(ctx); containerd: $(show "$(tail -n 5 "$c/$how.log.err")")"; fi
 		if [ $how = launcher ]; then
 			runc ctr --address "$c/sock" plugins ls
 			if printf '%s\n' "$OUT" | grep -Eq '^io\.containerd\.snapshotter\.v1 +overlayfs .* ok *$' &&
@@ -1605,7 +1608,7 @@ launcher_gvisor() {
 		fi
 		kill -TERM "$BGPID"
 		if ended_within "$BGPID" 20 && [ "$RC" = 0 ]; then pass "containerd-$how-stops-cleanly"; else
-			fail "containerd-$how-stops-cleanly" "exit $RC after SIGTERM; $(show "$(tail -n 5 "$c/$how.log")")"; fi
+			fail "containerd-$how-stops-cleanly" "exit $RC after SIGTERM; $(show "$(tail -n 5 "$c/$how.log.err")")"; fi
 	done
 }
 
