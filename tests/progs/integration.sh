@@ -1571,6 +1571,35 @@ launcher_gvisor() {
 	runc "$LAUNCHER" --fakesys "$FS" -p "$W/kmsg.conf" exec -- cat /dev/kmsg
 	want "dev-kmsg-workaround" 0 ""
 
+	# What docs/k3s.md says gVisor lacks ("features, not files"), with its exact errors
+	# (fakesys changes none of these calls). A sleeper in a network namespace of its own
+	# for setns.
+	start_bg_cmd "$W/netns.out" unshare -n sleep 60
+	local sleeper=$BGPID own_ns
+	own_ns=$(readlink /proc/self/ns/net)
+	if await_bg 10 [ "$(readlink "/proc/$sleeper/ns/net")" != "$own_ns" ]; then pass "netns-of-its-own"; else
+		fail "netns-of-its-own" "unshare -n: $(show "$(cat "$W/netns.out.err")")"; fi
+	mkdir -p "$W/rb"/{l,b}
+	local cni='{"cniVersion":"1.0.0","name":"t","type":"bridge","bridge":"cni0","ipam":{"type":"host-local","ranges":[[{"subnet":"10.88.0.0/16"}]],"dataDir":"'$W/ipam'"}}'
+	local name msg cmd
+	while IFS='|' read -r name msg cmd; do
+		runc sh -c "$cmd"
+		if [ "$RC" != 0 ] && printf '%s\n' "$ERR" "$OUT" | grep -qF -- "$msg"; then pass "gvisor-lacks-$name"; else
+			fail "gvisor-lacks-$name" "docs/k3s.md says it fails with $(show "$msg"); $(ctx)"; fi
+	done <<-EOF
+		netlink-link-creation|Command "add" is unknown, try "ip link help".|ip link add x type bridge
+		cni-bridge|could not add \"cni0\": protocol not available|echo '$cni' | CNI_COMMAND=ADD CNI_CONTAINERID=t CNI_NETNS=/proc/$sleeper/ns/net CNI_IFNAME=eth0 CNI_PATH=/usr/lib/cni /usr/lib/cni/bridge
+		setns-net|nsenter: reassociate to namespace 'ns/net' failed: Operation not supported|nsenter -t $sleeper -n true
+		iptables-nft|iptables: Failed to initialize nft: Protocol not supported|iptables-nft -t nat -L
+		iptables-legacy|can't initialize iptables table \`nat': Table does not exist|iptables-legacy -t nat -L
+		nftables|Unable to initialize Netlink socket: Protocol not supported|nft list tables
+		conntrack|mnl_socket_open: Protocol not supported|conntrack -L
+		recursive-bind-mount|wrong fs type, bad option, bad superblock|mount -o rbind $W/rb/l $W/rb/b
+		subreaper|PR_SET_CHILD_SUBREAPER: Invalid argument|python3 -c 'import ctypes, os, sys; l = ctypes.CDLL(None, use_errno=True); l.prctl(36, 1, 0, 0, 0) == 0 or sys.exit("PR_SET_CHILD_SUBREAPER: " + os.strerror(ctypes.get_errno()))'
+	EOF
+	kill -KILL "$BGPID" 2>/dev/null
+	wait "$BGPID" 2>/dev/null
+
 	# Debian's containerd with CRI, in a private root, state and socket.
 	mkdir -p "$c"
 	cat >"$c/config.toml" <<-EOF
