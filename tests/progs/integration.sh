@@ -1362,10 +1362,12 @@ K3SDOC=$(cd "$PROGS/../.." && pwd)/docs/k3s.md
 # launcher ARGS...: the launcher with this run's fakesys; sets OUT, ERR, RC.
 launcher() { runc "$LAUNCHER" --fakesys "$FS" "$@"; }
 
-# doc_command MODE: the words of docs/k3s.md's command for agent, server or exec (CMD).
+# doc_command MODE: the line of docs/k3s.md's launcher-commands block for agent, server
+# or exec (the one that ends in CMD).
 doc_command() {
-	awk '/^<!-- launcher-commands/ { on = 1; next } on && /^```/ { if (n++) exit; next } on' "$K3SDOC" |
-		grep -E "(-- K3S $1 |-- CMD$)" | { [ "$1" = exec ] && grep -- '-- CMD$' || grep -v -- '-- CMD$'; }
+	local pat=" -- K3S $1 "
+	[ "$1" = exec ] && pat=' -- CMD$'
+	awk '/^<!-- launcher-commands/ { on = 1; next } on && /^```/ { if (n++) exit; next } on' "$K3SDOC" | grep -- "$pat"
 }
 
 # expected_words MODE DATA K3S OPTS EXTRA: the doc's command for MODE as one word per line,
@@ -1374,7 +1376,7 @@ doc_command() {
 expected_words() {
 	local line w done=0
 	line=$(doc_command "$1")
-	[ -n "$line" ] || return 1
+	[ -n "$line" ] && [[ $line != *$'\n'* ]] || return 1
 	line=${line//DATA_DIR/$2}
 	line=${line//FAKESYS/$FS}
 	line=${line//K3S/$3}
@@ -1432,7 +1434,7 @@ group_launcher() {
 		local -a a=()
 		[ $mode = exec ] && a=(-- "$W/k3s")
 		if ! expected_words $mode "$d" "$W/k3s" "" "$([ $mode = exec ] && echo "$W/k3s")" >"$W/want.$mode"; then
-			fail "doc-command-$mode" "no '$mode' line in the launcher-commands block of $K3SDOC"
+			fail "doc-command-$mode" "not one '$mode' line in the launcher-commands block of $K3SDOC"
 			continue
 		fi
 		if dry_words --k3s "$W/k3s" --data-dir "$d" $mode "${a[@]}" >"$W/dry.$mode" && cmp -s "$W/want.$mode" "$W/dry.$mode"; then
