@@ -32,9 +32,16 @@ build/asan/fakesys: $(SRCS) build/profiles.c $(wildcard src/*.h src/arch/*.h)
 static: build/fakesys-static
 asan: build/asan/fakesys
 
+# fakesys, the k3s launcher (tools/fakesys-k3s, docs/k3s.md) and their man pages.
 install: build/fakesys
 	install -D -m 0755 build/fakesys $(DESTDIR)$(PREFIX)/bin/fakesys
+	install -D -m 0755 tools/fakesys-k3s $(DESTDIR)$(PREFIX)/bin/fakesys-k3s
 	install -D -m 0644 man/fakesys.1 $(DESTDIR)$(PREFIX)/share/man/man1/fakesys.1
+	install -D -m 0644 man/fakesys-k3s.1 $(DESTDIR)$(PREFIX)/share/man/man1/fakesys-k3s.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/fakesys $(DESTDIR)$(PREFIX)/bin/fakesys-k3s \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/fakesys.1 $(DESTDIR)$(PREFIX)/share/man/man1/fakesys-k3s.1
 
 check: all
 	sh tests/run
@@ -50,4 +57,4 @@ demo:
 clean:
 	rm -rf build
 
-.PHONY: all static asan install check bench demo clean
+.PHONY: all static asan install uninstall check bench demo clean

@@ -7,7 +7,7 @@ PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc p
 strace clang python3 procps groff man-db coreutils findutils dash bash
 util-linux iproute2 make gcc libc6-dev libclang-rt-14-dev valgrind file binutils
 golang-github-opencontainers-runc-dev golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev
-fuse-overlayfs fuse3"
+containerd containernetworking-plugins fuse-overlayfs fuse3 iptables nftables conntrack"
 
 # The packages of $PKGS that are not installed, space-separated.
 not_installed() {
