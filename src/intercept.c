@@ -16,6 +16,7 @@
 #include "fake_fds.h"
 #include "fsutil.h"
 #include "intercept.h"
+#include "kernel_identity.h"
 #include "log.h"
 #include "memory.h"
 #include "mountinfo.h"
@@ -376,6 +377,11 @@ void intercept_entry(struct task *t, arch_regs regs)
 		if (arch_set_regs(t->tid, &regs) < 0)
 			return;
 	}
+	if (d->access == ACCESS_UNAME) {
+		t->uname_buf = arch_arg(&regs, d->data_arg);
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return;
+	}
 	if (d->only_flags && (arch_arg(&regs, d->flags_arg) & d->only_flags) != d->only_flags) {
 		finish_entry(t); /* without seccomp: unlinkat of a file */
 		return;
@@ -559,6 +565,14 @@ void intercept_exit(struct task *t)
 			if (t->fs_change == FS_UNSHARE && arch_peek_result(t->tid, &result) < 0)
 				return;
 			fs_change_end(t, result == 0);
+		}
+		if (t->uname_buf) {
+			uint64_t buf = t->uname_buf;
+			t->uname_buf = 0;
+			if (arch_peek_result(t->tid, &result) < 0)
+				return;
+			if (result == 0)
+				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
 		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix) {
 			if (arch_peek_result(t->tid, &result) < 0)

@@ -19,6 +19,7 @@ static void usage(FILE *out)
 	fputs("usage: fakesys [options] -- CMD [ARGS...]\n"
 	      "  -p, --profile NAME|FILE  load a profile (repeatable; later wins; default: " PROFILE_DEFAULT ")\n"
 	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
+	      "  -k, --kernel-release REL report kernel release REL (uname, osrelease, /proc/version)\n"
 	      "      --store DIR          keep the fake store in DIR (shared between runs)\n"
 	      "      --no-seccomp         stop at every syscall instead of filtering\n"
 	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor's statx)\n"
@@ -44,6 +45,7 @@ enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_L
 static const struct option options[] = {
 	{ "profile", required_argument, NULL, 'p' },
 	{ "sysctl", required_argument, NULL, 's' },
+	{ "kernel-release", required_argument, NULL, 'k' },
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "no-fixups", no_argument, NULL, OPT_NO_FIXUPS },
@@ -57,9 +59,9 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A profile or sysctl source, applied in command-line order. */
+/* A profile, sysctl or kernel release, applied in command-line order. */
 struct profile_arg {
-	bool sysctl;
+	enum { ARG_PROFILE, ARG_SYSCTL, ARG_KERNEL_RELEASE } kind;
 	const char *text;
 };
 
@@ -75,14 +77,17 @@ int main(int argc, char **argv)
 
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+p:s:vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:s:k:vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			profile_args[nprofile_args++] = (struct profile_arg){ false, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_PROFILE, optarg };
 			any_profile = true;
 			break;
 		case 's':
-			profile_args[nprofile_args++] = (struct profile_arg){ true, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_SYSCTL, optarg };
+			break;
+		case 'k':
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_KERNEL_RELEASE, optarg };
 			break;
 		case 'v': verbose = true; break;
 		case OPT_STORE: store_dir = optarg; break;
@@ -107,7 +112,7 @@ int main(int argc, char **argv)
 			char what[128];
 			if (optopt && optopt < 256)
 				snprintf(what, sizeof what, "option -%c: %s", optopt,
-				         strchr("ps", optopt) ? "needs an argument" : "unknown option");
+				         strchr("psk", optopt) ? "needs an argument" : "unknown option");
 			else
 				snprintf(what, sizeof what, "%s: unknown option or missing argument", argv[optind - 1]);
 			free(profile_args);
@@ -119,9 +124,14 @@ int main(int argc, char **argv)
 	struct profile_builder *b = profile_builder_new();
 	char err[512];
 	int rc = any_profile ? 0 : profile_add(b, PROFILE_DEFAULT, err, sizeof err);
-	for (size_t i = 0; i < nprofile_args && rc == 0; i++)
-		rc = profile_args[i].sysctl ? profile_add_sysctl(b, profile_args[i].text, err, sizeof err)
-		                       : profile_add(b, profile_args[i].text, err, sizeof err);
+	for (size_t i = 0; i < nprofile_args && rc == 0; i++) {
+		const char *text = profile_args[i].text;
+		switch (profile_args[i].kind) {
+		case ARG_PROFILE: rc = profile_add(b, text, err, sizeof err); break;
+		case ARG_SYSCTL: rc = profile_add_sysctl(b, text, err, sizeof err); break;
+		case ARG_KERNEL_RELEASE: rc = profile_add_kernel_release(b, text, err, sizeof err); break;
+		}
+	}
 	free(profile_args);
 	/* profile_finish frees the builder, so it runs even after an error. */
 	struct ruleset rules;

@@ -1357,8 +1357,45 @@ group_cgroups() {
 	fi
 }
 
+group_identity() {
+	# uname(2), /proc/sys/kernel/{osrelease,version} and /proc/version say one identity, as
+	# on Linux, where they read one utsname; the node name stays the real one.
+	local real_n real_m REL=5.15.0-fakesys VER='#7 SMP fakesys'
+	real_n=$(uname -n) real_m=$(uname -m)
+	fsr -k $REL -- sh -c 'uname -r; cat /proc/sys/kernel/osrelease; set -- $(cat /proc/version); echo "$3"; uname -n; uname -m'
+	want "uname-osrelease-proc-version-agree" 0 "$REL"$'\n'"$REL"$'\n'"$REL"$'\n'"$real_n"$'\n'"$real_m"
+	# Static busybox and Go call uname(2) themselves.
+	fsr -k $REL -- "$BB" uname -r
+	want "busybox-uname" 0 "$REL"
+	fsr -k $REL -- "$BIN/tunables" uname
+	want "go-syscall-uname" 0 "$REL"$'\nok uname'
+	# The version too, from a profile; /proc/version keeps the real text between them.
+	printf 'read-only kernel.osrelease = %s\nread-only kernel.version = %s\ngenerated /proc/version = proc_version\n' "$REL" "$VER" >"$W/id.conf"
+	local real_v want_pv
+	real_v=$(uname -v)
+	want_pv=$(sed -e "s/^Linux version [^ ]*/Linux version $REL/" -e "s/$(printf '%s' "$real_v" | sed 's/[][\/.*^$]/\\&/g')\$/$VER/" /proc/version)
+	fsr -p "$W/id.conf" -- sh -c 'uname -v; cat /proc/sys/kernel/version /proc/version'
+	want "version-from-profile" 0 "$VER"$'\n'"$VER"$'\n'"$want_pv"
+	# Read-only as the kernel's: its mode, and a write refused (the host kernel's answers,
+	# recorded by tests/run).
+	local oracle=$BIN/../oracle/identity
+	fsr -k $REL -- sh -c 'echo "mode $(stat -c %a /proc/sys/kernel/osrelease)"; { echo 1 >/proc/sys/kernel/osrelease; } 2>&1 | sed "s/.*: //"; uname -r'
+	if [ -s "$oracle" ]; then want "read-only-as-kernel" 0 "$(cat "$oracle")"$'\n'"$REL"; else
+		fail "read-only-as-kernel" "$oracle is missing (tests/run records it)"; fi
+	fsr -k 'bad release' -- true
+	if [ "$RC" = 2 ] && grep -q "^fakesys: --kernel-release: 'bad release' is not a kernel release" <<<"$ERR"; then
+		pass "bad-release-refused"; else fail "bad-release-refused" "$(ctx)"; fi
+	printf 'read-only dir /proc/x\n' >"$W/bad.conf"
+	fsr -p "$W/bad.conf" -- true
+	if [ "$RC" = 2 ] && grep -q "bad.conf:1: read-only needs a sysctl or file rule after it" <<<"$ERR"; then
+		pass "read-only-dir-refused"; else fail "read-only-dir-refused" "$(ctx)"; fi
+	# Without an identity, uname is the kernel's and is not traced.
+	fsr -- uname -r
+	want "uname-untouched-without-identity" 0 "$(uname -r)"
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | identity)
 	"group_$GROUP"
 	;;
 *)
