@@ -255,6 +255,9 @@ static void test_file_rules(void)
 	             "%s/t.conf:1: bad path /proc/thread-self: use /proc/self, not /proc/PID or /proc/thread-self");
 	expect_error("missing path", "file = 1\n", "%s/t.conf:1: missing path");
 	expect_error("missing = or <", "file /x 1\n", "%s/t.conf:1: expected '=' or '<' after the path");
+	expect_error("read-only dir", "read-only dir /proc/x\n", "%s/t.conf:1: read-only needs a sysctl or file rule after it");
+	expect_error("read-only before real-first", "read-only real-first kernel.x = 1\n",
+	             "%s/t.conf:1: read-only needs a sysctl or file rule after it");
 	expect_error("two holes", "generated /sys/block/{disk}/x{cpu} = block\n",
 	             "%s/t.conf:1: a path may hold {cpu} or {disk}, not both");
 	expect_error("dir with extra text", "dir /x y\n", "%s/t.conf:1: unexpected text after the path");
@@ -361,6 +364,8 @@ static void test_print(void)
 	        "file /proc/sys/-x/y = 1\\n\n"
 	        "file /proc/sys/x/y*z = 1\\n\n"
 	        "real-first dir /sys/d\n"
+	        "real-first read-only kernel.osrelease = 5.15.0\n"
+	        "read-only file /sys/ro = 1\\n\n"
 	        "net/ipv4/conf/eth0.1/forwarding = 1\n");
 	const char *src[] = { "k3s", pconf, "sysctl:kernel.msg=multi\nline", NULL };
 	if (build(&rs, src) < 0) {
@@ -379,6 +384,8 @@ static void test_print(void)
 	check(strstr(text, "\nfile /proc/sys/kernel/blank =  x\\n\n") != NULL, "print: a blank-led value stays a file rule");
 	check(strstr(text, "\n# --sysctl kernel.msg=multi\\nline\n") != NULL, "print: an origin stays on one line");
 	check(strstr(text, "\nreal-first dir /sys/d\n") != NULL, "print: dir rule");
+	check(strstr(text, "\nreal-first read-only kernel.osrelease = 5.15.0\n") != NULL, "print: read-only after real-first");
+	check(strstr(text, "\nread-only file /sys/ro = 1\\n\n") != NULL, "print: read-only file rule");
 	const char *printed = put("printed.conf", text, len);
 	free(text);
 	const char *reload[] = { printed, NULL };
@@ -387,6 +394,7 @@ static void test_print(void)
 	for (size_t i = 0; same && i < rs.nrules; i++) {
 		const struct rule *x = &rs.rules[i], *y = &again.rules[i];
 		same = !strcmp(x->path, y->path) && x->kind == y->kind && x->policy == y->policy && x->sysctl == y->sysctl &&
+		       x->read_only == y->read_only &&
 		       x->content_len == y->content_len && (!x->content_len || !memcmp(x->content, y->content, x->content_len));
 		if (!same)
 			printf("# differs: %s\n", x->path);
