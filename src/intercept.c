@@ -74,6 +74,14 @@ static const char *action_name(enum action a)
 	return names[a];
 }
 
+/* Which provider answers req, for stats: a directory's mirror, or its rule's. */
+static const char *provider_name(const struct request *req)
+{
+	if (req->match.kind == MATCH_DIR)
+		return "mirror";
+	return req->match.rule ? provider_of(req->match.rule)->name : NULL;
+}
+
 static struct fake fake_of(const struct request *req)
 {
 	return (struct fake){ .rule = req->match.rule, .path = req->where.path, .pid = req->subject };
@@ -201,7 +209,7 @@ static void answer_stat(struct task *t, const struct request *req, arch_regs *re
 		/* struct stat is the kernel's own layout on Linux's 64-bit ABIs. */
 		result = -EFAULT;
 	}
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, "stat", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -222,7 +230,7 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	provider_statfs(&req->match, req->where.path, &sf);
 	if (result == 0 && mem_write_result(t, arch_arg(regs, req->desc->data_arg), &sf, sizeof sf) < 0)
 		result = -EFAULT;
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, "statfs", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -301,7 +309,7 @@ static void answer_dir_change(struct task *t, const struct request *req, arch_re
 		result = p->mkdir ? p->mkdir(tracer_cfg->store, &f, (mode_t)arch_arg(regs, req->desc->data_arg)) : -EPERM;
 	else
 		result = p->rmdir ? p->rmdir(tracer_cfg->store, &f) : -EPERM;
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, req->action == ACTION_MKDIR ? "mkdir" : "rmdir", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -316,7 +324,7 @@ static void answer_readlink(struct task *t, const struct request *req, arch_regs
 	long result = size <= 0 ? -EINVAL : (long)(len < (size_t)size ? len : (size_t)size);
 	if (result > 0 && mem_write_result(t, buf, req->link, (size_t)result) < 0)
 		result = -EFAULT;
-	stats.redirected++;
+	stats_answered(req->desc, "mirror", result);
 	remember_for_log(t, req, "readlink", req->link);
 	tracer_skip_call(t, regs, result);
 }
@@ -356,6 +364,7 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 		finish_entry(t);
 		return;
 	}
+	stats_answered(req->desc, provider_name(req), -err);
 	remember_for_log(t, req, "refused", "");
 	tracer_skip_call(t, regs, -err);
 }
@@ -369,7 +378,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			tracer_resume(t, 0);
 		return;
 	}
-	stats.intercepted++;
+	stats_intercepted(d);
 	if (tracer_cfg->fixups.strip_no_automount && d->flags_where == FLAGS_AT && d->stat_kind != STAT_NONE &&
 	    (arch_arg(&regs, d->flags_arg) & AT_NO_AUTOMOUNT)) {
 		/* fixups.h: for every path, fake or not, and for an fd (AT_EMPTY_PATH). */
@@ -378,6 +387,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			return;
 	}
 	if (d->access == ACCESS_UNAME) {
+		stats_answered(d, "identity", 0);
 		t->uname_buf = arch_arg(&regs, d->data_arg);
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 		return;
@@ -418,6 +428,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (req.action == ACTION_SKIP) {
+		stats_answered(d, provider_name(&req), -req.error);
 		remember_for_log(t, &req, req.error ? "refused" : "skip", "");
 		tracer_skip_call(t, &regs, -req.error);
 		return;
@@ -452,6 +463,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 	uint64_t addr;
 	int chosen = choose_target(t, &req, &target, &stable, buf);
 	if (chosen < 0) {
+		stats_answered(d, provider_name(&req), chosen);
 		remember_for_log(t, &req, "refused", "");
 		tracer_skip_call(t, &regs, chosen);
 		return;
@@ -478,7 +490,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		arch_set_arg(&regs, d->flags_arg, req.flags & ~(uint64_t)AT_NO_AUTOMOUNT);
 	if (arch_set_regs(t->tid, &regs) < 0)
 		return;
-	stats.redirected++;
+	stats_answered(d, provider_name(&req), 0);
 	remember_for_log(t, &req, action_name(req.action), target);
 	finish_entry(t);
 }

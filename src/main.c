@@ -1,9 +1,12 @@
 /* fakesys: parse options, load the profile, open the store, trace CMD. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check.h"
 #include "log.h"
+#include "metrics.h"
 #include "profile.h"
 #include "provider.h"
 #include "stats.h"
@@ -17,6 +20,7 @@
 static void usage(FILE *out)
 {
 	fputs("usage: fakesys [options] -- CMD [ARGS...]\n"
+	      "       fakesys check [-p PROFILE...] [-s KEY=VALUE...] [-k RELEASE]\n"
 	      "  -p, --profile NAME|FILE  load a profile (repeatable; later wins; default: " PROFILE_DEFAULT ")\n"
 	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
 	      "  -k, --kernel-release REL report kernel release REL (uname, osrelease, /proc/version)\n"
@@ -25,7 +29,10 @@ static void usage(FILE *out)
 	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor's statx)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"
-	      "      --stats              print stop and tracer-call counters at exit\n"
+	      "      --stats[=FILE]       at exit, a report of what fakesys did and cost: a table on\n"
+	      "                           stderr, or JSON into FILE\n"
+	      "      --metrics FILE       the same figures for Prometheus, rewritten in FILE every\n"
+	      "      --metrics-interval S S seconds (default 10) and at exit\n"
 	      "      --list-profiles      list the embedded profiles and exit\n"
 	      "      --print-profile      print the effective rules and exit\n"
 	      "  -h, --help               show this help\n"
@@ -40,7 +47,8 @@ static _Noreturn void bad_usage(const char *what)
 	exit(EXIT_USAGE);
 }
 
-enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_LIST, OPT_PRINT, OPT_VERSION };
+enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_METRICS, OPT_METRICS_INTERVAL,
+       OPT_LIST, OPT_PRINT, OPT_VERSION };
 
 static const struct option options[] = {
 	{ "profile", required_argument, NULL, 'p' },
@@ -51,13 +59,49 @@ static const struct option options[] = {
 	{ "no-fixups", no_argument, NULL, OPT_NO_FIXUPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log", required_argument, NULL, OPT_LOG },
-	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "list-profiles", no_argument, NULL, OPT_LIST },
 	{ "print-profile", no_argument, NULL, OPT_PRINT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* fakesys check, in a private store: 0 if every rule can be served, else 1. */
+static int run_check(struct ruleset *rules)
+{
+	char err[512];
+	struct store *store = store_open(NULL, rules, err, sizeof err);
+	if (store && providers_setup(store, rules, err, sizeof err) < 0) {
+		store_close(store);
+		store = NULL;
+	}
+	if (!store) {
+		msg("%s", err);
+		rules_free(rules);
+		return EXIT_USAGE;
+	}
+	int bad = check_rules(rules, store, stdout);
+	store_close(store);
+	rules_free(rules);
+	return bad ? 1 : 0;
+}
+
+/* --stats: the table on stderr, or JSON into path. */
+static void report_stats(const char *path)
+{
+	if (!path) {
+		stats_print_table(stderr);
+		return;
+	}
+	FILE *f = fopen(path, "we");
+	if (f)
+		stats_print_json(f);
+	if (!f || fclose(f) != 0)
+		msg("--stats=%s: %s", path, strerror(errno));
+}
 
 /* A profile, sysctl or kernel release, applied in command-line order. */
 struct profile_arg {
@@ -67,12 +111,17 @@ struct profile_arg {
 
 int main(int argc, char **argv)
 {
+	/* fakesys check: the same profile options, and a report instead of CMD. */
+	bool check = argc > 1 && !strcmp(argv[1], "check");
+	if (check)
+		argc--, argv++;
 	struct profile_arg *profile_args = calloc((size_t)argc, sizeof *profile_args);
 	if (!profile_args)
 		die_oom();
 	size_t nprofile_args = 0;
 	bool any_profile = false, verbose = false, want_stats = false, print = false, no_fixups = false;
-	const char *store_dir = NULL, *log_path = NULL;
+	const char *store_dir = NULL, *log_path = NULL, *stats_path = NULL, *metrics_path = NULL;
+	double metrics_interval = 10;
 	struct tracer_config tc = { 0 };
 
 	opterr = 0;
@@ -94,7 +143,21 @@ int main(int argc, char **argv)
 		case OPT_NO_SECCOMP: tc.no_seccomp = true; break;
 		case OPT_NO_FIXUPS: no_fixups = true; break;
 		case OPT_LOG: log_path = optarg; break;
-		case OPT_STATS: want_stats = true; break;
+		case OPT_STATS:
+			want_stats = true;
+			stats_path = optarg;
+			break;
+		case OPT_METRICS: metrics_path = optarg; break;
+		case OPT_METRICS_INTERVAL: {
+			char *end;
+			metrics_interval = strtod(optarg, &end);
+			if (end == optarg || *end) {
+				free(profile_args);
+				msg("--metrics-interval: '%s' is not a number of seconds", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case OPT_PRINT: print = true; break;
 		case OPT_LIST:
 			free(profile_args);
@@ -151,6 +214,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (check) {
+		if (optind < argc) {
+			rules_free(&rules);
+			bad_usage("check takes no command");
+		}
+		return run_check(&rules);
+	}
 	if (optind >= argc || strcmp(argv[optind - 1], "--") != 0) {
 		rules_free(&rules);
 		bad_usage(optind >= argc ? "missing -- CMD" : "missing -- before CMD");
@@ -163,6 +233,12 @@ int main(int argc, char **argv)
 	}
 	if (!store) {
 		msg("%s", err);
+		rules_free(&rules);
+		return EXIT_USAGE;
+	}
+	if (metrics_path && metrics_open(metrics_path, metrics_interval, err, sizeof err) < 0) {
+		msg("%s", err);
+		store_close(store);
 		rules_free(&rules);
 		return EXIT_USAGE;
 	}
@@ -182,7 +258,8 @@ int main(int argc, char **argv)
 	store_close(store);
 	audit_close();
 	rules_free(&rules);
+	metrics_close();
 	if (want_stats)
-		stats_print(stderr);
+		report_stats(stats_path);
 	return status;
 }

@@ -77,6 +77,17 @@ static const struct syscall_entry table[] = {
 #undef T
 
 #define NENTRIES (sizeof table / sizeof table[0])
+_Static_assert(NENTRIES <= SYSCALLS_MAX, "raise SYSCALLS_MAX");
+
+int syscall_count(void) { return (int)NENTRIES; }
+
+int syscall_index(const struct syscall_desc *d)
+{
+	const struct syscall_entry *e = (const struct syscall_entry *)((const char *)d - offsetof(struct syscall_entry, desc));
+	return (int)(e - table);
+}
+
+const char *syscall_name(int index) { return table[index].desc.name; }
 
 const struct syscall_desc *syscall_lookup(long nr)
 {

@@ -76,6 +76,11 @@ struct syscall_desc {
 
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
+/* The table's entries by index, for per-syscall counters (stats.h). */
+#define SYSCALLS_MAX 64
+int syscall_count(void);
+int syscall_index(const struct syscall_desc *d);
+const char *syscall_name(int index);
 /* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
    argument flags_arg that must hold them. kinds: the TRACE_FOR set needed beyond FOR_ALL. */
 struct traced_call {

@@ -6,7 +6,8 @@ set -eu
 PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc proot
 strace clang python3 procps groff man-db coreutils findutils dash bash
 util-linux make gcc libc6-dev libclang-rt-14-dev valgrind file binutils
-golang-github-opencontainers-runc-dev golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev"
+golang-github-opencontainers-runc-dev golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev
+prometheus"
 
 # The packages of $PKGS that are not installed, space-separated.
 not_installed() {

@@ -1394,8 +1394,84 @@ group_identity() {
 	want "uname-untouched-without-identity" 0 "$(uname -r)"
 }
 
+group_observe() {
+	# --stats: the table, and JSON whose per-syscall outcomes add up.
+	fsr --stats -- cat $K/panic
+	if [ "$RC" = 0 ] && grep -qE '^fakesys: stats: openat +[0-9]+ +[1-9][0-9]* ' <<<"$ERR" &&
+		grep -qE '^fakesys: stats: value +[1-9]' <<<"$ERR" && grep -q 'tracer time per stop' <<<"$ERR"; then
+		pass "stats-table"; else fail "stats-table" "$(ctx)"; fi
+	fsr -k 5.15.0 --stats="$W/s.json" -- sh -c "cat $K/panic; echo 1 >/proc/sys/kernel/osrelease; uname -r"
+	local verdict
+	verdict=$(/usr/bin/python3 - "$W/s.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+bad = [k for k in ("tasks", "peak_tasks", "stops", "tracer_calls", "intercepted") if not s.get(k)]
+for name, c in s["syscalls"].items():
+    if c["intercepted"] != c["redirected"] + c["passed"] + c["failed"]:
+        bad.append("sum " + name)
+if s["syscalls"]["openat"]["failed"] < 1: bad.append("openat failed")
+if s["syscalls"]["uname"]["redirected"] != 1: bad.append("uname")
+if s["providers"]["value"]["served"] < 1 or s["providers"]["value"]["errors"] < 1: bad.append("value")
+b = s["stop_latency_us"]
+if sum(x["count"] for x in b["buckets"]) != b["count"] or b["count"] < 1 or b["buckets"][-1]["le"] != "+Inf": bad.append("latency")
+if not s["peak_tasks"] <= s["tasks"]: bad.append("peak")
+print("ok" if not bad else "bad: " + ", ".join(bad))
+PY
+)
+	if [ "$RC" = 0 ] && [ "$verdict" = ok ]; then pass "stats-json"; else fail "stats-json" "$verdict; $(ctx)"; fi
+	# --metrics: written while the command runs (each file complete), and at exit;
+	# promtool (Debian's prometheus) checks the format.
+	fsr --metrics "$W/m.prom" --metrics-interval 0.05 -- sh -c "cat $K/panic >/dev/null; i=0; while [ \$i -lt 100 ]; do cat $W/m.prom >$W/mid.\$i; i=\$((i+1)); done"
+	local torn=0 f
+	for f in "$W"/mid.*; do tail -n 1 "$f" | grep -q '^fakesys_stop_handling_seconds_count ' || torn=$((torn + 1)); done
+	if [ "$RC" = 0 ] && [ -s "$W/mid.99" ] && [ "$torn" = 0 ]; then pass "metrics-written-while-running-whole"; else
+		fail "metrics-written-while-running-whole" "$torn of 100 copies incomplete; $(ctx)"; fi
+	runc promtool check metrics <"$W/m.prom"
+	if [ "$RC" = 0 ]; then pass "metrics-promtool-final"; else fail "metrics-promtool-final" "$(ctx)"; fi
+	runc promtool check metrics <"$W/mid.50"
+	if [ "$RC" = 0 ]; then pass "metrics-promtool-running"; else fail "metrics-promtool-running" "$(ctx)"; fi
+	if grep -q '^fakesys_provider_answers_total{provider="value",result="served"} [1-9]' "$W/m.prom" &&
+		grep -q '^fakesys_syscalls_intercepted_total{syscall="openat"} [1-9]' "$W/m.prom"; then
+		pass "metrics-counts"; else fail "metrics-counts" "$(show "$(grep -v '^#' "$W/m.prom" | head -20)")"; fi
+	fsr --metrics /nonexistent-dir/m.prom -- true
+	if [ "$RC" = 2 ] && grep -q '^fakesys: --metrics /nonexistent-dir/m.prom: cannot write there' <<<"$ERR"; then
+		pass "metrics-bad-path"; else fail "metrics-bad-path" "$(ctx)"; fi
+	fsr --metrics "$W/x.prom" --metrics-interval abc -- true
+	if [ "$RC" = 2 ] && grep -q "^fakesys: --metrics-interval: 'abc' is not a number of seconds" <<<"$ERR"; then
+		pass "metrics-bad-interval"; else fail "metrics-bad-interval" "$(ctx)"; fi
+	# --log records refusals and errors too: a write to a read-only fake, a stat of a cgroup
+	# that does not exist. Every line is a JSON object with the documented fields.
+	fsr -k 5.15.0 -p cgroups --log "$W/o.log" -- sh -c 'echo 1 >/proc/sys/kernel/osrelease; stat /sys/fs/cgroup/cpu/nosuch; true'
+	verdict=$(/usr/bin/python3 - "$W/o.log" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+fields = {"time", "pid", "tid", "syscall", "path", "action", "target", "result"}
+if any(set(r) != fields for r in recs): print("fields differ"); sys.exit()
+ref = [r for r in recs if r["path"] == "/proc/sys/kernel/osrelease" and r["action"] == "refused" and r["result"] == -13]
+err = [r for r in recs if r["path"] == "/sys/fs/cgroup/cpu/nosuch" and r["result"] == -2]
+print("ok" if ref and err else "missing: refused %d, error %d in %r" % (len(ref), len(err), recs))
+PY
+)
+	if [ "$verdict" = ok ]; then pass "log-refusals-and-errors"; else fail "log-refusals-and-errors" "$verdict; $(ctx)"; fi
+	# check: every rule of the profile, what the sandbox has, what the fake serves.
+	fsr check -p k3s
+	local missing_here
+	missing_here=$([ -e $KK/root_maxkeys ] && echo "file, readable" || echo missing)
+	if [ "$RC" = 0 ] && grep -qE "^/proc/sys/kernel/keys/root_maxkeys +$missing_here.* \"1000000\" +takes writes" <<<"$OUT" &&
+		grep -qE '^/sys/fs/cgroup +.*a cgroup v1 tree' <<<"$OUT" && grep -q '^fakesys check: [0-9]* rules, all can be served$' <<<"$OUT"; then
+		pass "check-k3s"; else fail "check-k3s" "$(ctx)"; fi
+	printf 'file /proc/self/stat/x = 1\\n\nkernel.fakesys_check = 1\n' >"$W/clash.conf"
+	fsr check -p "$W/clash.conf"
+	if [ "$RC" = 1 ] && grep -q '^/proc/self/stat/x .*CANNOT BE SERVED: the sandbox has a file where the rule needs a directory above it' <<<"$OUT" &&
+		grep -q '^fakesys check: 1 of 2 rules cannot be served$' <<<"$OUT"; then
+		pass "check-unservable-exits-1"; else fail "check-unservable-exits-1" "$(ctx)"; fi
+	fsr check -- ls
+	if [ "$RC" = 2 ] && grep -q '^fakesys: check takes no command' <<<"$ERR"; then pass "check-no-command"; else
+		fail "check-no-command" "$(ctx)"; fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | identity)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | identity | observe)
 	"group_$GROUP"
 	;;
 *)
