@@ -288,6 +288,7 @@ static long emulate_write(struct task *t, const struct fake_fd *e, const arch_re
 		offset = e->file->offset;
 	struct fake f = { .rule = e->rule, .path = e->file->path, .pid = t->tgid };
 	rc = provider_of(e->rule)->write(tracer_cfg->store, &f, buf, len, offset);
+	stats.fd_writes++;
 	/* The store's own failures are worth a line; a value the kernel refuses is not. */
 	if (rc == -ENOSPC || rc == -EIO || rc == -EDQUOT)
 		msg("cannot keep the write to %s: %s", f.path, strerror(-rc));

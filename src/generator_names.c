@@ -6,7 +6,8 @@
 bool generator_known(const char *name)
 {
 	static const char *const names[] = {"cgroup",  "mountinfo", "mounts",       "diskstats",
-	                                    "block",   "boot_id",   "product_uuid", "topology"};
+	                                    "block",   "boot_id",   "product_uuid", "topology",
+	                                    "proc_version"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i]))
 			return true;

@@ -16,6 +16,7 @@
 #include "fake_fds.h"
 #include "fsutil.h"
 #include "intercept.h"
+#include "kernel_identity.h"
 #include "log.h"
 #include "memory.h"
 #include "mountinfo.h"
@@ -71,6 +72,14 @@ static const char *action_name(enum action a)
 		[ACTION_READLINK] = "readlink",
 	};
 	return names[a];
+}
+
+/* Which provider answers req, for stats: a directory's mirror, or its rule's. */
+static const char *provider_name(const struct request *req)
+{
+	if (req->match.kind == MATCH_DIR)
+		return "mirror";
+	return req->match.rule ? provider_of(req->match.rule)->name : NULL;
 }
 
 static struct fake fake_of(const struct request *req)
@@ -214,7 +223,7 @@ static void answer_stat(struct task *t, const struct request *req, arch_regs *re
 		/* struct stat is the kernel's own layout on Linux's 64-bit ABIs. */
 		result = -EFAULT;
 	}
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, "stat", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -235,7 +244,7 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	provider_statfs(&req->match, req->where.path, &sf);
 	if (result == 0 && mem_write_result(t, arch_arg(regs, req->desc->data_arg), &sf, sizeof sf) < 0)
 		result = -EFAULT;
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, "statfs", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -314,7 +323,7 @@ static void answer_dir_change(struct task *t, const struct request *req, arch_re
 		result = p->mkdir ? p->mkdir(tracer_cfg->store, &f, (mode_t)arch_arg(regs, req->desc->data_arg)) : -EPERM;
 	else
 		result = p->rmdir ? p->rmdir(tracer_cfg->store, &f) : -EPERM;
-	stats.redirected++;
+	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, req->action == ACTION_MKDIR ? "mkdir" : "rmdir", "");
 	tracer_skip_call(t, regs, result);
 }
@@ -329,7 +338,7 @@ static void answer_readlink(struct task *t, const struct request *req, arch_regs
 	long result = size <= 0 ? -EINVAL : (long)(len < (size_t)size ? len : (size_t)size);
 	if (result > 0 && mem_write_result(t, buf, req->link, (size_t)result) < 0)
 		result = -EFAULT;
-	stats.redirected++;
+	stats_answered(req->desc, "mirror", result);
 	remember_for_log(t, req, "readlink", req->link);
 	tracer_skip_call(t, regs, result);
 }
@@ -369,6 +378,7 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 		finish_entry(t);
 		return;
 	}
+	stats_answered(req->desc, provider_name(req), -err);
 	remember_for_log(t, req, "refused", "");
 	tracer_skip_call(t, regs, -err);
 }
@@ -382,13 +392,19 @@ void intercept_entry(struct task *t, arch_regs regs)
 			tracer_resume(t, 0);
 		return;
 	}
-	stats.intercepted++;
+	stats_intercepted(d);
 	if (tracer_cfg->fixups.strip_no_automount && d->flags_where == FLAGS_AT && d->stat_kind != STAT_NONE &&
 	    (arch_arg(&regs, d->flags_arg) & AT_NO_AUTOMOUNT)) {
 		/* fixups.h: for every path, fake or not, and for an fd (AT_EMPTY_PATH). */
 		arch_set_arg(&regs, d->flags_arg, arch_arg(&regs, d->flags_arg) & ~(uint64_t)AT_NO_AUTOMOUNT);
 		if (arch_set_regs(t->tid, &regs) < 0)
 			return;
+	}
+	if (d->access == ACCESS_UNAME) {
+		stats_answered(d, "identity", 0);
+		t->uname_buf = arch_arg(&regs, d->data_arg);
+		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+		return;
 	}
 	if (d->only_flags && (arch_arg(&regs, d->flags_arg) & d->only_flags) != d->only_flags) {
 		finish_entry(t); /* without seccomp: unlinkat of a file */
@@ -426,6 +442,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (req.action == ACTION_SKIP) {
+		stats_answered(d, provider_name(&req), -req.error);
 		remember_for_log(t, &req, req.error ? "refused" : "skip", "");
 		tracer_skip_call(t, &regs, -req.error);
 		return;
@@ -466,6 +483,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 	uint64_t addr;
 	int chosen = choose_target(t, &req, &target, &stable, buf);
 	if (chosen < 0) {
+		stats_answered(d, provider_name(&req), chosen);
 		remember_for_log(t, &req, "refused", "");
 		tracer_skip_call(t, &regs, chosen);
 		return;
@@ -492,7 +510,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		arch_set_arg(&regs, d->flags_arg, req.flags & ~(uint64_t)AT_NO_AUTOMOUNT);
 	if (arch_set_regs(t->tid, &regs) < 0)
 		return;
-	stats.redirected++;
+	stats_answered(d, provider_name(&req), 0);
 	remember_for_log(t, &req, action_name(req.action), target);
 	finish_entry(t);
 }
@@ -579,6 +597,14 @@ void intercept_exit(struct task *t)
 			if (t->fs_change == FS_UNSHARE && arch_peek_result(t->tid, &result) < 0)
 				return;
 			fs_change_end(t, result == 0);
+		}
+		if (t->uname_buf) {
+			uint64_t buf = t->uname_buf;
+			t->uname_buf = 0;
+			if (arch_peek_result(t->tid, &result) < 0)
+				return;
+			if (result == 0)
+				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
 		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix) {
 			if (arch_peek_result(t->tid, &result) < 0)

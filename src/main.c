@@ -1,9 +1,12 @@
 /* fakesys: parse options, load the profile, open the store, trace CMD. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "check.h"
 #include "log.h"
+#include "metrics.h"
 #include "profile.h"
 #include "provider.h"
 #include "stats.h"
@@ -17,14 +20,19 @@
 static void usage(FILE *out)
 {
 	fputs("usage: fakesys [options] -- CMD [ARGS...]\n"
+	      "       fakesys check [-p PROFILE...] [-s KEY=VALUE...] [-k RELEASE]\n"
 	      "  -p, --profile NAME|FILE  load a profile (repeatable; later wins; default: " PROFILE_DEFAULT ")\n"
 	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
+	      "  -k, --kernel-release REL report kernel release REL (uname, osrelease, /proc/version)\n"
 	      "      --store DIR          keep the fake store in DIR (shared between runs)\n"
 	      "      --no-seccomp         stop at every syscall instead of filtering\n"
 	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor's statx)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"
-	      "      --stats              print stop and tracer-call counters at exit\n"
+	      "      --stats[=FILE]       at exit, a report of what fakesys did and cost: a table on\n"
+	      "                           stderr, or JSON into FILE\n"
+	      "      --metrics FILE       the same figures for Prometheus, rewritten in FILE every\n"
+	      "      --metrics-interval S S seconds (default 10) and at exit\n"
 	      "      --list-profiles      list the embedded profiles and exit\n"
 	      "      --print-profile      print the effective rules and exit\n"
 	      "  -h, --help               show this help\n"
@@ -39,17 +47,21 @@ static _Noreturn void bad_usage(const char *what)
 	exit(EXIT_USAGE);
 }
 
-enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_LIST, OPT_PRINT, OPT_VERSION };
+enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_METRICS, OPT_METRICS_INTERVAL,
+       OPT_LIST, OPT_PRINT, OPT_VERSION };
 
 static const struct option options[] = {
 	{ "profile", required_argument, NULL, 'p' },
 	{ "sysctl", required_argument, NULL, 's' },
+	{ "kernel-release", required_argument, NULL, 'k' },
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "no-fixups", no_argument, NULL, OPT_NO_FIXUPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log", required_argument, NULL, OPT_LOG },
-	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "stats", optional_argument, NULL, OPT_STATS },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "list-profiles", no_argument, NULL, OPT_LIST },
 	{ "print-profile", no_argument, NULL, OPT_PRINT },
 	{ "help", no_argument, NULL, 'h' },
@@ -57,39 +69,95 @@ static const struct option options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A profile or sysctl source, applied in command-line order. */
+/* fakesys check, in a private store: 0 if every rule can be served, else 1. */
+static int run_check(struct ruleset *rules)
+{
+	char err[512];
+	struct store *store = store_open(NULL, rules, err, sizeof err);
+	if (store && providers_setup(store, rules, err, sizeof err) < 0) {
+		store_close(store);
+		store = NULL;
+	}
+	if (!store) {
+		msg("%s", err);
+		rules_free(rules);
+		return EXIT_USAGE;
+	}
+	int bad = check_rules(rules, store, stdout);
+	store_close(store);
+	rules_free(rules);
+	return bad ? 1 : 0;
+}
+
+/* --stats: the table on stderr, or JSON into path. */
+static void report_stats(const char *path)
+{
+	if (!path) {
+		stats_print_table(stderr);
+		return;
+	}
+	FILE *f = fopen(path, "we");
+	if (f)
+		stats_print_json(f);
+	if (!f || fclose(f) != 0)
+		msg("--stats=%s: %s", path, strerror(errno));
+}
+
+/* A profile, sysctl or kernel release, applied in command-line order. */
 struct profile_arg {
-	bool sysctl;
+	enum { ARG_PROFILE, ARG_SYSCTL, ARG_KERNEL_RELEASE } kind;
 	const char *text;
 };
 
 int main(int argc, char **argv)
 {
+	/* fakesys check: the same profile options, and a report instead of CMD. */
+	bool check = argc > 1 && !strcmp(argv[1], "check");
+	if (check)
+		argc--, argv++;
 	struct profile_arg *profile_args = calloc((size_t)argc, sizeof *profile_args);
 	if (!profile_args)
 		die_oom();
 	size_t nprofile_args = 0;
 	bool any_profile = false, verbose = false, want_stats = false, print = false, no_fixups = false;
-	const char *store_dir = NULL, *log_path = NULL;
+	const char *store_dir = NULL, *log_path = NULL, *stats_path = NULL, *metrics_path = NULL;
+	double metrics_interval = 10;
 	struct tracer_config tc = { 0 };
 
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, "+p:s:vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:s:k:vh", options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
-			profile_args[nprofile_args++] = (struct profile_arg){ false, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_PROFILE, optarg };
 			any_profile = true;
 			break;
 		case 's':
-			profile_args[nprofile_args++] = (struct profile_arg){ true, optarg };
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_SYSCTL, optarg };
+			break;
+		case 'k':
+			profile_args[nprofile_args++] = (struct profile_arg){ ARG_KERNEL_RELEASE, optarg };
 			break;
 		case 'v': verbose = true; break;
 		case OPT_STORE: store_dir = optarg; break;
 		case OPT_NO_SECCOMP: tc.no_seccomp = true; break;
 		case OPT_NO_FIXUPS: no_fixups = true; break;
 		case OPT_LOG: log_path = optarg; break;
-		case OPT_STATS: want_stats = true; break;
+		case OPT_STATS:
+			want_stats = true;
+			stats_path = optarg;
+			break;
+		case OPT_METRICS: metrics_path = optarg; break;
+		case OPT_METRICS_INTERVAL: {
+			char *end;
+			metrics_interval = strtod(optarg, &end);
+			if (end == optarg || *end) {
+				free(profile_args);
+				msg("--metrics-interval: '%s' is not a number of seconds", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
 		case OPT_PRINT: print = true; break;
 		case OPT_LIST:
 			free(profile_args);
@@ -107,7 +175,7 @@ int main(int argc, char **argv)
 			char what[128];
 			if (optopt && optopt < 256)
 				snprintf(what, sizeof what, "option -%c: %s", optopt,
-				         strchr("ps", optopt) ? "needs an argument" : "unknown option");
+				         strchr("psk", optopt) ? "needs an argument" : "unknown option");
 			else
 				snprintf(what, sizeof what, "%s: unknown option or missing argument", argv[optind - 1]);
 			free(profile_args);
@@ -119,9 +187,14 @@ int main(int argc, char **argv)
 	struct profile_builder *b = profile_builder_new();
 	char err[512];
 	int rc = any_profile ? 0 : profile_add(b, PROFILE_DEFAULT, err, sizeof err);
-	for (size_t i = 0; i < nprofile_args && rc == 0; i++)
-		rc = profile_args[i].sysctl ? profile_add_sysctl(b, profile_args[i].text, err, sizeof err)
-		                       : profile_add(b, profile_args[i].text, err, sizeof err);
+	for (size_t i = 0; i < nprofile_args && rc == 0; i++) {
+		const char *text = profile_args[i].text;
+		switch (profile_args[i].kind) {
+		case ARG_PROFILE: rc = profile_add(b, text, err, sizeof err); break;
+		case ARG_SYSCTL: rc = profile_add_sysctl(b, text, err, sizeof err); break;
+		case ARG_KERNEL_RELEASE: rc = profile_add_kernel_release(b, text, err, sizeof err); break;
+		}
+	}
 	free(profile_args);
 	/* profile_finish frees the builder, so it runs even after an error. */
 	struct ruleset rules;
@@ -141,6 +214,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (check) {
+		if (optind < argc) {
+			rules_free(&rules);
+			bad_usage("check takes no command");
+		}
+		return run_check(&rules);
+	}
 	if (optind >= argc || strcmp(argv[optind - 1], "--") != 0) {
 		rules_free(&rules);
 		bad_usage(optind >= argc ? "missing -- CMD" : "missing -- before CMD");
@@ -153,6 +233,12 @@ int main(int argc, char **argv)
 	}
 	if (!store) {
 		msg("%s", err);
+		rules_free(&rules);
+		return EXIT_USAGE;
+	}
+	if (metrics_path && metrics_open(metrics_path, metrics_interval, err, sizeof err) < 0) {
+		msg("%s", err);
+		store_close(store);
 		rules_free(&rules);
 		return EXIT_USAGE;
 	}
@@ -172,7 +258,8 @@ int main(int argc, char **argv)
 	store_close(store);
 	audit_close();
 	rules_free(&rules);
+	metrics_close();
 	if (want_stats)
-		stats_print(stderr);
+		report_stats(stats_path);
 	return status;
 }

@@ -436,6 +436,14 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 static int load(struct profile_builder *b, const char *spec, const struct source *includer, char *err,
                 size_t errlen);
 
+/* After a sysctl or file rule parsed with result rc: makes it read-only if asked. */
+static int mark_read_only(struct source *src, int rc, bool read_only)
+{
+	if (rc == 0 && read_only)
+		src->b->v[src->b->n - 1].rule.read_only = true;
+	return rc;
+}
+
 static int parse_line(struct source *src, char *s)
 {
 	s = skip_blanks(s);
@@ -449,6 +457,14 @@ static int parse_line(struct source *src, char *s)
 		if (keyword(s, "include") || !*s)
 			return src_fail(src, "real-first needs a sysctl, file or dir rule after it");
 	}
+	bool read_only = false;
+	if ((rest = keyword(s, "read-only"))) {
+		read_only = true;
+		s = rest;
+		if (keyword(s, "include") || keyword(s, "dir") || keyword(s, "cgroupfs") || keyword(s, "generated") ||
+		    keyword(s, "real-first") || !*s)
+			return src_fail(src, "read-only needs a sysctl or file rule after it");
+	}
 	if ((rest = keyword(s, "include"))) {
 		trim_end(rest);
 		if (!*rest)
@@ -456,7 +472,7 @@ static int parse_line(struct source *src, char *s)
 		return load(src->b, rest, src, src->err, src->errlen);
 	}
 	if ((rest = keyword(s, "file")))
-		return parse_file(src, rest, policy);
+		return mark_read_only(src, parse_file(src, rest, policy), read_only);
 	if ((rest = keyword(s, "dir")))
 		return parse_dir(src, rest, RULE_DIR, policy);
 	if ((rest = keyword(s, "cgroupfs")))
@@ -467,7 +483,7 @@ static int parse_line(struct source *src, char *s)
 	size_t word = strcspn(s, "= \t\v\f\r");
 	if (*skip_blanks(s + word) != '=' && !memchr(s, '.', word) && !memchr(s, '/', word))
 		return src_fail(src, "unknown directive '%.*s'", (int)word, s);
-	return parse_sysctl(src, s, policy);
+	return mark_read_only(src, parse_sysctl(src, s, policy), read_only);
 }
 
 /* Parses text (len bytes, NUL-terminated, modified in place) line by line. */
@@ -590,6 +606,22 @@ int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *
 		die_oom();
 	struct source src = { .b = b, .name = name, .id = b->nsources++, .late = true, .err = err, .errlen = errlen };
 	int rc = parse_sysctl(&src, text, POLICY_STORE);
+	free(text);
+	free(name);
+	return rc;
+}
+
+int profile_add_kernel_release(struct profile_builder *b, const char *release, char *err, size_t errlen)
+{
+	if (!*release || strpbrk(release, " \t\n\\") || strlen(release) > 64)
+		return fail(err, errlen, "--kernel-release", "'%s' is not a kernel release (up to 64 characters, no blanks)",
+		            release);
+	char *name, *text;
+	if (asprintf(&name, "--kernel-release %s", release) < 0 ||
+	    asprintf(&text, "read-only kernel.osrelease = %s\ngenerated /proc/version = proc_version\n", release) < 0)
+		die_oom();
+	struct source src = { .b = b, .name = name, .id = b->nsources++, .late = true, .err = err, .errlen = errlen };
+	int rc = parse_source(&src, text, strlen(text));
 	free(text);
 	free(name);
 	return rc;
@@ -755,6 +787,8 @@ void profile_print(const struct ruleset *rs, FILE *out)
 		putc('\n', out);
 		if (r->policy == POLICY_REAL_FIRST)
 			fputs("real-first ", out);
+		if (r->read_only)
+			fputs("read-only ", out);
 		if (r->kind == RULE_DIR) {
 			fprintf(out, "dir %s\n", r->path);
 		} else if (r->kind == RULE_TREE) {

@@ -21,6 +21,9 @@ int profile_add_text(struct profile_builder *b, const char *name, const char *te
                      size_t errlen);
 /* KEY=VALUE as given to --sysctl. It overrides every profile, even one added later. */
 int profile_add_sysctl(struct profile_builder *b, const char *assignment, char *err, size_t errlen);
+/* --kernel-release RELEASE: a read-only kernel.osrelease and a generated /proc/version,
+   winning over every profile as --sysctl does (uname(2) follows, kernel_identity.h). */
+int profile_add_kernel_release(struct profile_builder *b, const char *release, char *err, size_t errlen);
 /* Finish: sorts, checks conflicts, indexes. Frees the builder. */
 int profile_finish(struct profile_builder *b, struct ruleset *out, char *err, size_t errlen);
 

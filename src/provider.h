@@ -71,6 +71,7 @@ bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char 
    stat of a file on the filesystem at path (/proc or /sys), from a store file's st. */
 int value_stat(struct store *s, const struct fake *f, struct stat *st);
 int value_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off);
+int value_open_write(struct store *s, const struct fake *f, int flags);
 void procfs_file_stat(const char *path, struct stat *st);
 
 /* An open for writing of a file the kernel has no write handler for (mode 0444): it
@@ -79,7 +80,7 @@ void procfs_file_stat(const char *path, struct stat *st);
 int readonly_open_write(pid_t pid);
 
 /* provider_generated.c: the generator names a `generated` rule may use. */
-#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, block, boot_id, product_uuid, topology"
+#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, block, boot_id, product_uuid, topology, proc_version"
 bool generator_known(const char *name);
 
 #endif

@@ -13,6 +13,7 @@
      product_uuid  the real DMI product UUID, or one made from /etc/machine-id
      topology   /sys/devices/system/cpu/cpuN/topology/FILE: the real file, or where there
                 is none, one core per cpu in one package (what gVisor's cpu count implies)
+     proc_version  /proc/version with the release and version of kernel_identity.h
    Generated files are read-only, as their procfs originals are. */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "fsutil.h"
+#include "kernel_identity.h"
 #include "mountinfo.h"
 #include "procfs_alias.h"
 #include "provider.h"
@@ -184,6 +186,8 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 		gen_product_uuid(content, sizeof content);
 	else if (!strcmp(g, "topology"))
 		gen_topology(f->rule->path, content, sizeof content);
+	else if (!strcmp(g, "proc_version"))
+		identity_proc_version(s, f->pid, content, sizeof content);
 	else
 		gen_boot_id(content, sizeof content);
 	int rc = store_put_generated(s, f->rule->path, f->pid, content, strlen(content), path);

@@ -30,6 +30,7 @@ static int real_first_read_target(struct store *s, const struct fake *f, const c
 const struct provider provider_real_first = {
 	.name = "real-first",
 	.read_target = real_first_read_target,
+	.open_write = value_open_write,
 	.write = value_write,
 	.stat = value_stat, /* gVisor's real modes are wrong (ip_forward is 0444 yet writable) */
 };

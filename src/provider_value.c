@@ -69,7 +69,17 @@ int value_stat(struct store *s, const struct fake *f, struct stat *st)
 	int rc = store_stat_value(s, f->rule, st);
 	if (rc == 0)
 		procfs_file_stat(f->path, st);
+	if (rc == 0 && f->rule->read_only)
+		st->st_mode = S_IFREG | 0444;
 	return rc;
+}
+
+/* procfs's sysctl files and sysfs refuse to open a read-only file for writing, even
+   for root. */
+int value_open_write(struct store *s, const struct fake *f, int flags)
+{
+	(void)s, (void)flags;
+	return f->rule->read_only ? -EACCES : 0;
 }
 
 static int value_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
@@ -82,6 +92,7 @@ static int value_read_target(struct store *s, const struct fake *f, const char *
 const struct provider provider_value = {
 	.name = "value",
 	.read_target = value_read_target,
+	.open_write = value_open_write,
 	.write = value_write,
 	.stat = value_stat,
 };

@@ -26,6 +26,8 @@ struct rule {
 	                         sysctl values end in "\n"; unused (NULL) for RULE_DIR */
 	size_t content_len;
 	bool sysctl;          /* value under /proc/sys: writes are normalised like the kernel */
+	bool read_only;       /* `read-only`: mode 0444, and no open for writing (EACCES), as
+	                         the kernel's own read-only keys (kernel.osrelease) */
 	char *generator;      /* RULE_FILE made afresh at each open for the opener
 	                         (`generated PATH = NAME`, provider_generated.c), or NULL */
 	char *origin;         /* "FILE:LINE" or "--sysctl KEY=VALUE", for messages and --print-profile */

@@ -2,11 +2,9 @@
 #ifndef FAKESYS_SECCOMP_FILTER_H
 #define FAKESYS_SECCOMP_FILTER_H
 
-#include <stdbool.h>
-
 /* Installs the filter in the calling process (the child, before exec). Returns 0, or
    a negative errno. The filter only ever returns ALLOW or TRACE: gVisor kills a
-   process whose filter returns anything else. trees, statfs: see syscall_traced. */
-int seccomp_install(bool trees, bool statfs);
+   process whose filter returns anything else. kinds: see syscall_traced. */
+int seccomp_install(unsigned kinds);
 
 #endif

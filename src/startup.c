@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "kernel_identity.h"
 #include "log.h"
 #include "seccomp_filter.h"
 #include "signals.h"
@@ -26,9 +27,14 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	bool generated = false;
 	for (size_t i = 0; i < rs->nrules; i++)
 		generated |= rs->rules[i].generator != NULL;
-	int rc = want_seccomp ? seccomp_install(rs->ntrees > 0, rs->ntrees > 0 || generated ||
-	                                                             tracer_cfg->fixups.statfs_enosys)
-	                      : 1;
+	unsigned kinds = 0;
+	if (rs->ntrees > 0)
+		kinds |= TRACE_FOR(FOR_TREES);
+	if (rs->ntrees > 0 || generated || tracer_cfg->fixups.statfs_enosys)
+		kinds |= TRACE_FOR(FOR_STATFS);
+	if (identity_faked(rs))
+		kinds |= TRACE_FOR(FOR_UNAME);
+	int rc = want_seccomp ? seccomp_install(kinds) : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);

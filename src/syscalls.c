@@ -63,6 +63,7 @@ static const struct syscall_entry table[] = {
 	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
 	{ SYS_fstat,      { "fstat",       0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STAT, 1, 0, FOR_TREES } },
 	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0, FOR_TREES } },
+	{ SYS_uname,      { "uname",      -1, -1, -1, FLAGS_NONE,     ACCESS_UNAME,    F, FS_KEEP, STAT_NONE, 0, 0, FOR_UNAME } },
 	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_getcwd,     { "getcwd",     -1, -1, -1, FLAGS_NONE,     ACCESS_GETCWD,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
@@ -76,6 +77,17 @@ static const struct syscall_entry table[] = {
 #undef T
 
 #define NENTRIES (sizeof table / sizeof table[0])
+_Static_assert(NENTRIES <= SYSCALLS_MAX, "raise SYSCALLS_MAX");
+
+int syscall_count(void) { return (int)NENTRIES; }
+
+int syscall_index(const struct syscall_desc *d)
+{
+	const struct syscall_entry *e = (const struct syscall_entry *)((const char *)d - offsetof(struct syscall_entry, desc));
+	return (int)(e - table);
+}
+
+const char *syscall_name(int index) { return table[index].desc.name; }
 
 const struct syscall_desc *syscall_lookup(long nr)
 {
@@ -86,13 +98,13 @@ const struct syscall_desc *syscall_lookup(long nr)
 	return NULL;
 }
 
-const struct traced_call *syscall_traced(bool trees, bool statfs, int *count)
+const struct traced_call *syscall_traced(unsigned kinds, int *count)
 {
 	static struct traced_call calls[NENTRIES];
 	int n = 0;
 	for (size_t i = 0; i < NENTRIES; i++) {
 		enum traced_for f = table[i].desc.needed;
-		if (f == FOR_ALL || (f == FOR_TREES && trees) || (f == FOR_STATFS && statfs))
+		if (f == FOR_ALL || (kinds & TRACE_FOR(f)))
 			calls[n++] = (struct traced_call){ table[i].nr, table[i].desc.flags_arg, table[i].desc.only_flags };
 	}
 	*count = n;

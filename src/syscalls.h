@@ -17,6 +17,7 @@ enum access_kind {
 	ACCESS_MKDIR,    /* mkdir(2), mkdirat(2): a child cgroup inside a tree */
 	ACCESS_RMDIR,    /* rmdir(2), unlinkat(AT_REMOVEDIR) */
 	ACCESS_FD,       /* no path: the call names an fd (fstatfs); answered if it is a fake's */
+	ACCESS_UNAME,    /* uname(2): its release and version are the fakes' (kernel_identity.h) */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -52,7 +53,9 @@ enum traced_for {
 	               fstat (so that a fake's fd says what its path says) */
 	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
 	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
+	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 };
+#define TRACE_FOR(kind) (1u << (kind)) /* a set of traced_for kinds */
 
 struct syscall_desc {
 	const char *name;
@@ -73,13 +76,18 @@ struct syscall_desc {
 
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
+/* The table's entries by index, for per-syscall counters (stats.h). */
+#define SYSCALLS_MAX 64
+int syscall_count(void);
+int syscall_index(const struct syscall_desc *d);
+const char *syscall_name(int index);
 /* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
-   argument flags_arg that must hold them. trees, statfs: which FOR_ kinds are needed. */
+   argument flags_arg that must hold them. kinds: the TRACE_FOR set needed beyond FOR_ALL. */
 struct traced_call {
 	long nr;
 	int flags_arg;
 	uint64_t only_flags;
 };
-const struct traced_call *syscall_traced(bool trees, bool statfs, int *count);
+const struct traced_call *syscall_traced(unsigned kinds, int *count);
 
 #endif

@@ -73,7 +73,7 @@ void task_event_clone(struct task *parent, int event)
 	} else {
 		if (!child)
 			child = task_add(tid);
-		stats.tasks++;
+		stats_task_added();
 		child->claimed = true;
 		child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
 		task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
@@ -116,7 +116,7 @@ bool task_event_early_start(struct task *t)
 	/* A process may outlive its creator, whose event then never comes: it runs now,
 	   knowing nothing of its cwd and root, with what it still holds of its parent's
 	   fakes opened for writing. */
-	stats.tasks++;
+	stats_task_added();
 	t->started_early = true;
 	t->tgid = tgid > 0 ? tgid : t->tid;
 	task_set_mm(t, mm_new());

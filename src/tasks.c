@@ -4,6 +4,7 @@
 #include "fake_fds.h"
 #include "log.h"
 #include "memory.h"
+#include "stats.h"
 #include "tasks.h"
 
 #define NBUCKETS 4096
@@ -108,6 +109,7 @@ void task_exited(struct task *t)
 {
 	pid_t tid = t->tid;
 	bool event_to_come = !t->claimed;
+	stats_task_gone();
 	task_remove(t);
 	if (event_to_come)
 		task_add(tid)->exited = true;

@@ -102,6 +102,7 @@ struct task {
 	arch_regs saved;      /* registers of the call an injection interrupted */
 	struct pending_log *log;
 	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
+	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
 	struct task *next;    /* hash chain */
 };
 

@@ -7,8 +7,10 @@
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 #include "fake_fds.h"
 #include "intercept.h"
+#include "metrics.h"
 #include "signals.h"
 #include "startup.h"
 #include "stats.h"
@@ -134,12 +136,15 @@ static void loop(void)
 	for (;;) {
 		int status;
 		signals_pass_on_pending();
+		metrics_poll();
 		pid_t tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
 			break; /* ECHILD: every tracee is gone */
 		}
+		struct timespec stopped;
+		clock_gettime(CLOCK_MONOTONIC, &stopped);
 		struct task *t = task_find(tid);
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			if (tid == tracer_main_pid) {
@@ -181,6 +186,10 @@ static void loop(void)
 			}
 		}
 		dispatch(t, status);
+		struct timespec resumed;
+		clock_gettime(CLOCK_MONOTONIC, &resumed);
+		stats_stop_handled((double)(resumed.tv_sec - stopped.tv_sec) * 1e6 +
+		                   (double)(resumed.tv_nsec - stopped.tv_nsec) / 1e3);
 	}
 }
 
@@ -199,8 +208,9 @@ int tracer_run(const struct tracer_config *config)
 	t->attached = t->claimed = true;
 	t->mm = mm_new();
 	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
-	stats.tasks++;
+	stats_task_added();
 	tracer_main_pid = pid;
+	metrics_start();
 	loop();
 	if (!main_exited)
 		return 125;

@@ -5,9 +5,11 @@ set -eu
 
 PKGS="build-essential libseccomp-dev pkg-config golang-go busybox-static runsc proot
 strace clang python3 procps groff man-db coreutils findutils dash bash
-util-linux iproute2 make gcc libc6-dev libclang-rt-14-dev valgrind file binutils
-golang-github-opencontainers-runc-dev golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev
-containerd containernetworking-plugins fuse-overlayfs fuse3 iptables nftables conntrack"
+util-linux iproute2 make gcc libc6-dev libclang-rt-14-dev valgrind file
+binutils golang-github-opencontainers-runc-dev
+golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev containerd
+containernetworking-plugins fuse-overlayfs fuse3 iptables nftables conntrack
+prometheus"
 
 # The packages of $PKGS that are not installed, space-separated.
 not_installed() {

@@ -1935,8 +1935,121 @@ launcher_oci_image() {
 	tar -C "$o" -cf "$1" .
 }
 
+group_identity() {
+	# uname(2), /proc/sys/kernel/{osrelease,version} and /proc/version say one identity, as
+	# on Linux, where they read one utsname; the node name stays the real one.
+	local real_n real_m REL=5.15.0-fakesys VER='#7 SMP fakesys'
+	real_n=$(uname -n) real_m=$(uname -m)
+	fsr -k $REL -- sh -c 'uname -r; cat /proc/sys/kernel/osrelease; set -- $(cat /proc/version); echo "$3"; uname -n; uname -m'
+	want "uname-osrelease-proc-version-agree" 0 "$REL"$'\n'"$REL"$'\n'"$REL"$'\n'"$real_n"$'\n'"$real_m"
+	# Static busybox and Go call uname(2) themselves.
+	fsr -k $REL -- "$BB" uname -r
+	want "busybox-uname" 0 "$REL"
+	fsr -k $REL -- "$BIN/tunables" uname
+	want "go-syscall-uname" 0 "$REL"$'\nok uname'
+	# The version too, from a profile; /proc/version keeps the real text between them.
+	printf 'read-only kernel.osrelease = %s\nread-only kernel.version = %s\ngenerated /proc/version = proc_version\n' "$REL" "$VER" >"$W/id.conf"
+	local real_v want_pv
+	real_v=$(uname -v)
+	want_pv=$(sed -e "s/^Linux version [^ ]*/Linux version $REL/" -e "s/$(printf '%s' "$real_v" | sed 's/[][\/.*^$]/\\&/g')\$/$VER/" /proc/version)
+	fsr -p "$W/id.conf" -- sh -c 'uname -v; cat /proc/sys/kernel/version /proc/version'
+	want "version-from-profile" 0 "$VER"$'\n'"$VER"$'\n'"$want_pv"
+	# Read-only as the kernel's: its mode, and a write refused (the host kernel's answers,
+	# recorded by tests/run).
+	local oracle=$BIN/../oracle/identity
+	fsr -k $REL -- sh -c 'echo "mode $(stat -c %a /proc/sys/kernel/osrelease)"; { echo 1 >/proc/sys/kernel/osrelease; } 2>&1 | sed "s/.*: //"; uname -r'
+	if [ -s "$oracle" ]; then want "read-only-as-kernel" 0 "$(cat "$oracle")"$'\n'"$REL"; else
+		fail "read-only-as-kernel" "$oracle is missing (tests/run records it)"; fi
+	fsr -k 'bad release' -- true
+	if [ "$RC" = 2 ] && grep -q "^fakesys: --kernel-release: 'bad release' is not a kernel release" <<<"$ERR"; then
+		pass "bad-release-refused"; else fail "bad-release-refused" "$(ctx)"; fi
+	printf 'read-only dir /proc/x\n' >"$W/bad.conf"
+	fsr -p "$W/bad.conf" -- true
+	if [ "$RC" = 2 ] && grep -q "bad.conf:1: read-only needs a sysctl or file rule after it" <<<"$ERR"; then
+		pass "read-only-dir-refused"; else fail "read-only-dir-refused" "$(ctx)"; fi
+	# Without an identity, uname is the kernel's and is not traced.
+	fsr -- uname -r
+	want "uname-untouched-without-identity" 0 "$(uname -r)"
+}
+
+group_observe() {
+	# --stats: the table, and JSON whose per-syscall outcomes add up.
+	fsr --stats -- cat $K/panic
+	if [ "$RC" = 0 ] && grep -qE '^fakesys: stats: openat +[0-9]+ +[1-9][0-9]* ' <<<"$ERR" &&
+		grep -qE '^fakesys: stats: value +[1-9]' <<<"$ERR" && grep -q 'tracer time per stop' <<<"$ERR"; then
+		pass "stats-table"; else fail "stats-table" "$(ctx)"; fi
+	fsr -k 5.15.0 --stats="$W/s.json" -- sh -c "cat $K/panic; echo 1 >/proc/sys/kernel/osrelease; uname -r"
+	local verdict
+	verdict=$(/usr/bin/python3 - "$W/s.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+bad = [k for k in ("tasks", "peak_tasks", "stops", "tracer_calls", "intercepted") if not s.get(k)]
+for name, c in s["syscalls"].items():
+    if c["intercepted"] != c["redirected"] + c["passed"] + c["failed"]:
+        bad.append("sum " + name)
+if s["syscalls"]["openat"]["failed"] < 1: bad.append("openat failed")
+if s["syscalls"]["uname"]["redirected"] != 1: bad.append("uname")
+if s["providers"]["value"]["served"] < 1 or s["providers"]["value"]["errors"] < 1: bad.append("value")
+b = s["stop_latency_us"]
+if sum(x["count"] for x in b["buckets"]) != b["count"] or b["count"] < 1 or b["buckets"][-1]["le"] != "+Inf": bad.append("latency")
+if not s["peak_tasks"] <= s["tasks"]: bad.append("peak")
+print("ok" if not bad else "bad: " + ", ".join(bad))
+PY
+)
+	if [ "$RC" = 0 ] && [ "$verdict" = ok ]; then pass "stats-json"; else fail "stats-json" "$verdict; $(ctx)"; fi
+	# --metrics: written while the command runs (each file complete), and at exit;
+	# promtool (Debian's prometheus) checks the format.
+	fsr --metrics "$W/m.prom" --metrics-interval 0.05 -- sh -c "cat $K/panic >/dev/null; i=0; while [ \$i -lt 100 ]; do cat $W/m.prom >$W/mid.\$i; i=\$((i+1)); done"
+	local torn=0 f
+	for f in "$W"/mid.*; do tail -n 1 "$f" | grep -q '^fakesys_stop_handling_seconds_count ' || torn=$((torn + 1)); done
+	if [ "$RC" = 0 ] && [ -s "$W/mid.99" ] && [ "$torn" = 0 ]; then pass "metrics-written-while-running-whole"; else
+		fail "metrics-written-while-running-whole" "$torn of 100 copies incomplete; $(ctx)"; fi
+	runc promtool check metrics <"$W/m.prom"
+	if [ "$RC" = 0 ]; then pass "metrics-promtool-final"; else fail "metrics-promtool-final" "$(ctx)"; fi
+	runc promtool check metrics <"$W/mid.50"
+	if [ "$RC" = 0 ]; then pass "metrics-promtool-running"; else fail "metrics-promtool-running" "$(ctx)"; fi
+	if grep -q '^fakesys_provider_answers_total{provider="value",result="served"} [1-9]' "$W/m.prom" &&
+		grep -q '^fakesys_syscalls_intercepted_total{syscall="openat"} [1-9]' "$W/m.prom"; then
+		pass "metrics-counts"; else fail "metrics-counts" "$(show "$(grep -v '^#' "$W/m.prom" | head -20)")"; fi
+	fsr --metrics /nonexistent-dir/m.prom -- true
+	if [ "$RC" = 2 ] && grep -q '^fakesys: --metrics /nonexistent-dir/m.prom: cannot write there' <<<"$ERR"; then
+		pass "metrics-bad-path"; else fail "metrics-bad-path" "$(ctx)"; fi
+	fsr --metrics "$W/x.prom" --metrics-interval abc -- true
+	if [ "$RC" = 2 ] && grep -q "^fakesys: --metrics-interval: 'abc' is not a number of seconds" <<<"$ERR"; then
+		pass "metrics-bad-interval"; else fail "metrics-bad-interval" "$(ctx)"; fi
+	# --log records refusals and errors too: a write to a read-only fake, a stat of a cgroup
+	# that does not exist. Every line is a JSON object with the documented fields.
+	fsr -k 5.15.0 -p cgroups --log "$W/o.log" -- sh -c 'echo 1 >/proc/sys/kernel/osrelease; stat /sys/fs/cgroup/cpu/nosuch; true'
+	verdict=$(/usr/bin/python3 - "$W/o.log" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+fields = {"time", "pid", "tid", "syscall", "path", "action", "target", "result"}
+if any(set(r) != fields for r in recs): print("fields differ"); sys.exit()
+ref = [r for r in recs if r["path"] == "/proc/sys/kernel/osrelease" and r["action"] == "refused" and r["result"] == -13]
+err = [r for r in recs if r["path"] == "/sys/fs/cgroup/cpu/nosuch" and r["result"] == -2]
+print("ok" if ref and err else "missing: refused %d, error %d in %r" % (len(ref), len(err), recs))
+PY
+)
+	if [ "$verdict" = ok ]; then pass "log-refusals-and-errors"; else fail "log-refusals-and-errors" "$verdict; $(ctx)"; fi
+	# check: every rule of the profile, what the sandbox has, what the fake serves.
+	fsr check -p k3s
+	local missing_here
+	missing_here=$([ -e $KK/root_maxkeys ] && echo "file, readable" || echo missing)
+	if [ "$RC" = 0 ] && grep -qE "^/proc/sys/kernel/keys/root_maxkeys +$missing_here.* \"1000000\" +takes writes" <<<"$OUT" &&
+		grep -qE '^/sys/fs/cgroup +.*a cgroup v1 tree' <<<"$OUT" && grep -q '^fakesys check: [0-9]* rules, all can be served$' <<<"$OUT"; then
+		pass "check-k3s"; else fail "check-k3s" "$(ctx)"; fi
+	printf 'file /proc/self/stat/x = 1\\n\nkernel.fakesys_check = 1\n' >"$W/clash.conf"
+	fsr check -p "$W/clash.conf"
+	if [ "$RC" = 1 ] && grep -q '^/proc/self/stat/x .*CANNOT BE SERVED: the sandbox has a file where the rule needs a directory above it' <<<"$OUT" &&
+		grep -q '^fakesys check: 1 of 2 rules cannot be served$' <<<"$OUT"; then
+		pass "check-unservable-exits-1"; else fail "check-unservable-exits-1" "$(ctx)"; fi
+	fsr check -- ls
+	if [ "$RC" = 2 ] && grep -q '^fakesys: check takes no command' <<<"$ERR"; then pass "check-no-command"; else
+		fail "check-no-command" "$(ctx)"; fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe)
 	"group_$GROUP"
 	;;
 *)

@@ -182,7 +182,7 @@ func readdirMode() []error {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: tunables once|goroutines|child|check|readdir")
+		fmt.Fprintln(os.Stderr, "usage: tunables once|goroutines|child|check|readdir|uname")
 		os.Exit(2)
 	}
 	mode := os.Args[1]
@@ -233,6 +233,22 @@ func main() {
 		}
 	case "readdir":
 		errs = readdirMode()
+	case "uname":
+		// The node's kernel version, as cAdvisor's machine.KernelVersion (machine/info.go)
+		// reads it for kubelet's node status: uname(2), through Go's syscall package.
+		var u syscall.Utsname
+		if err := syscall.Uname(&u); err != nil {
+			errs = append(errs, err)
+			break
+		}
+		var release []byte
+		for _, c := range u.Release {
+			if c == 0 {
+				break
+			}
+			release = append(release, byte(c))
+		}
+		fmt.Println(string(release))
 	default:
 		fmt.Fprintln(os.Stderr, "unknown mode", mode)
 		os.Exit(2)

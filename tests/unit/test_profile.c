@@ -262,6 +262,9 @@ static void test_file_rules(void)
 	             "%s/t.conf:1: bad path /proc/thread-self: use /proc/self, not /proc/PID or /proc/thread-self");
 	expect_error("missing path", "file = 1\n", "%s/t.conf:1: missing path");
 	expect_error("missing = or <", "file /x 1\n", "%s/t.conf:1: expected '=' or '<' after the path");
+	expect_error("read-only dir", "read-only dir /proc/x\n", "%s/t.conf:1: read-only needs a sysctl or file rule after it");
+	expect_error("read-only before real-first", "read-only real-first kernel.x = 1\n",
+	             "%s/t.conf:1: read-only needs a sysctl or file rule after it");
 	expect_error("two holes", "generated /sys/block/{disk}/x{cpu} = block\n",
 	             "%s/t.conf:1: a path may hold {cpu} or {disk}, not both");
 	expect_error("dir with extra text", "dir /x y\n", "%s/t.conf:1: unexpected text after the path");
@@ -420,6 +423,8 @@ static void test_print(void)
 	        "real-first net/ipv4/conf/*/forwarding = 0\n"
 	        "file /proc/sys/net/ipv6/conf/*/accept_ra = 1\\n\n"
 	        "real-first dir /sys/d\n"
+	        "real-first read-only kernel.osrelease = 5.15.0\n"
+	        "read-only file /sys/ro = 1\\n\n"
 	        "net/ipv4/conf/eth0.1/forwarding = 1\n");
 	const char *src[] = { "k3s", pconf, "sysctl:kernel.msg=multi\nline", NULL };
 	if (build(&rs, src) < 0) {
@@ -440,6 +445,8 @@ static void test_print(void)
 	check(strstr(text, "\nreal-first dir /sys/d\n") != NULL, "print: dir rule");
 	check(strstr(text, "\nreal-first net.ipv4.conf.*.forwarding = 0\n") != NULL, "print: a pattern sysctl");
 	check(strstr(text, "\nnet.ipv6.conf.*.accept_ra = 1\n") != NULL, "print: a pattern file rule under /proc/sys");
+	check(strstr(text, "\nreal-first read-only kernel.osrelease = 5.15.0\n") != NULL, "print: read-only after real-first");
+	check(strstr(text, "\nread-only file /sys/ro = 1\\n\n") != NULL, "print: read-only file rule");
 	const char *printed = put("printed.conf", text, len);
 	free(text);
 	const char *reload[] = { printed, NULL };
@@ -448,6 +455,7 @@ static void test_print(void)
 	for (size_t i = 0; same && i < rs.nrules; i++) {
 		const struct rule *x = &rs.rules[i], *y = &again.rules[i];
 		same = !strcmp(x->path, y->path) && x->kind == y->kind && x->policy == y->policy && x->sysctl == y->sysctl &&
+		       x->read_only == y->read_only &&
 		       x->content_len == y->content_len && (!x->content_len || !memcmp(x->content, y->content, x->content_len));
 		if (!same)
 			printf("# differs: %s\n", x->path);
