@@ -5,13 +5,13 @@
 #include "seccomp_filter.h"
 #include "syscalls.h"
 
-static int load(int no_new_privs, bool trees, bool statfs)
+static int load(int no_new_privs, bool trees, bool statfs, bool subreaper)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
 	int count, rc = 0;
-	const struct traced_call *calls = syscall_traced(trees, statfs, &count);
+	const struct traced_call *calls = syscall_traced(trees, statfs, subreaper, &count);
 	/* Calls from a foreign ABI (x32, i386) are let through rather than killed. */
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	/* The kernel's own errno (EACCES without CAP_SYS_ADMIN), not libseccomp's ECANCELED. */
@@ -33,15 +33,15 @@ static int load(int no_new_privs, bool trees, bool statfs)
 	return rc;
 }
 
-int seccomp_install(bool trees, bool statfs)
+int seccomp_install(bool trees, bool statfs, bool subreaper)
 {
 	/* Without no_new_privs, setuid programs keep working under fakesys; that needs
 	   CAP_SYS_ADMIN, so fall back to setting it. */
-	int rc = load(0, trees, statfs);
+	int rc = load(0, trees, statfs, subreaper);
 	if (rc == -EACCES || rc == -EPERM) {
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			return -errno;
-		rc = load(1, trees, statfs);
+		rc = load(1, trees, statfs, subreaper);
 	}
 	return rc;
 }

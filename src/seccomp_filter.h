@@ -6,7 +6,7 @@
 
 /* Installs the filter in the calling process (the child, before exec). Returns 0, or
    a negative errno. The filter only ever returns ALLOW or TRACE: gVisor kills a
-   process whose filter returns anything else. trees, statfs: see syscall_traced. */
-int seccomp_install(bool trees, bool statfs);
+   process whose filter returns anything else. trees, statfs, subreaper: see syscall_traced. */
+int seccomp_install(bool trees, bool statfs, bool subreaper);
 
 #endif

@@ -26,9 +26,8 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	bool generated = false;
 	for (size_t i = 0; i < rs->nrules; i++)
 		generated |= rs->rules[i].generator != NULL;
-	int rc = want_seccomp ? seccomp_install(rs->ntrees > 0, rs->ntrees > 0 || generated ||
-	                                                             tracer_cfg->fixups.statfs_enosys)
-	                      : 1;
+	bool statfs = rs->ntrees > 0 || generated || tracer_cfg->fixups.statfs_enosys;
+	int rc = want_seccomp ? seccomp_install(rs->ntrees > 0, statfs, tracer_cfg->fixups.child_subreaper) : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);
@@ -112,6 +111,9 @@ pid_t startup_child(void)
 	close(status[1]);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 	            PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+	/* The child-subreaper fix-up hands orphans on before the kernel does (subreaper.c). */
+	if (tracer_cfg->fixups.child_subreaper)
+		opts |= PTRACE_O_TRACEEXIT;
 	int rc = -1;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
 		explain_ptrace_failure(errno);

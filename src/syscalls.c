@@ -64,6 +64,10 @@ static const struct syscall_entry table[] = {
 	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1, 0, FOR_ALL } },
+	/* An emulated child subreaper and the waits for its adopted orphans. */
+	{ SYS_prctl,      { "prctl",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
+	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
+	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 };
 #undef F
 #undef T
@@ -79,13 +83,14 @@ const struct syscall_desc *syscall_lookup(long nr)
 	return NULL;
 }
 
-const struct traced_call *syscall_traced(bool trees, bool statfs, int *count)
+const struct traced_call *syscall_traced(bool trees, bool statfs, bool subreaper, int *count)
 {
 	static struct traced_call calls[NENTRIES];
 	int n = 0;
 	for (size_t i = 0; i < NENTRIES; i++) {
 		enum traced_for f = table[i].desc.needed;
-		if (f == FOR_ALL || (f == FOR_TREES && trees) || (f == FOR_STATFS && statfs))
+		if (f == FOR_ALL || (f == FOR_TREES && trees) || (f == FOR_STATFS && statfs) ||
+		    (f == FOR_SUBREAPER && subreaper))
 			calls[n++] = (struct traced_call){ table[i].nr, table[i].desc.flags_arg, table[i].desc.only_flags };
 	}
 	*count = n;

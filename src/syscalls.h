@@ -17,6 +17,7 @@ enum access_kind {
 	ACCESS_MKDIR,    /* mkdir(2), mkdirat(2): a child cgroup inside a tree */
 	ACCESS_RMDIR,    /* rmdir(2), unlinkat(AT_REMOVEDIR) */
 	ACCESS_FD,       /* no path: the call names an fd (fstatfs); answered if it is a fake's */
+	ACCESS_CHILDREN, /* no path: prctl and the waits, for the child-subreaper fix-up */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -51,6 +52,7 @@ enum traced_for {
 	FOR_TREES,  /* a cgroupfs tree: mkdir, rmdir, inotify watches of its directories */
 	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
 	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
+	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 };
 
 struct syscall_desc {
@@ -73,12 +75,13 @@ struct syscall_desc {
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
 /* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
-   argument flags_arg that must hold them. trees, statfs: which FOR_ kinds are needed. */
+   argument flags_arg that must hold them. trees, statfs, subreaper: which FOR_ kinds are
+   needed. */
 struct traced_call {
 	long nr;
 	int flags_arg;
 	uint64_t only_flags;
 };
-const struct traced_call *syscall_traced(bool trees, bool statfs, int *count);
+const struct traced_call *syscall_traced(bool trees, bool statfs, bool subreaper, int *count);
 
 #endif
