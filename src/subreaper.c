@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "log.h"
@@ -137,10 +138,11 @@ static struct proc *reaper_of_children(const struct proc *dying)
 	return NULL;
 }
 
-/* Runs a parked wait again: it stops at its entry and is answered anew. */
+/* Runs a wait again: it stops at its entry and is answered anew. */
 static void rerun_wait(struct task *t)
 {
 	arch_regs regs = t->child_wait->saved;
+	bool was_parked = t->child_wait->parked;
 	free(t->child_wait);
 	t->child_wait = NULL;
 	arch_rewind_syscall(&regs);
@@ -148,6 +150,10 @@ static void rerun_wait(struct task *t)
 		return;
 	t->in_syscall = false;
 	tracer_resume(t, 0);
+	/* gVisor leaves a signal that came during the park pending but undelivered until
+	   the task is interrupted again (runsc 20221219); the stop costs Linux little. */
+	if (was_parked)
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 }
 
 static void wake_if_parked(struct task *t, void *arg)
@@ -415,9 +421,15 @@ void subreaper_wait_exit(struct task *t)
 		if (orphans) /* (waitid: the kernel zeroed the siginfo even for ECHILD) */
 			result = 0;
 	}
-	arch_regs regs = w->saved;
+	/* The options as the program passed them (argument registers are kept by a call). */
+	arch_regs regs;
+	int options = w->options;
+	bool waitid = w->waitid;
 	free(w);
 	t->child_wait = NULL;
+	if (arch_get_regs(t->tid, &regs) < 0)
+		return;
+	arch_set_arg(&regs, waitid ? 3 : 2, (uint64_t)options);
 	arch_set_result(&regs, result);
 	if (arch_set_regs(t->tid, &regs) < 0)
 		return;
