@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
@@ -40,14 +41,18 @@ static bool needs_no_openat2(void)
 	return dir < 0 && errno == ENOSYS;
 }
 
-/* fakesys has no children yet, and a subreaper it stays not: where the kernel takes
-   the attribute, it is cleared at once. */
+/* Probed in a child: the attribute must not stay on fakesys, and gVisor accepts it
+   from init (fakesys under `runsc do`) while it refuses PR_GET and every other process. */
 static bool needs_child_subreaper(void)
 {
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-		return errno == EINVAL;
-	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-	return false;
+	pid_t pid = fork();
+	if (pid == 0) {
+		int value;
+		_exit(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 && prctl(PR_GET_CHILD_SUBREAPER, &value, 0, 0, 0) == 0 &&
+		      value == 1 ? 0 : 1);
+	}
+	int status;
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
 }
 
 static const struct {
