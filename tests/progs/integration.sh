@@ -1374,6 +1374,20 @@ group_subreaper() {
 		fsr --no-fixup child-subreaper -- "$BIN/subreaper"
 		want "off-einval" 1 "PR_SET_CHILD_SUBREAPER: Invalid argument"
 	fi
+	# The real shim's start: its subreaper step is fatal; past it, it looks for the bundle.
+	local shim=(containerd-shim-runc-v2 -namespace fsk -address "$W/none.sock" -id fsk start) bundle_err
+	bundle_err="io.containerd.runc.v2: open config.json: no such file or directory"
+	mkdir "$W/bundle" && cd "$W/bundle" || return
+	if [ "$KIND" = gvisor ]; then
+		runc "${shim[@]}"
+		[ "$RC" = 1 ] && [ "$ERR" = "io.containerd.runc.v2: invalid argument" ] && pass "shim-native-dies" ||
+			fail "shim-native-dies" "$(ctx)"
+	fi
+	local force=()
+	[ "$KIND" = host ] && force=(--fixup child-subreaper)
+	fsr "${force[@]}" -- "${shim[@]}"
+	[ "$RC" = 1 ] && [ "$ERR" = "$bundle_err" ] && pass "shim-past-subreaper" || fail "shim-past-subreaper" "$(ctx)"
+	cd "$W" || return
 	fsr --fixup nonesuch -- true
 	want_rc "unknown-fixup-name" 2
 }
