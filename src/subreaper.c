@@ -375,9 +375,10 @@ void subreaper_entry(struct task *t, arch_regs *regs)
 		answer_wait(t, p, z, &w, regs);
 		return;
 	}
-	/* A subreaper's blocking wait may have to end for an orphan adopted meanwhile. */
+	/* A subreaper's blocking wait for any child may have to end for an orphan adopted
+	   meanwhile (one for a pid that is no child yet is ECHILD on Linux too). */
 	bool blocking = !(w.options & WNOHANG);
-	if (!living_orphan(p, &w) && !(p->subreaper && blocking)) {
+	if (!living_orphan(p, &w) && !(p->subreaper && blocking && w.pid == -1)) {
 		tracer_resume(t, 0); /* only real children can answer: the kernel's business */
 		return;
 	}
