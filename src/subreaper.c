@@ -138,6 +138,16 @@ static struct proc *reaper_of_children(const struct proc *dying)
 	return NULL;
 }
 
+/* gVisor (runsc 20221219) leaves a signal that comes while the task is in a ptrace
+   stop pending but undelivered until the task is interrupted again; the extra stop
+   costs Linux little. */
+static void interrupt_process(pid_t pid)
+{
+	const struct task *t = task_of_process(pid);
+	if (t)
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
+}
+
 /* Runs a wait again: it stops at its entry and is answered anew. */
 static void rerun_wait(struct task *t)
 {
@@ -150,9 +160,7 @@ static void rerun_wait(struct task *t)
 		return;
 	t->in_syscall = false;
 	tracer_resume(t, 0);
-	/* gVisor leaves a signal that came during the park pending but undelivered until
-	   the task is interrupted again (runsc 20221219); the stop costs Linux little. */
-	if (was_parked)
+	if (was_parked) /* signals that came during the park (interrupt_process) */
 		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 }
 
@@ -186,6 +194,7 @@ static void deliver(struct proc *reaper, struct zombie *z)
 		*reaper->zombies_tail = z;
 		reaper->zombies_tail = &z->next;
 		kill(reaper->pid, SIGCHLD);
+		interrupt_process(reaper->pid);
 	}
 	wake_waiters(reaper->pid);
 }
