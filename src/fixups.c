@@ -2,29 +2,92 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/wait.h>
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
 #include <unistd.h>
 #include "fixups.h"
 
-struct fixups fixups_probe(void)
+static bool needs_strip_no_automount(void)
 {
-	struct fixups f = {0};
 	struct statx sx;
-	f.strip_no_automount = statx(AT_FDCWD, "/", AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) < 0 && errno == EINVAL;
+	return statx(AT_FDCWD, "/", AT_NO_AUTOMOUNT, STATX_BASIC_STATS, &sx) < 0 && errno == EINVAL;
+}
+
+static bool needs_statfs_enosys(void)
+{
 	struct statfs sf;
 	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
-	f.statfs_enosys = fd >= 0 && fstatfs(fd, &sf) < 0 && errno == ENOSYS;
+	bool needed = fd >= 0 && fstatfs(fd, &sf) < 0 && errno == ENOSYS;
 	if (fd >= 0)
 		close(fd);
+	return needed;
+}
+
+static bool needs_no_openat2(void)
+{
 	struct open_how how = { .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC };
 	int dir = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof how);
-	f.no_openat2 = dir < 0 && errno == ENOSYS;
 	if (dir >= 0)
 		close(dir);
+	return dir < 0 && errno == ENOSYS;
+}
+
+/* Probed in a child: the attribute must not stay on fakesys, and gVisor accepts it
+   from init (fakesys under `runsc do`) while it refuses PR_GET and every other process. */
+static bool needs_child_subreaper(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		int value;
+		_exit(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 && prctl(PR_GET_CHILD_SUBREAPER, &value, 0, 0, 0) == 0 &&
+		      value == 1 ? 0 : 1);
+	}
+	int status;
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
+static const struct {
+	const char *name;
+	size_t offset;
+	bool (*needed)(void);
+} table[FIXUP_COUNT] = {
+	{ "strip-no-automount", offsetof(struct fixups, strip_no_automount), needs_strip_no_automount },
+	{ "statfs-enosys", offsetof(struct fixups, statfs_enosys), needs_statfs_enosys },
+	{ "no-openat2", offsetof(struct fixups, no_openat2), needs_no_openat2 },
+	{ "child-subreaper", offsetof(struct fixups, child_subreaper), needs_child_subreaper },
+};
+
+int fixup_index(const char *name)
+{
+	for (int i = 0; i < FIXUP_COUNT; i++)
+		if (!strcmp(table[i].name, name))
+			return i;
+	return -1;
+}
+
+const char *fixup_names(void)
+{
+	static char names[128];
+	if (!names[0])
+		for (int i = 0; i < FIXUP_COUNT; i++)
+			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", table[i].name);
+	return names;
+}
+
+struct fixups fixups_choose(const enum fixup_setting settings[FIXUP_COUNT])
+{
+	struct fixups f = {0};
+	for (int i = 0; i < FIXUP_COUNT; i++)
+		*(bool *)((char *)&f + table[i].offset) =
+			settings[i] == FIXUP_ON || (settings[i] == FIXUP_PROBE && table[i].needed());
 	return f;
 }

@@ -1,26 +1,39 @@
 /* Work-arounds for sandbox kernels that refuse what Linux accepts. Each one is probed at
    start-up, so it is on exactly where the kernel needs it (gVisor) and off on Linux;
-   --no-fixups turns them all off. */
+   --no-fixups turns them all off, --no-fixup NAME one, --fixup NAME forces one on (to
+   test it against the real kernel's behaviour). */
 #ifndef FAKESYS_FIXUPS_H
 #define FAKESYS_FIXUPS_H
 
 #include <stdbool.h>
 
 struct fixups {
-	/* statx and newfstatat with AT_NO_AUTOMOUNT fail with EINVAL on every path (runsc
-	   20221219), which breaks coreutils ls and stat: the flag is dropped. It only keeps
-	   an automount point from being mounted, and such a kernel has none. */
+	/* strip-no-automount: statx and newfstatat with AT_NO_AUTOMOUNT fail with EINVAL on
+	   every path (runsc 20221219), which breaks coreutils ls and stat: the flag is
+	   dropped. It only keeps an automount point from being mounted, and such a kernel
+	   has none. */
 	bool strip_no_automount;
-	/* statfs and fstatfs of a file inside procfs or cgroupfs fail with ENOSYS (runsc
-	   20221219; runc's libcontainer refuses such a file): the answer is made from the
-	   filesystem type mountinfo gives the file's mount. */
+	/* statfs-enosys: statfs and fstatfs of a file inside procfs or cgroupfs fail with
+	   ENOSYS (runsc 20221219; runc's libcontainer refuses such a file): the answer is
+	   made from the filesystem type mountinfo gives the file's mount. */
 	bool statfs_enosys;
-	/* openat2 is ENOSYS: an openat2 of a fake is left to fail so, as it would (on a
-	   kernel that has it, a redirected openat2 runs as openat). */
+	/* no-openat2: openat2 is ENOSYS: an openat2 of a fake is left to fail so, as it would
+	   (on a kernel that has it, a redirected openat2 runs as openat). */
 	bool no_openat2;
+	/* child-subreaper: prctl(PR_SET_CHILD_SUBREAPER) is EINVAL (runsc 20221219), and
+	   containerd's shim cannot start: fakesys keeps the attribute and hands orphans to
+	   the nearest subreaper ancestor itself (subreaper.c). */
+	bool child_subreaper;
 };
 
-/* The fix-ups this kernel needs. */
-struct fixups fixups_probe(void);
+enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
+#define FIXUP_COUNT 4
+
+/* The index of the fix-up called name (as above), or -1. */
+int fixup_index(const char *name);
+/* The names, for messages: "a, b, c". */
+const char *fixup_names(void);
+/* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs. */
+struct fixups fixups_choose(const enum fixup_setting settings[FIXUP_COUNT]);
 
 #endif

@@ -23,6 +23,7 @@
 #include "provider.h"
 #include "redirect.h"
 #include "stats.h"
+#include "subreaper.h"
 #include "tracer_internal.h"
 
 struct pending_log {
@@ -386,6 +387,13 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 void intercept_entry(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
+	if (d && d->access == ACCESS_CHILDREN) {
+		if (tracer_cfg->fixups.child_subreaper)
+			subreaper_entry(t, &regs);
+		else
+			tracer_resume(t, 0); /* without seccomp every call stops */
+		return;
+	}
 	if (!d) {
 		/* Without seccomp every call stops here, writes to fakes' fds among them. */
 		if (!files_watched(t) || !fake_fds_entry(t, &regs))
@@ -581,6 +589,9 @@ void intercept_exit(struct task *t)
 			return;
 		break;
 	}
+	case PHASE_CHILD_WAIT:
+		subreaper_wait_exit(t);
+		return;
 	case PHASE_UNMAPPING:
 		if (rerun_interrupted_call(t) < 0)
 			return;

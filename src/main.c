@@ -26,7 +26,11 @@ static void usage(FILE *out)
 	      "  -k, --kernel-release REL report kernel release REL (uname, osrelease, /proc/version)\n"
 	      "      --store DIR          keep the fake store in DIR (shared between runs)\n"
 	      "      --no-seccomp         stop at every syscall instead of filtering\n"
-	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor's statx)\n"
+	      "      --no-fixups          no work-arounds for sandbox kernels (gVisor); each is\n"
+	      "                           probed at start-up and on only where the kernel needs it\n"
+	      "      --no-fixup NAME      not this one (repeatable): strip-no-automount,\n"
+	      "                           statfs-enosys, no-openat2, child-subreaper\n"
+	      "      --fixup NAME         this one on whatever the kernel says (repeatable)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"
 	      "      --stats[=FILE]       at exit, a report of what fakesys did and cost: a table on\n"
@@ -47,8 +51,8 @@ static _Noreturn void bad_usage(const char *what)
 	exit(EXIT_USAGE);
 }
 
-enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_LOG, OPT_STATS, OPT_METRICS, OPT_METRICS_INTERVAL,
-       OPT_LIST, OPT_PRINT, OPT_VERSION };
+enum { OPT_STORE = 256, OPT_NO_SECCOMP, OPT_NO_FIXUPS, OPT_NO_FIXUP, OPT_FIXUP, OPT_LOG, OPT_STATS, OPT_METRICS,
+       OPT_METRICS_INTERVAL, OPT_LIST, OPT_PRINT, OPT_VERSION };
 
 static const struct option options[] = {
 	{ "profile", required_argument, NULL, 'p' },
@@ -57,6 +61,8 @@ static const struct option options[] = {
 	{ "store", required_argument, NULL, OPT_STORE },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "no-fixups", no_argument, NULL, OPT_NO_FIXUPS },
+	{ "no-fixup", required_argument, NULL, OPT_NO_FIXUP },
+	{ "fixup", required_argument, NULL, OPT_FIXUP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "log", required_argument, NULL, OPT_LOG },
 	{ "stats", optional_argument, NULL, OPT_STATS },
@@ -119,7 +125,8 @@ int main(int argc, char **argv)
 	if (!profile_args)
 		die_oom();
 	size_t nprofile_args = 0;
-	bool any_profile = false, verbose = false, want_stats = false, print = false, no_fixups = false;
+	bool any_profile = false, verbose = false, want_stats = false, print = false;
+	enum fixup_setting fixup_settings[FIXUP_COUNT] = { FIXUP_PROBE };
 	const char *store_dir = NULL, *log_path = NULL, *stats_path = NULL, *metrics_path = NULL;
 	double metrics_interval = 10;
 	struct tracer_config tc = { 0 };
@@ -141,7 +148,22 @@ int main(int argc, char **argv)
 		case 'v': verbose = true; break;
 		case OPT_STORE: store_dir = optarg; break;
 		case OPT_NO_SECCOMP: tc.no_seccomp = true; break;
-		case OPT_NO_FIXUPS: no_fixups = true; break;
+		case OPT_NO_FIXUPS:
+			for (int i = 0; i < FIXUP_COUNT; i++)
+				fixup_settings[i] = FIXUP_OFF;
+			break;
+		case OPT_NO_FIXUP:
+		case OPT_FIXUP: {
+			int i = fixup_index(optarg);
+			if (i < 0) {
+				msg("%s %s: unknown fix-up (known: %s)", c == OPT_FIXUP ? "--fixup" : "--no-fixup", optarg,
+				    fixup_names());
+				free(profile_args);
+				return EXIT_USAGE;
+			}
+			fixup_settings[i] = c == OPT_FIXUP ? FIXUP_ON : FIXUP_OFF;
+			break;
+		}
 		case OPT_LOG: log_path = optarg; break;
 		case OPT_STATS:
 			want_stats = true;
@@ -249,8 +271,7 @@ int main(int argc, char **argv)
 	}
 
 	tc.argv = argv + optind;
-	if (!no_fixups)
-		tc.fixups = fixups_probe();
+	tc.fixups = fixups_choose(fixup_settings);
 	tc.rules = &rules;
 	tc.store = store;
 	int status = tracer_run(&tc);

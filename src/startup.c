@@ -34,6 +34,8 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 		kinds |= TRACE_FOR(FOR_STATFS);
 	if (identity_faked(rs))
 		kinds |= TRACE_FOR(FOR_UNAME);
+	if (tracer_cfg->fixups.child_subreaper)
+		kinds |= TRACE_FOR(FOR_SUBREAPER);
 	int rc = want_seccomp ? seccomp_install(kinds) : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
@@ -118,6 +120,9 @@ pid_t startup_child(void)
 	close(status[1]);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 	            PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+	/* The child-subreaper fix-up hands orphans on before the kernel does (subreaper.c). */
+	if (tracer_cfg->fixups.child_subreaper)
+		opts |= PTRACE_O_TRACEEXIT;
 	int rc = -1;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
 		explain_ptrace_failure(errno);

@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <stddef.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include "syscalls.h"
 
@@ -72,6 +73,12 @@ static const struct syscall_entry table[] = {
 	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1, 0, FOR_ALL } },
+	/* An emulated child subreaper and the waits for its adopted orphans. */
+	/* prctl only when its option holds PR_SET_CHILD_SUBREAPER's bits (36 = 0x24: 36 to 39
+	   and a few more), so runc's dozens of PR_CAPBSET_DROP do not stop. */
+	{ SYS_prctl,      { "prctl",      -1, -1,  0, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, PR_SET_CHILD_SUBREAPER, FOR_SUBREAPER } },
+	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
+	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 };
 #undef F
 #undef T

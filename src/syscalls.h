@@ -18,6 +18,7 @@ enum access_kind {
 	ACCESS_RMDIR,    /* rmdir(2), unlinkat(AT_REMOVEDIR) */
 	ACCESS_FD,       /* no path: the call names an fd (fstatfs); answered if it is a fake's */
 	ACCESS_UNAME,    /* uname(2): its release and version are the fakes' (kernel_identity.h) */
+	ACCESS_CHILDREN, /* no path: prctl and the waits, for the child-subreaper fix-up */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -54,6 +55,7 @@ enum traced_for {
 	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
 	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
+	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 };
 #define TRACE_FOR(kind) (1u << (kind)) /* a set of traced_for kinds */
 

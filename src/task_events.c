@@ -11,6 +11,7 @@
 #include "fake_fds.h"
 #include "memory.h"
 #include "stats.h"
+#include "subreaper.h"
 #include "task_events.h"
 #include "tracer_internal.h"
 
@@ -76,6 +77,8 @@ void task_event_clone(struct task *parent, int event)
 		stats_task_added();
 		child->claimed = true;
 		child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
+		if (!(flags & CLONE_THREAD))
+			subreaper_process_started(tid, subreaper_parent_of_new(parent, flags));
 		task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
 		task_set_fs_from(child, parent, flags & CLONE_FS);
 		files_put(child->files);
@@ -119,6 +122,7 @@ bool task_event_early_start(struct task *t)
 	stats_task_added();
 	t->started_early = true;
 	t->tgid = tgid > 0 ? tgid : t->tid;
+	subreaper_process_started(t->tgid, ppid);
 	task_set_mm(t, mm_new());
 	t->fs = fs_new(NULL);
 	struct task *parent = ppid > 0 ? task_of_process(ppid) : NULL;

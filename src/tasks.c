@@ -67,6 +67,7 @@ void task_remove(struct task *t)
 	fs_put(t->fs);
 	free(t->log);
 	free(t->statfs_fix);
+	free(t->child_wait);
 	free(t->fd_op.path);
 	free(t);
 }

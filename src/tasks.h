@@ -54,10 +54,12 @@ enum phase {
 	                        thread's mmap won the race); its exit stop restores the call */
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
 	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or updates the fs record */
+	PHASE_CHILD_WAIT,    /* a wait runs without blocking; its exit stop decides (subreaper.c) */
 };
 
 struct pending_log;
 struct statfs_call;
+struct child_wait;
 struct files;
 struct rule;
 
@@ -96,6 +98,7 @@ struct task {
 	                         may be either */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
+	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper fix-up) */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;
@@ -103,6 +106,7 @@ struct task {
 	struct pending_log *log;
 	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
+	struct child_wait *child_wait;  /* a wait that may have to report an adopted orphan (subreaper.c) */
 	struct task *next;    /* hash chain */
 };
 

@@ -8,12 +8,14 @@
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 #include "fake_fds.h"
 #include "intercept.h"
 #include "metrics.h"
 #include "signals.h"
 #include "startup.h"
 #include "stats.h"
+#include "subreaper.h"
 #include "task_events.h"
 #include "tracer_internal.h"
 
@@ -121,6 +123,10 @@ static void dispatch(struct task *t, int status)
 		case PTRACE_EVENT_EXEC:
 			task_event_exec(t);
 			return;
+		case PTRACE_EVENT_EXIT: /* asked for by the child-subreaper fix-up only */
+			subreaper_task_exiting(t);
+			tracer_resume(t, 0);
+			return;
 		default:
 			tracer_resume(t, 0);
 			return;
@@ -135,9 +141,10 @@ static void loop(void)
 {
 	for (;;) {
 		int status;
+		struct rusage ru; /* an adopted orphan's, for its emulated reaper (subreaper.c) */
 		signals_pass_on_pending();
 		metrics_poll();
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = wait4(-1, &status, __WALL, &ru);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -153,8 +160,11 @@ static void loop(void)
 				tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
 				signals_cmd_exited();
 			}
-			if (t && !t->exited)
+			if (t && !t->exited) {
+				pid_t tgid = t->tgid;
 				task_exited(t);
+				subreaper_task_reaped(tid, tgid, status, &ru);
+			}
 			continue;
 		}
 		if (!WIFSTOPPED(status))
@@ -209,6 +219,7 @@ int tracer_run(const struct tracer_config *config)
 	t->mm = mm_new();
 	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats_task_added();
+	subreaper_process_started(pid, getpid());
 	tracer_main_pid = pid;
 	metrics_start();
 	loop();

@@ -2047,8 +2047,60 @@ PY
 		fail "check-no-command" "$(ctx)"; fi
 }
 
+# The child-subreaper fix-up (fixups.h, subreaper.c): tests/progs/subreaper.c does what
+# containerd's shim does with a subreaper. The host's kernel is the oracle (its native
+# output, recorded by tests/run); in gVisor the kernel refuses the attribute.
+group_subreaper() {
+	local oracle=$BIN/../oracle/subreaper
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
+		return
+	fi
+	runc "$BIN/subreaper"
+	if [ "$KIND" = host ]; then
+		want "native-is-oracle" 0 "$(cat "$oracle")"
+		fsr --fixup child-subreaper -- "$BIN/subreaper"
+		want "forced-same-as-kernel" 0 "$(cat "$oracle")"
+		fsr -- "$BIN/subreaper"
+		want "probed-off-is-kernel" 0 "$(cat "$oracle")"
+		# The probe leaves fakesys no subreaper: an orphan goes past it, as without it.
+		fsr -- sh -c 'f=$PPID; (sh -c "sleep 0.3; echo \$PPID" >"$1" &); sleep 1; [ "$(cat "$1")" != "$f" ] && echo past-fakesys' sh "$W/ppid"
+		want "probe-leaves-fakesys-alone" 0 "past-fakesys"
+		# Off, the filter does not trace the waits: a forced run stops more.
+		local off on
+		fsr --stats -- sh -c 'for i in 1 2 3; do /bin/true; done'
+		off=$(printf '%s\n' "$ERR" | sed -n 's/.*stats: tasks=[0-9]* stops=\([0-9]*\).*/\1/p')
+		fsr --stats --fixup child-subreaper -- sh -c 'for i in 1 2 3; do /bin/true; done'
+		on=$(printf '%s\n' "$ERR" | sed -n 's/.*stats: tasks=[0-9]* stops=\([0-9]*\).*/\1/p')
+		[ -n "$off" ] && [ -n "$on" ] && [ "$on" -gt "$off" ] && pass "waits-traced-only-when-on" ||
+			fail "waits-traced-only-when-on" "stops off $off, on $on"
+	else
+		want "native-einval" 1 "PR_SET_CHILD_SUBREAPER: Invalid argument"
+		fsr -- "$BIN/subreaper"
+		want "probed-on-same-as-host-kernel" 0 "$(cat "$oracle")"
+		fsr --no-fixup child-subreaper -- "$BIN/subreaper"
+		want "off-einval" 1 "PR_SET_CHILD_SUBREAPER: Invalid argument"
+	fi
+	# The real shim's start: its subreaper step is fatal; past it, it looks for the bundle.
+	local shim=(containerd-shim-runc-v2 -namespace fsk -address "$W/none.sock" -id fsk start) bundle_err
+	bundle_err="io.containerd.runc.v2: open config.json: no such file or directory"
+	mkdir "$W/bundle" && cd "$W/bundle" || return
+	if [ "$KIND" = gvisor ]; then
+		runc "${shim[@]}"
+		[ "$RC" = 1 ] && [ "$ERR" = "io.containerd.runc.v2: invalid argument" ] && pass "shim-native-dies" ||
+			fail "shim-native-dies" "$(ctx)"
+	fi
+	local force=()
+	[ "$KIND" = host ] && force=(--fixup child-subreaper)
+	fsr "${force[@]}" -- "${shim[@]}"
+	[ "$RC" = 1 ] && [ "$ERR" = "$bundle_err" ] && pass "shim-past-subreaper" || fail "shim-past-subreaper" "$(ctx)"
+	cd "$W" || return
+	fsr --fixup nonesuch -- true
+	want_rc "unknown-fixup-name" 2
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper)
 	"group_$GROUP"
 	;;
 *)
