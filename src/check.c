@@ -3,6 +3,8 @@
    store. */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,14 +28,15 @@ static void describe_real(const char *path, char *out, size_t len)
 	}
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char c;
-	const char *r = fd < 0 ? strerror(errno) : read(fd, &c, 1) < 0 ? "read fails" : "readable";
+	bool regular = S_ISREG(st.st_mode); /* a device's read may consume or block: open only */
+	const char *r = fd < 0 ? strerror(errno) : !regular ? "opens" : read(fd, &c, 1) < 0 ? "read fails" : "readable";
 	if (fd >= 0)
 		close(fd);
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	const char *w = fd >= 0 ? "opens for writing" : "no write open";
 	if (fd >= 0)
 		close(fd);
-	snprintf(out, len, "file, %s, %s", r, w);
+	snprintf(out, len, "%s, %s, %s", regular ? "file" : "device", r, w);
 }
 
 /* The first line of text, quoted and shortened for a report. */
@@ -109,16 +112,34 @@ static const char *kind_clash(const struct rule *r)
 	return !real_dir && fake_dir ? "the sandbox has a file here, the rule a directory" : NULL;
 }
 
+/* A pattern's paths: how many the sandbox has, and one name for trying the fake. */
+static void pattern_paths(const char *pattern, char *real, size_t rlen, char sample[PATH_MAX])
+{
+	glob_t g;
+	size_t n = glob(pattern, GLOB_NOSORT, NULL, &g) == 0 ? g.gl_pathc : 0;
+	globfree(&g);
+	snprintf(real, rlen, "%zu real match%s", n, n == 1 ? "" : "es");
+	size_t used = 0;
+	for (const char *p = pattern; *p && used + 16 < PATH_MAX; p++)
+		used += (size_t)snprintf(sample + used, PATH_MAX - used, *p == '*' ? "fakesys-check" : "%c", *p);
+}
+
 int check_rules(const struct ruleset *rs, struct store *s, FILE *out)
 {
 	int bad = 0;
 	fprintf(out, "%-56s %-36s %-30s %s\n", "RULE", "SANDBOX", "FAKE SERVES", "STORE");
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
-		char real[96], serves[160], store[64];
-		describe_real(r->path, real, sizeof real);
-		bool ok = try_fake(r, s, serves, sizeof serves, store, sizeof store);
-		const char *clash = kind_clash(r);
+		char real[96], serves[160], store[64], sample[PATH_MAX];
+		const struct rule *tried = r;
+		if (r->pattern) {
+			pattern_paths(r->path, real, sizeof real, sample);
+			tried = store_instance(s, r, sample); /* its instances are all alike: one tells */
+		} else {
+			describe_real(r->path, real, sizeof real);
+		}
+		bool ok = try_fake(tried, s, serves, sizeof serves, store, sizeof store);
+		const char *clash = r->pattern ? NULL : kind_clash(r);
 		fprintf(out, "%-56s %-36s %-30s %s%s%s%s\n", r->path, real, serves, store, ok && !clash ? "" : "  CANNOT BE SERVED",
 		        clash ? ": " : "", clash ? clash : "");
 		bad += !ok || clash;
