@@ -198,13 +198,16 @@ static void index_patterns(struct ruleset *rs)
 			add_pattern_children(rs, &rs->dirs[i]);
 	/* Every pattern vdir is an ancestor of a pattern rule with the same prefix. */
 	rs->pattern_prefixes = alloc_array(rs->npatterns, sizeof *rs->pattern_prefixes);
+	rs->prefix_lens = alloc_array(rs->npatterns, sizeof *rs->prefix_lens);
 	for (size_t i = 0; i < rs->npatterns; i++) {
 		const char *p = rs->patterns[i]->path;
 		size_t len = 0;
 		while (!(p[len] == '/' && p[len + 1] == '*' && (p[len + 2] == '/' || !p[len + 2])))
 			len++;
-		if (!has_prefix(rs, p, len + 1))
+		if (!has_prefix(rs, p, len + 1)) {
+			rs->prefix_lens[rs->nprefixes] = len + 1;
 			rs->pattern_prefixes[rs->nprefixes++] = dup_slice(p, len + 1);
+		}
 	}
 }
 
@@ -212,7 +215,7 @@ static void index_patterns(struct ruleset *rs)
 static bool has_prefix(const struct ruleset *rs, const char *p, size_t len)
 {
 	for (size_t i = 0; i < rs->nprefixes; i++)
-		if (strlen(rs->pattern_prefixes[i]) == len && !memcmp(rs->pattern_prefixes[i], p, len))
+		if (rs->prefix_lens[i] == len && !memcmp(rs->pattern_prefixes[i], p, len))
 			return true;
 	return false;
 }
@@ -220,7 +223,7 @@ static bool has_prefix(const struct ruleset *rs, const char *p, size_t len)
 static bool may_match_pattern(const struct ruleset *rs, const char *path)
 {
 	for (size_t i = 0; i < rs->nprefixes; i++)
-		if (!strncmp(path, rs->pattern_prefixes[i], strlen(rs->pattern_prefixes[i])))
+		if (!strncmp(path, rs->pattern_prefixes[i], rs->prefix_lens[i]))
 			return true;
 	return false;
 }
@@ -358,5 +361,6 @@ void rules_free(struct ruleset *rs)
 	free(rs->patterns);
 	free(rs->pattern_dirs);
 	free(rs->pattern_prefixes);
+	free(rs->prefix_lens);
 	*rs = (struct ruleset){ 0 };
 }

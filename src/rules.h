@@ -65,6 +65,7 @@ struct ruleset {
 	char **pattern_prefixes; /* distinct parts of the pattern paths before their first "*" (with
 	                            its '/'), set by rules_index: a path that starts with none of
 	                            these is compared with no pattern */
+	size_t *prefix_lens;
 	size_t nprefixes;
 };
 
