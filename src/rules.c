@@ -1,9 +1,9 @@
 /* The rule set's index and lookup. rules_index derives the virtual directories from the
    rules once; rules_match then runs on every intercepted syscall, so it allocates nothing
    and rejects the common miss (a path outside every rule) with a few byte compares.
-   Pattern rules (a "*" component) are tried only after every literal rule missed, one
-   component at a time, so a path that matches nothing costs one compare of its first
-   differing component per pattern. */
+   Pattern rules (a "*" component) are tried only after every literal rule missed, and
+   only for a path that starts with a pattern's fixed part (up to its first "*"), so a
+   miss elsewhere costs one short compare per distinct fixed part. */
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
@@ -171,7 +171,23 @@ static void add_pattern_children(struct ruleset *rs, struct vdir *d)
 	}
 }
 
-static bool has_prefix(const struct ruleset *rs, const char *p, size_t len);
+/* Whether the first len bytes of p are one of the pattern prefixes. */
+static bool has_prefix(const struct ruleset *rs, const char *p, size_t len)
+{
+	for (size_t i = 0; i < rs->nprefixes; i++)
+		if (rs->prefix_lens[i] == len && !memcmp(rs->pattern_prefixes[i], p, len))
+			return true;
+	return false;
+}
+
+/* Whether path starts with a pattern's fixed part: only then can a pattern match it. */
+static bool may_match_pattern(const struct ruleset *rs, const char *path)
+{
+	for (size_t i = 0; i < rs->nprefixes; i++)
+		if (!strncmp(path, rs->pattern_prefixes[i], rs->prefix_lens[i]))
+			return true;
+	return false;
+}
 
 static int by_rank_down(const void *pa, const void *pb)
 {
@@ -209,23 +225,6 @@ static void index_patterns(struct ruleset *rs)
 			rs->pattern_prefixes[rs->nprefixes++] = dup_slice(p, len + 1);
 		}
 	}
-}
-
-/* Whether the first len bytes of p are one of the pattern prefixes. */
-static bool has_prefix(const struct ruleset *rs, const char *p, size_t len)
-{
-	for (size_t i = 0; i < rs->nprefixes; i++)
-		if (rs->prefix_lens[i] == len && !memcmp(rs->pattern_prefixes[i], p, len))
-			return true;
-	return false;
-}
-
-static bool may_match_pattern(const struct ruleset *rs, const char *path)
-{
-	for (size_t i = 0; i < rs->nprefixes; i++)
-		if (!strncmp(path, rs->pattern_prefixes[i], rs->prefix_lens[i]))
-			return true;
-	return false;
 }
 
 void rules_index(struct ruleset *rs)
