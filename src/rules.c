@@ -1,9 +1,9 @@
 /* The rule set's index and lookup. rules_index derives the virtual directories from the
    rules once; rules_match then runs on every intercepted syscall, so it allocates nothing
    and rejects the common miss (a path outside every rule) with a few byte compares.
-   Pattern rules (a "*" component) are tried only after every literal rule missed, one
-   component at a time, so a path that matches nothing costs one compare of its first
-   differing component per pattern. */
+   Pattern rules (a "*" component) are tried only after every literal rule missed, and
+   only for a path that starts with a pattern's fixed part (up to its first "*"), so a
+   miss elsewhere costs one short compare per distinct fixed part. */
 #include <stdlib.h>
 #include <string.h>
 #include "log.h"
@@ -100,13 +100,33 @@ enum overlap rules_overlap(const char *a, const char *b)
 {
 	for (;;) { /* a and b are at a '/' */
 		a++, b++;
-		size_t m = strcspn(a, "/"), n = strcspn(b, "/");
+		size_t m = (size_t)(strchrnul(a, '/') - a), n = (size_t)(strchrnul(b, '/') - b);
 		bool any = (m == 1 && *a == '*') || (n == 1 && *b == '*');
 		if (!any && cmp_slice(a, m, b, n))
 			return OVERLAP_NONE;
 		a += m, b += n;
 		if (!*a || !*b)
 			return !*a && !*b ? OVERLAP_SAME : !*a ? OVERLAP_BELOW : OVERLAP_ABOVE;
+	}
+}
+
+/* Whether the concrete path s matches pattern p: rules_overlap(p, s) == OVERLAP_SAME, one
+   byte at a time, as it runs for every path under a pattern's prefix. */
+static bool matches(const char *p, const char *s)
+{
+	for (;;) {
+		if (p[0] == '*' && p[-1] == '/' && (p[1] == '/' || !p[1])) {
+			if (*s == '/' || !*s)
+				return false; /* not a name */
+			while (*s && *s != '/')
+				s++;
+			p++;
+		}
+		if (*p != *s)
+			return false;
+		if (!*p)
+			return true;
+		p++, s++;
 	}
 }
 
@@ -138,7 +158,7 @@ static void add_pattern_children(struct ruleset *rs, struct vdir *d)
 {
 	for (size_t i = 0; i < rs->npattern_dirs; i++) {
 		const struct vdir *p = rs->pattern_dirs[i];
-		if (rules_overlap(p->path, d->path) != OVERLAP_SAME)
+		if (!matches(p->path, d->path))
 			continue;
 		for (size_t j = 0; j < p->nchildren; j++) {
 			if (has_name(d->children, d->nchildren, p->children[j]))
@@ -149,6 +169,24 @@ static void add_pattern_children(struct ruleset *rs, struct vdir *d)
 		}
 		qsort(d->children, d->nchildren, sizeof *d->children, cmp_name);
 	}
+}
+
+/* Whether the first len bytes of p are one of the pattern prefixes. */
+static bool has_prefix(const struct ruleset *rs, const char *p, size_t len)
+{
+	for (size_t i = 0; i < rs->nprefixes; i++)
+		if (rs->prefix_lens[i] == len && !memcmp(rs->pattern_prefixes[i], p, len))
+			return true;
+	return false;
+}
+
+/* Whether path starts with a pattern's fixed part: only then can a pattern match it. */
+static bool may_match_pattern(const struct ruleset *rs, const char *path)
+{
+	for (size_t i = 0; i < rs->nprefixes; i++)
+		if (!strncmp(path, rs->pattern_prefixes[i], rs->prefix_lens[i]))
+			return true;
+	return false;
 }
 
 static int by_rank_down(const void *pa, const void *pb)
@@ -174,6 +212,19 @@ static void index_patterns(struct ruleset *rs)
 	for (size_t i = 0; rs->npattern_dirs && i < rs->ndirs; i++)
 		if (!rs->dirs[i].pattern)
 			add_pattern_children(rs, &rs->dirs[i]);
+	/* Every pattern vdir is an ancestor of a pattern rule with the same prefix. */
+	rs->pattern_prefixes = alloc_array(rs->npatterns, sizeof *rs->pattern_prefixes);
+	rs->prefix_lens = alloc_array(rs->npatterns, sizeof *rs->prefix_lens);
+	for (size_t i = 0; i < rs->npatterns; i++) {
+		const char *p = rs->patterns[i]->path;
+		size_t len = 0;
+		while (!(p[len] == '/' && p[len + 1] == '*' && (p[len + 2] == '/' || !p[len + 2])))
+			len++;
+		if (!has_prefix(rs, p, len + 1)) {
+			rs->prefix_lens[rs->nprefixes] = len + 1;
+			rs->pattern_prefixes[rs->nprefixes++] = dup_slice(p, len + 1);
+		}
+	}
 }
 
 void rules_index(struct ruleset *rs)
@@ -247,14 +298,16 @@ struct match rules_match(const struct ruleset *rs, const char *path)
 		m.dir = d;
 		return m;
 	}
+	if (!may_match_pattern(rs, path))
+		return m;
 	for (size_t i = 0; i < rs->npatterns; i++)
-		if (rules_overlap(rs->patterns[i]->path, path) == OVERLAP_SAME) {
+		if (matches(rs->patterns[i]->path, path)) {
 			m.kind = MATCH_FILE;
 			m.rule = rs->patterns[i];
 			return m;
 		}
 	for (size_t i = 0; i < rs->npattern_dirs; i++)
-		if (rules_overlap(rs->pattern_dirs[i]->path, path) == OVERLAP_SAME) {
+		if (matches(rs->pattern_dirs[i]->path, path)) {
 			m.kind = MATCH_DIR;
 			m.dir = rs->pattern_dirs[i];
 			return m;
@@ -270,7 +323,7 @@ size_t rules_pattern_children(const struct ruleset *rs, const char *path, const 
 	char **v = alloc_array(max, sizeof *v);
 	for (size_t i = 0; i < rs->npattern_dirs; i++) {
 		const struct vdir *p = rs->pattern_dirs[i];
-		if (rules_overlap(p->path, path) != OVERLAP_SAME)
+		if (!matches(p->path, path))
 			continue;
 		for (size_t j = 0; j < p->nchildren; j++)
 			if (!has_name(v, n, p->children[j]))
@@ -302,7 +355,11 @@ void rules_free(struct ruleset *rs)
 	free(rs->dirs);
 	free(rs->roots);
 	free(rs->trees);
+	for (size_t i = 0; i < rs->nprefixes; i++)
+		free(rs->pattern_prefixes[i]);
 	free(rs->patterns);
 	free(rs->pattern_dirs);
+	free(rs->pattern_prefixes);
+	free(rs->prefix_lens);
 	*rs = (struct ruleset){ 0 };
 }

@@ -64,6 +64,11 @@ struct ruleset {
 	size_t npatterns;
 	const struct vdir **pattern_dirs; /* the pattern vdirs, set by rules_index */
 	size_t npattern_dirs;
+	char **pattern_prefixes; /* distinct parts of the pattern paths before their first "*" (with
+	                            its '/'), set by rules_index: a path that starts with none of
+	                            these is compared with no pattern */
+	size_t *prefix_lens;
+	size_t nprefixes;
 };
 
 enum match_kind { MATCH_NONE, MATCH_FILE, MATCH_DIR, MATCH_TREE };

@@ -1566,11 +1566,13 @@ group_patterns() {
 	fsr -p "$p" --store "$st" -- sh -c "sysctl -q -w net.ipv4.conf.eth0.forwarding=1 net.ipv4.conf.cni0.arp_notify=1"
 	fsr -p "$p" --store "$st" -- sh -c "cat $c/eth0/forwarding $c/cni0/forwarding $c/cni0/arp_notify; ls $c | grep -x -e eth0 -e cni0"
 	want "persistent-store-per-instance" 0 $'1\n0\n1\ncni0\neth0'
-	start_bg "$W/bg.out" -p "$p" --store "$st" -- sh -c "cat $c/vx1/forwarding; sleep 1; cat $c/vx1/forwarding"
+	start_bg "$W/bg.out" -p "$p" --store "$st" -- sh -c \
+		"cat $c/vx1/forwarding; while [ ! -e $W/go ]; do sleep 0.1; done; cat $c/vx1/forwarding"
 	local bg=$BGPID
-	sleep 0.5
+	wait_for "$W/bg.out" '^0$' 30
 	fsr -p "$p" --store "$st" -- sh -c "echo 7 > $c/vx1/forwarding"
-	ended_within "$bg" 20
+	touch "$W/go"
+	ended_within "$bg" 30
 	if [ "$RC" = 0 ] && [ "$(cat "$W/bg.out")" = $'0\n7' ]; then pass "shared-store-instance-seen-by-other-run"; else
 		fail "shared-store-instance-seen-by-other-run" "exit $RC; $(show "$(cat "$W/bg.out" "$W/bg.out.err")")"; fi
 

@@ -538,6 +538,35 @@ static void test_instances(void)
 	check(n1 && !strcmp(instance_value(s, n1), "9\n"), "instances: which the other run reads, not re-seeded");
 	store_close(second);
 	store_close(s);
+
+	/* Two runs make the same instances at once, one writing each as soon as it has it:
+	   the other's seeding never undoes a write. */
+	enum { RACED = 300 };
+	pid_t writer = fork();
+	if (writer == 0 || fork() == 0) {
+		struct store *run = open_store(dir);
+		for (int i = 0; i < RACED; i++) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof path, "%s/pat/race%d/v", T, i);
+			const struct rule *r = store_instance(run, p, path);
+			if (!r || (writer == 0 && instance_write(run, r, "1\n") < 0))
+				_exit(1);
+		}
+		store_close(run);
+		_exit(0);
+	}
+	int st1, st2, lost = 0;
+	wait(&st1);
+	wait(&st2);
+	s = open_store(dir);
+	for (int i = 0; i < RACED; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/pat/race%d/v", T, i);
+		const struct rule *r = store_instance(s, p, path);
+		lost += !r || strcmp(instance_value(s, r), "1\n");
+	}
+	store_close(s);
+	check(st1 == 0 && st2 == 0 && lost == 0, "instances: made by two runs at once, no write is lost (%d of %d)", lost, RACED);
 }
 
 int main(void)
