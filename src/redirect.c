@@ -233,6 +233,8 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
                        const struct ruleset *rules, const struct store *store, struct request *req)
 {
 	char path[PATH_MAX];
+	req->desc = d;
+	req->where.path[0] = '\0'; /* no path yet: learn.c looks only at read paths */
 	long len = mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path);
 	/* glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH): under a profile with a tree,
 	   where fstat is traced too, a fake's fd gets the fake's answer. */

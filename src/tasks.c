@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fake_fds.h"
+#include "learn.h"
 #include "log.h"
 #include "memory.h"
 #include "tasks.h"
@@ -66,6 +67,7 @@ void task_remove(struct task *t)
 	fs_put(t->fs);
 	free(t->log);
 	free(t->statfs_fix);
+	learn_call_free(t->learn);
 	free(t->fd_op.path);
 	free(t);
 }

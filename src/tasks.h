@@ -58,6 +58,7 @@ enum phase {
 
 struct pending_log;
 struct statfs_call;
+struct learn_call;
 struct files;
 struct rule;
 
@@ -103,6 +104,7 @@ struct task {
 	struct pending_log *log;
 	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
+	struct learn_call *learn; /* learn mode: a call whose result is recorded at exit (learn.h) */
 	struct task *next;    /* hash chain */
 };
 

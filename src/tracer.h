@@ -8,12 +8,15 @@
 #include "rules.h"
 #include "store.h"
 
+struct learner;
+
 struct tracer_config {
 	char **argv;                 /* CMD and its arguments */
 	const struct ruleset *rules;
 	struct store *store;
 	struct fixups fixups;        /* work-arounds for this kernel (fixups.h) */
 	bool no_seccomp;             /* stop at every syscall instead of filtering */
+	struct learner *learner;     /* learn mode (learn.h), or NULL */
 };
 
 /* Returns fakesys's exit status: CMD's status, 128+N if it died of signal N,
