@@ -1400,6 +1400,14 @@ group_identity() {
 # and the writes learn saw reached the kernel. learn runs without XOPT (it has no such
 # options); the second runs take them.
 
+# entries DIR: the names in DIR, dot files too (coreutils ls cannot stat in gVisor).
+entries() {
+	local f
+	shopt -s dotglob nullglob
+	f=("$1"/*)
+	shopt -u dotglob nullglob
+	echo "${f[@]##*/}"
+}
 # learned PROFILE RULE...: each RULE is a whole line of PROFILE.
 learned() {
 	local f=$1
@@ -1521,10 +1529,10 @@ group_learn() {
 	mkdir -p "$W/o"
 	echo old >"$W/o/L"
 	runc "$FS" learn -o "$W/o/L" -- true
-	if [ "$RC" = 0 ] && [ "$(ls "$W/o")" = L ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L"; then
-		pass "output-replaced-atomically"; else fail "output-replaced-atomically" "$(ctx); dir $(show "$(ls -a "$W/o")")"; fi
+	if [ "$RC" = 0 ] && [ "$(entries "$W/o")" = L ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L"; then
+		pass "output-replaced-atomically"; else fail "output-replaced-atomically" "$(ctx); dir $(show "$(entries "$W/o")")"; fi
 	runc "$FS" learn -o "$W/o/L" -- /nonexistent/cmd
-	if [ "$RC" = 127 ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L" && [ "$(ls "$W/o")" = L ]; then
+	if [ "$RC" = 127 ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L" && [ "$(entries "$W/o")" = L ]; then
 		pass "no-profile-when-cmd-cannot-run"; else fail "no-profile-when-cmd-cannot-run" "$(ctx)"; fi
 	# Bad usage: one line, exit 2, CMD not run.
 	local bad
