@@ -142,12 +142,12 @@ static bool nameable(const char *path)
 	return true;
 }
 
-/* The rules of profile NAME, to leave out what it serves already. */
-static int load_profile(const char *name, struct ruleset *rs, char *err, size_t errlen)
+/* The rules of profile NAME, or of text (len bytes) if it is not NULL. */
+static int load_profile(const char *name, const char *text, size_t len, struct ruleset *rs, char *err, size_t errlen)
 {
 	struct profile_builder *b = profile_builder_new();
 	char later[256];
-	int rc = profile_add(b, name, err, errlen);
+	int rc = text ? profile_add_text(b, name, text, len, err, errlen) : profile_add(b, name, err, errlen);
 	int finished = profile_finish(b, rs, rc == 0 ? err : later, rc == 0 ? errlen : sizeof later);
 	if (rc == 0)
 		return finished;
@@ -191,7 +191,8 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 	}
 	qsort(v, l->nseen, sizeof *v, by_path);
 	struct ruleset cg = { 0 };
-	if (cgroups && load_profile(CGROUP_PROFILE, &cg, err, errlen) < 0) {
+	/* What the cgroups profile serves itself is left out. */
+	if (cgroups && load_profile(CGROUP_PROFILE, NULL, 0, &cg, err, errlen) < 0) {
 		free(v);
 		return -1;
 	}
@@ -251,14 +252,11 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 /* The profile must load as it is; a learned path the parser refuses is a bug here. */
 static int check_loads(const char *text, size_t len, char *err, size_t errlen)
 {
-	struct profile_builder *b = profile_builder_new();
 	struct ruleset rs;
-	char later[256];
-	int rc = profile_add_text(b, "learned profile", text, len, err, errlen);
-	int finished = profile_finish(b, &rs, rc == 0 ? err : later, rc == 0 ? errlen : sizeof later);
-	if (finished == 0)
-		rules_free(&rs);
-	return rc == 0 ? finished : -1;
+	if (load_profile("learned profile", text, len, &rs, err, errlen) < 0)
+		return -1;
+	rules_free(&rs);
+	return 0;
 }
 
 int learn_output_write(struct learn_output *o, const struct learner *l, char **profiles, size_t nprofiles,
