@@ -40,6 +40,22 @@ static const struct learn_default table[] = {
 	{ "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "2097152", "mm/huge_memory.c (HPAGE_PMD_SIZE with 4 KiB pages: x86_64, arm64)" },
 };
 
+/* Checked on a mainline kernel, where each is absent. */
+static const struct { const char *path, *who; } probes[] = {
+	{ "/proc/self/ctty", "procps-ng (a file only some patched kernels have; else the tty of /proc/PID/stat)" },
+	{ "/sys/fs/selinux", "libselinux (no selinuxfs: SELinux is off)" },
+};
+
+const char *learn_probe_of(const char *path)
+{
+	for (size_t i = 0; i < sizeof probes / sizeof *probes; i++) {
+		size_t n = strlen(probes[i].path);
+		if (!strncmp(path, probes[i].path, n) && (path[n] == '/' || path[n] == '\0'))
+			return probes[i].who;
+	}
+	return NULL;
+}
+
 const struct learn_default *learn_default_of(const char *path)
 {
 	for (size_t i = 0; i < sizeof table / sizeof *table; i++)

@@ -1,5 +1,6 @@
 /* Common Linux defaults of kernel files, for values learn mode knows no better source
-   for (neither a value the program wrote nor a readable real file). */
+   for (neither a value the program wrote nor a readable real file); and the files
+   programs look for only to learn that they are absent. */
 #ifndef FAKESYS_LEARN_DEFAULTS_H
 #define FAKESYS_LEARN_DEFAULTS_H
 
@@ -11,5 +12,9 @@ struct learn_default {
 
 /* The default for the canonical path, or NULL. */
 const struct learn_default *learn_default_of(const char *path);
+
+/* Who probes for path (or a directory above it) and takes its absence as an answer,
+   or NULL: a learned rule for such a path would change what the program decides. */
+const char *learn_probe_of(const char *path);
 
 #endif

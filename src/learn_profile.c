@@ -224,6 +224,11 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 			fputs(" served by the " CGROUP_PROFILE " profile\n", out);
 			continue;
 		}
+		const char *prober = learn_probe_of(e->path);
+		if (prober && !e->written) {
+			fprintf(out, " probed for by %s: no rule\n", prober);
+			continue;
+		}
 		if (!nameable(e->path)) {
 			fputs(" a profile cannot name this path\n", out);
 			continue;

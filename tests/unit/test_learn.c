@@ -94,6 +94,7 @@ int main(void)
 		failed("/sys/fakesys_learn/listed", "openat", ENOENT, true),
 		failed("/sys/fs/cgroup/memory/memory.limit_in_bytes", "openat", ENOENT, false),
 		failed("/proc/self/cgroup", "openat", ENOENT, false),
+		failed("/sys/fs/selinux", "statfs", ENOENT, true),
 	};
 	l->nseen = l->cap = sizeof seen / sizeof *seen;
 	l->seen = malloc(sizeof seen);
@@ -125,6 +126,9 @@ int main(void)
 	          has_line(text, "# /proc/sys/fakesys_learn/guessed: openat failed with ENOENT (prog); value: a guess (nothing written, no real file, no known default)"),
 	      "guess, said so");
 	check(has_line(text, "dir /sys/fakesys_learn/listed"), "listed directory");
+	check(has_line(text, "# /sys/fs/selinux: statfs failed with ENOENT (prog); probed for by libselinux (no selinuxfs: SELinux is off): no rule") &&
+	          !has_line(text, "dir /sys/fs/selinux"),
+	      "a known probe gets no rule");
 	char line[2 * PATH_MAX];
 	snprintf(line, sizeof line, "# %s: openat failed with ENOENT (prog); a directory, made by the rules below it", dir);
 	check(has_line(text, line), "a directory with rules below it gets no rule");
