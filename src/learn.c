@@ -47,7 +47,7 @@ void learn_free(struct learner *l)
 	free(l);
 }
 
-static bool under(const char *path, const char *prefix)
+bool learn_under(const char *path, const char *prefix)
 {
 	size_t n = strlen(prefix);
 	while (n > 1 && prefix[n - 1] == '/')
@@ -62,7 +62,7 @@ static bool watched(const struct learner *l, const char *path)
 	if (path[0] != '/' || (!strncmp(path, "/proc/", 6) && isdigit((unsigned char)path[6])))
 		return false;
 	for (size_t i = 0; i < l->nwatch; i++)
-		if (under(path, l->watch[i]))
+		if (learn_under(path, l->watch[i]))
 			return true;
 	return false;
 }
@@ -85,7 +85,7 @@ void learn_entry(struct learner *l, struct task *t, const struct request *req)
 	case ACCESS_OPEN:
 		is_dir |= (req->flags & O_DIRECTORY) != 0;
 		/* A real /proc/sys file opened for writing: its writes are seen (fake_fds.c). */
-		if (((req->flags & O_ACCMODE) != O_RDONLY) && under(req->where.path, "/proc/sys"))
+		if (((req->flags & O_ACCMODE) != O_RDONLY) && learn_under(req->where.path, "/proc/sys"))
 			fake_fds_expect_open(t, NULL, req->where.path, req->flags);
 		break;
 	case ACCESS_CREAT:

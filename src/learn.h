@@ -39,6 +39,9 @@ struct learner {
 	size_t nseen, cap;
 };
 
+/* Whether path is prefix or lies below it (a trailing "/" of prefix is ignored). */
+bool learn_under(const char *path, const char *prefix);
+
 /* prefixes: the --watch prefixes, besides /proc and /sys (kept by reference). */
 struct learner *learn_new(char **prefixes, size_t nprefixes);
 void learn_free(struct learner *l);

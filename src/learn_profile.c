@@ -53,12 +53,6 @@ static int by_path(const void *a, const void *b)
 	return strcmp((*(struct learned *const *)a)->path, (*(struct learned *const *)b)->path);
 }
 
-static bool is_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 static const char *err_name(int e)
 {
 	const char *name = strerrorname_np(e);
@@ -97,9 +91,28 @@ static char *sysctl_value(const char *v, size_t len, size_t *out_len)
 	return s;
 }
 
+/* The real file's content, where reading has no side effect: a regular file under
+   /proc/sys, /sys (not debugfs or tracefs, whose trace_pipe consumes what it shows) or
+   a --watch prefix, read without blocking (fakesys reads it with CMD's starting
+   credentials). -1 if there is none. */
+static ssize_t real_content(const struct learner *l, const char *path, char *buf, size_t size)
+{
+	bool pure = learn_under(path, "/proc/sys") ||
+	            (learn_under(path, "/sys") && !learn_under(path, "/sys/kernel/debug") && !learn_under(path, "/sys/kernel/tracing"));
+	for (size_t i = 0; i < l->nwatch && !pure; i++)
+		pure = strcmp(l->watch[i], "/proc") && strcmp(l->watch[i], "/sys") && learn_under(path, l->watch[i]);
+	struct stat st;
+	if (!pure || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	ssize_t n = fs_read_file(AT_FDCWD, path, buf, size - 1);
+	if (n >= 0)
+		buf[n] = '\0';
+	return n;
+}
+
 /* The value a file rule gets, from the best source there is: what the program wrote,
    the real file (readable now), the table of defaults, or a guess. Prints the source. */
-static void value_of(const struct learned *e, struct rule *r, FILE *out)
+static void value_of(const struct learner *l, const struct learned *e, struct rule *r, FILE *out)
 {
 	static char real[REAL_VALUE_MAX];
 	const char *v;
@@ -110,7 +123,7 @@ static void value_of(const struct learned *e, struct rule *r, FILE *out)
 	if (e->written) {
 		fprintf(out, " value: written by %s\n", e->write_comm);
 		v = e->value, len = e->value_len, raw = true;
-	} else if ((n = fs_read_text(e->path, real, sizeof real)) >= 0) {
+	} else if ((n = real_content(l, e->path, real, sizeof real)) >= 0) {
 		fputs(" value: the real file's, at learn time\n", out);
 		v = real, len = (size_t)n, raw = true;
 	} else if ((d = learn_default_of(e->path))) {
@@ -187,7 +200,7 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 	bool cgroups = false;
 	for (size_t i = 0; i < l->nseen; i++) {
 		v[i] = &l->seen[i];
-		cgroups |= is_under(v[i]->path, CGROUP_ROOT);
+		cgroups |= learn_under(v[i]->path, CGROUP_ROOT);
 	}
 	qsort(v, l->nseen, sizeof *v, by_path);
 	struct ruleset cg = { 0 };
@@ -209,14 +222,14 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 		   of it together, so failures in the tree ask for that profile, not for files. */
 		fputs("\n# The program looked for a cgroup tree:\n", out);
 		for (size_t i = 0; i < l->nseen; i++)
-			if (is_under(v[i]->path, CGROUP_ROOT) && v[i]->syscall)
+			if (learn_under(v[i]->path, CGROUP_ROOT) && v[i]->syscall)
 				fprintf(out, "#   %s: %s failed with %s (%s)\n", v[i]->path, v[i]->syscall,
 				        err_name(v[i]->error), v[i]->comm);
 		fputs("include " CGROUP_PROFILE "\n", out);
 	}
 	for (size_t i = 0; i < l->nseen; i++) {
 		const struct learned *e = v[i];
-		if (is_under(e->path, CGROUP_ROOT))
+		if (learn_under(e->path, CGROUP_ROOT))
 			continue;
 		putc('\n', out);
 		describe(e, out);
@@ -233,7 +246,7 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 			fputs(" a profile cannot name this path\n", out);
 			continue;
 		}
-		bool below = i + 1 < l->nseen && is_under(v[i + 1]->path, e->path);
+		bool below = i + 1 < l->nseen && learn_under(v[i + 1]->path, e->path);
 		if (below && !e->written) {
 			fputs(" a directory, made by the rules below it\n", out);
 			continue;
@@ -244,7 +257,7 @@ static int compose(const struct learner *l, char **profiles, size_t nprofiles, c
 		}
 		struct rule r = { .path = e->path, .kind = RULE_FILE,
 		                  .sysctl = !strncmp(e->path, PROC_SYS_DIR, strlen(PROC_SYS_DIR)) };
-		value_of(e, &r, out);
+		value_of(l, e, &r, out);
 		profile_print_rule(&r, out);
 		free(r.content);
 	}

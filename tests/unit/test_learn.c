@@ -82,7 +82,8 @@ int main(void)
 	snprintf(dir, sizeof dir, "%s", tpath("d"));
 	snprintf(below, sizeof below, "%s", tpath("d/f"));
 
-	struct learner *l = learn_new(NULL, 0);
+	char *watch[] = { T }, outside[] = "/etc/hostname";
+	struct learner *l = learn_new(watch, 1);
 	struct learned seen[] = {
 		wrote("/proc/sys/fakesys_learn/written", "  7 \n", -EIO),
 		failed("/proc/sys/fakesys_learn/guessed", "openat", ENOENT, false),
@@ -95,6 +96,7 @@ int main(void)
 		failed("/sys/fs/cgroup/memory/memory.limit_in_bytes", "openat", ENOENT, false),
 		failed("/proc/self/cgroup", "openat", ENOENT, false),
 		failed("/sys/fs/selinux", "statfs", ENOENT, true),
+		failed(outside, "openat", EACCES, false), /* not read: outside every prefix */
 	};
 	l->nseen = l->cap = sizeof seen / sizeof *seen;
 	l->seen = malloc(sizeof seen);
@@ -144,6 +146,7 @@ int main(void)
 		const char *c;
 		check((c = content_of(&rs, real)) && !strcmp(c, "real content\n"), "value of a readable real file: its content");
 		check((c = content_of(&rs, missing)) && !strcmp(c, "0\n"), "a missing file stat'ed: a file, guessed");
+		check((c = content_of(&rs, outside)) && !strcmp(c, "0\n"), "a real file outside /proc/sys, /sys and --watch is not read");
 		check((c = content_of(&rs, below)) && !strcmp(c, "0\n"), "file below a learned directory");
 		check(rules_match(&rs, "/sys/fs/cgroup/memory").kind == MATCH_TREE, "the cgroup tree comes from cgroups");
 		check((c = content_of(&rs, "/proc/sys/kernel/panic_on_oops")) != NULL, "the default profile's rules too");
