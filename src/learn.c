@@ -78,7 +78,8 @@ static struct learn_call *pending(struct task *t, const char *syscall)
 void learn_entry(struct learner *l, struct task *t, const struct request *req)
 {
 	const struct syscall_desc *d = req->desc;
-	if (!d || !watched(l, req->where.path))
+	/* (req->error: a path fakesys could not resolve, left as the program spelled it.) */
+	if (!d || req->error || !watched(l, req->where.path))
 		return;
 	bool is_dir = req->where.must_be_dir || d->access == ACCESS_CHDIR || d->stat_kind == STAT_STATFS;
 	switch (d->access) {

@@ -7,7 +7,7 @@
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
 #   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare,
-#          orphans, kubecg, statfs, ...)
+#          orphans, kubecg, statfs, learnme, ...)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
