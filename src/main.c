@@ -125,6 +125,7 @@ static void learn_usage(FILE *out)
 	      "  -o, --output FILE        write the learned profile to FILE (atomically; default: stdout)\n"
 	      "  -p, --profile NAME|FILE  run CMD with this profile (repeatable; default: none)\n"
 	      "      --watch PREFIX       also learn from failures under PREFIX (repeatable; /proc, /sys always)\n"
+	      "      --stats              print stop and tracer-call counters at exit\n"
 	      "  -h, --help               show this help\n",
 	      out);
 }
@@ -137,6 +138,7 @@ static int learn_command(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "profile", required_argument, NULL, 'p' },
 		{ "watch", required_argument, NULL, 'w' },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,6 +148,7 @@ static int learn_command(int argc, char **argv)
 		die_oom();
 	size_t nprofiles = 0, nwatch = 0;
 	const char *out_path = NULL, *bad = NULL;
+	bool want_stats = false;
 	char what[PATH_MAX + 64];
 	int c;
 	opterr = 0;
@@ -163,6 +166,7 @@ static int learn_command(int argc, char **argv)
 			}
 			watch[nwatch++] = optarg;
 			break;
+		case OPT_STATS: want_stats = true; break;
 		case 'h':
 			learn_usage(stdout);
 			free(profile_args), free(profiles), free(watch);
@@ -205,6 +209,8 @@ static int learn_command(int argc, char **argv)
 	learn_free(learner);
 	rules_free(&rules);
 	free(profiles), free(watch);
+	if (want_stats)
+		stats_print(stderr);
 	return status;
 }
 
