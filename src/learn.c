@@ -79,7 +79,7 @@ void learn_entry(struct learner *l, struct task *t, const struct request *req)
 {
 	const struct syscall_desc *d = req->desc;
 	/* (req->error: a path fakesys could not resolve, left as the program spelled it.) */
-	if (!d || req->error || !watched(l, req->where.path))
+	if (!d || !watched(l, req->where.path) || req->error)
 		return;
 	bool is_dir = req->where.must_be_dir || d->access == ACCESS_CHDIR || d->stat_kind == STAT_STATFS;
 	switch (d->access) {
