@@ -1442,10 +1442,13 @@ group_learn() {
 	if [ "$KIND" = host ]; then
 		# Keys and files no kernel has: read, written, listed, statfs'ed, stat'ed, access'ed.
 		learn_cycle host read $P/read write $P/sub/write 7 read $S/file list $S/listed statfs $S/fs \
-			stat $S/stat access $P/access read $P/deep/er/key
+			stat $S/stat access $P/access read $P/deep/er/key list $P/listed stat $S/slashed/ access $S/access \
+			write $P/blank ' 5 '
+
 		if learned "$W/host.conf" "fakesys_learn.read = 0" "fakesys_learn.sub.write = 0" "fakesys_learn.deep.er.key = 0" \
 			'file /sys/fakesys_learn/file = 0\n' "dir /sys/fakesys_learn/listed" "dir /sys/fakesys_learn/fs" \
-			'file /sys/fakesys_learn/stat = 0\n' "fakesys_learn.access = 0" &&
+			'file /sys/fakesys_learn/stat = 0\n' "fakesys_learn.access = 0" "dir /proc/sys/fakesys_learn/listed" \
+			"dir /sys/fakesys_learn/slashed" 'file /sys/fakesys_learn/access = 0\n' "fakesys_learn.blank = 0" &&
 			grep -qxF '# /proc/sys/fakesys_learn/read: openat failed with ENOENT (learnme); value: a guess (nothing written, no real file, no known default)' "$W/host.conf" &&
 			grep -qxF '# /sys/fakesys_learn/fs: statfs failed with ENOENT (learnme); a directory' "$W/host.conf"; then
 			pass "host-rules-and-comments"
@@ -1473,10 +1476,12 @@ group_learn() {
 		# keys and a /sys file with known defaults, a missing directory listed and statfs'ed.
 		learn_cycle gvisor write /proc/sys/vm/overcommit_memory 1 read /proc/sys/kernel/keys/root_maxkeys \
 			read /proc/sys/vm/panic_on_oom read /sys/kernel/mm/transparent_hugepage/hpage_pmd_size \
-			list $S/listed statfs $S/fs read $P/read
+			list $S/listed statfs $S/fs read $P/read read /proc/sys/kernel/panic read /proc/sys/kernel/panic_on_oops \
+			write /proc/sys/kernel/keys/root_maxbytes 25000000 read /proc/sys/fs/inotify/max_user_instances stat $S/stat
 		if learned "$W/gvisor.conf" "vm.overcommit_memory = 1" "kernel.keys.root_maxkeys = 1000000" "vm.panic_on_oom = 0" \
 			'file /sys/kernel/mm/transparent_hugepage/hpage_pmd_size = 2097152\n' "dir /sys/fakesys_learn/listed" \
-			"fakesys_learn.read = 0" &&
+			"fakesys_learn.read = 0" "kernel.panic = 0" "kernel.panic_on_oops = 0" "kernel.keys.root_maxbytes = 25000000" \
+			"fs.inotify.max_user_instances = 128" 'file /sys/fakesys_learn/stat = 0\n' &&
 			grep -qxF '# /proc/sys/vm/overcommit_memory: write of the value failed with EIO (learnme); value: written by learnme' "$W/gvisor.conf" &&
 			grep -qxF "# /proc/sys/kernel/keys/root_maxkeys: openat failed with ENOENT (learnme); value: Linux's default, security/keys/key.c (key_quota_root_maxkeys)" "$W/gvisor.conf"; then
 			pass "gvisor-rules-and-comments"
