@@ -1402,17 +1402,17 @@ group_identity() {
 
 # entries DIR: the names in DIR, dot files too (coreutils ls cannot stat in gVisor).
 entries() {
-	local f
+	local names
 	shopt -s dotglob nullglob
-	f=("$1"/*)
+	names=("$1"/*)
 	shopt -u dotglob nullglob
-	echo "${f[@]##*/}"
+	echo "${names[@]##*/}"
 }
 # learned PROFILE RULE...: each RULE is a whole line of PROFILE.
 learned() {
-	local f=$1
+	local profile=$1
 	shift
-	has_lines "$(cat "$f" 2>/dev/null)" "$@"
+	has_lines "$(cat "$profile" 2>/dev/null)" "$@"
 }
 # learn_cycle NAME OPS...: every learnme OP fails natively, fails the same under learn
 # (which writes $W/NAME.conf), and passes under fakesys -p $W/NAME.conf.
@@ -1542,6 +1542,7 @@ group_learn() {
 	# Bad usage: one line, exit 2, CMD not run.
 	local bad
 	for bad in "learn true" "learn -o NODIR/L -- touch RAN" "learn --watch rel -- true" "learn -x -- true"; do
+		# shellcheck disable=SC2046 # the words of the case
 		runc "$FS" $(sed -e "s|NODIR|$W/nodir|" -e "s|RAN|$W/ran|" <<<"$bad")
 		if [ "$RC" = 2 ] && [ "$(wc -l <<<"$ERR")" = 1 ] && grep -q '^fakesys: learn: ' <<<"$ERR" && [ ! -e "$W/ran" ]; then
 			pass "bad-usage: $bad"; else fail "bad-usage: $bad" "$(ctx)"; fi
