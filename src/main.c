@@ -200,7 +200,7 @@ static int learn_command(int argc, char **argv)
 	status = trace(&tc, NULL, false);
 	/* A profile is written even if CMD failed: that is what it is for. Not if CMD never
 	   ran (it could not be traced, found or executed). */
-	if (status == EXIT_USAGE || status == EXIT_TRACE_FAILED || status == 126 || status == 127)
+	if (!tracer_cmd_executed)
 		learn_output_abort(&out);
 	else if (learn_output_write(&out, learner, profiles, nprofiles, argv + optind, err, sizeof err) < 0) {
 		msg("%s", err);

@@ -19,6 +19,10 @@ struct tracer_config {
 	struct learner *learner;     /* learn mode (learn.h), or NULL */
 };
 
+/* CMD was executed (its exec event was seen): false after tracer_run if it could not be
+   traced, found or executed, whatever status CMD itself would have given. */
+extern bool tracer_cmd_executed;
+
 /* Returns fakesys's exit status: CMD's status, 128+N if it died of signal N,
    127/126 if it could not be found/executed, 125 if tracing failed. */
 int tracer_run(const struct tracer_config *cfg);

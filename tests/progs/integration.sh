@@ -1539,6 +1539,12 @@ group_learn() {
 	runc "$FS" learn -o "$W/o/L" -- /nonexistent/cmd
 	if [ "$RC" = 127 ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L" && [ "$(entries "$W/o")" = L ]; then
 		pass "no-profile-when-cmd-cannot-run"; else fail "no-profile-when-cmd-cannot-run" "$(ctx)"; fi
+	local st
+	for st in 2 125 127; do
+		runc "$FS" learn -o "$W/o/L" -- sh -c "cat /proc/sys/fakesys_learn/exit$st 2>/dev/null; exit $st"
+		if [ "$RC" = $st ] && learned "$W/o/L" "fakesys_learn.exit$st = 0"; then pass "profile-when-cmd-exits-$st"; else
+			fail "profile-when-cmd-exits-$st" "$(ctx); profile $(show "$(cat "$W/o/L")")"; fi
+	done
 	# Bad usage: one line, exit 2, CMD not run.
 	local bad
 	for bad in "learn true" "learn -o NODIR/L -- touch RAN" "learn --watch rel -- true" "learn -x -- true"; do
