@@ -2,6 +2,7 @@
    each learned entry becomes, where its value comes from, and that the written profile
    loads back as those rules. Prints "ok - name" / "not ok - name"; exits 1 on a failure. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,5 +154,6 @@ int main(void)
 		rules_free(&rs);
 	}
 	learn_free(l);
+	fs_remove_tree(AT_FDCWD, T);
 	return failures != 0;
 }
