@@ -306,7 +306,7 @@ static bool observe_write(struct task *t, const struct fake_fd *e, const arch_re
 	uint64_t count;
 	if (gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, buf, &len, &count) < 0)
 		len = 0; /* the kernel says EFAULT */
-	learn_entry_write(tracer_cfg->learner, t, name, e->file->path, buf, len);
+	learn_entry_write(t, name, e->file->path, buf, len);
 	tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	return true;
 }

@@ -411,7 +411,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		} else {
 			expect_statfs_fixup(t, d, &regs);
 			if (tracer_cfg->learner)
-				learn_entry_fd(tracer_cfg->learner, t, d, (int)arch_arg(&regs, d->dirfd_arg));
+				learn_entry_fd(t, d, (int)arch_arg(&regs, d->dirfd_arg));
 			finish_entry(t);
 		}
 		return;

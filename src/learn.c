@@ -102,9 +102,8 @@ void learn_entry(struct learner *l, struct task *t, const struct request *req)
 	c->only_enoent = d->access == ACCESS_INSPECT && d->nofollow && d->stat_kind == STAT_NONE;
 }
 
-void learn_entry_fd(struct learner *l, struct task *t, const struct syscall_desc *d, int fd)
+void learn_entry_fd(struct task *t, const struct syscall_desc *d, int fd)
 {
-	(void)l;
 	if (d->stat_kind != STAT_STATFS)
 		return;
 	struct learn_call *c = pending(t, d->name);
@@ -112,10 +111,8 @@ void learn_entry_fd(struct learner *l, struct task *t, const struct syscall_desc
 	c->dir = false;
 }
 
-void learn_entry_write(struct learner *l, struct task *t, const char *syscall, const char *path, const char *data,
-                       size_t len)
+void learn_entry_write(struct task *t, const char *syscall, const char *path, const char *data, size_t len)
 {
-	(void)l;
 	struct learn_call *c = pending(t, syscall);
 	snprintf(c->path, sizeof c->path, "%s", path);
 	c->write = true;

@@ -51,9 +51,9 @@ void learn_free(struct learner *l);
    seen; the caller then resumes t to the exit stop. */
 void learn_entry(struct learner *l, struct task *t, const struct request *req);
 /* The same for fstatfs(fd), whose file is named at the exit stop if it failed. */
-void learn_entry_fd(struct learner *l, struct task *t, const struct syscall_desc *d, int fd);
+void learn_entry_fd(struct task *t, const struct syscall_desc *d, int fd);
 /* A write-family call on a watched kernel file's fd (fake_fds.c): data is what it writes. */
-void learn_entry_write(struct learner *l, struct task *t, const char *syscall, const char *path, const char *data,
+void learn_entry_write(struct task *t, const char *syscall, const char *path, const char *data,
                        size_t len);
 /* At the exit stop of a call learn_entry* asked for (t->learn set), with its result. */
 void learn_exit(struct learner *l, struct task *t, long result);
