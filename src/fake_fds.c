@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 #include "fake_fds.h"
+#include "learn.h"
 #include "log.h"
 #include "memory.h"
 #include "provider.h"
@@ -110,9 +111,11 @@ struct files *files_copy_verified(const struct files *f, pid_t tid)
 		if (n < 0)
 			continue;
 		target[n] = '\0';
-		/* The fd is still on the fake's store file (maybe one replaced since). */
+		/* The fd is still on the fake's store file (maybe one replaced since), or on
+		   the kernel file learn mode watches. */
 		char virt[PATH_MAX];
-		if (!store_to_virtual(tracer_cfg->store, target, virt) || strcmp(virt, e.file->path) != 0)
+		if (e.rule ? !store_to_virtual(tracer_cfg->store, target, virt) || strcmp(virt, e.file->path) != 0
+		           : strcmp(target, e.file->path) != 0)
 			continue;
 		file_get(e.file);
 		add(c, e);
@@ -295,6 +298,20 @@ static long emulate_write(struct task *t, const struct fake_fd *e, const arch_re
 	return rc < 0 ? rc : (long)count;
 }
 
+/* A write on a real kernel file learn mode watches (a record without a rule): it
+   reaches the kernel untouched; learn.c sees its data now and its result at exit. */
+static bool observe_write(struct task *t, const struct fake_fd *e, const arch_regs *regs, const char *name, bool vector)
+{
+	static char buf[STORE_VALUE_MAX];
+	size_t len;
+	uint64_t count;
+	if (gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, buf, &len, &count) < 0)
+		len = 0; /* the kernel says EFAULT */
+	learn_entry_write(t, name, e->file->path, buf, len);
+	tracer_resume_to_exit(t, PHASE_AFTER_CALL);
+	return true;
+}
+
 bool fake_fds_entry(struct task *t, arch_regs *regs)
 {
 	long nr = arch_syscall_nr(regs);
@@ -306,6 +323,8 @@ bool fake_fds_entry(struct task *t, arch_regs *regs)
 	case SYS_writev:
 		if (!e)
 			return false;
+		if (!e->rule)
+			return observe_write(t, e, regs, nr == SYS_write ? "write" : "writev", nr == SYS_writev);
 		result = emulate_write(t, e, regs, nr == SYS_writev, -1);
 		break;
 	case SYS_pwrite64:
@@ -313,6 +332,8 @@ bool fake_fds_entry(struct task *t, arch_regs *regs)
 	case SYS_pwritev2:
 		if (!e)
 			return false;
+		if (!e->rule)
+			return observe_write(t, e, regs, nr == SYS_pwrite64 ? "pwrite64" : "pwritev", nr != SYS_pwrite64);
 		if ((long long)arch_arg(regs, 3) < -1 || ((long long)arch_arg(regs, 3) == -1 && nr != SYS_pwritev2))
 			result = -EINVAL;
 		else
@@ -323,8 +344,8 @@ bool fake_fds_entry(struct task *t, arch_regs *regs)
 	case SYS_pread64:
 	case SYS_preadv:
 	case SYS_preadv2:
-		if (!e)
-			return false;
+		if (!e || !e->rule)
+			return false; /* a kernel file reads as it is */
 		/* Write-only fds fail, as the kernel's would; read-write ones read the value. */
 		if (e->accmode == O_WRONLY) {
 			result = -EBADF;
@@ -336,13 +357,13 @@ bool fake_fds_entry(struct task *t, arch_regs *regs)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 		return true;
 	case SYS_lseek:
-		if (!e)
+		if (!e || !e->rule)
 			return false;
 		t->fd_op = (struct fd_op){.kind = FD_OP_SEEK, .fd = (int)fd};
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 		return true;
 	case SYS_ftruncate:
-		if (!e)
+		if (!e || !e->rule)
 			return false;
 		result = 0; /* procfs takes it and changes nothing */
 		break;
@@ -383,6 +404,8 @@ bool fake_fds_entry(struct task *t, arch_regs *regs)
 			                          .flags = arch_arg(regs, 1) == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0};
 			break;
 		case F_GETFL:
+			if (!e->rule)
+				return false;
 			t->fd_op = (struct fd_op){.kind = FD_OP_GETFL, .fd = (int)fd};
 			break;
 		case F_SETFD:

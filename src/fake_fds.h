@@ -15,7 +15,9 @@
      fd (gVisor's fdinfo has no "pos:");
    - a write fakesys does not see (a fd passed to a process outside the tree) fails with
      EBADF, since the fd is read-only: it never lands anywhere unseen.
-   When the last recorded fd is closed, the tasks run freely again. */
+   When the last recorded fd is closed, the tasks run freely again.
+   In learn mode a real /proc/sys file opened for writing is recorded too, without a
+   rule: its calls reach the kernel, and only its writes are shown to learn.c. */
 #ifndef FAKESYS_FAKE_FDS_H
 #define FAKESYS_FAKE_FDS_H
 
@@ -34,7 +36,7 @@ struct open_file {
 struct fake_fd {
 	int fd;
 	struct open_file *file;
-	const struct rule *rule;
+	const struct rule *rule; /* NULL: a real kernel file learn mode watches (learn.h) */
 	int accmode;  /* O_WRONLY or O_RDWR, as the program opened it */
 	bool append;  /* O_APPEND: every write is at offset 0 */
 	bool cloexec; /* closed by exec */
@@ -62,7 +64,8 @@ void files_exec(struct task *t);
 static inline bool files_watched(const struct task *t) { return t->files && t->files->n; }
 
 /* Remembers that t's pending open for writing of the fake at path, matched by r (flags
-   as the program gave them), must be recorded at its exit stop. */
+   as the program gave them), must be recorded at its exit stop. r NULL: a real kernel
+   file, in learn mode. */
 void fake_fds_expect_open(struct task *t, const struct rule *r, const char *path, uint64_t flags);
 /* unshare(2) with flags: with CLONE_FILES the caller's fd table becomes its own. */
 void fake_fds_expect_unshare(struct task *t, uint64_t flags);

@@ -17,6 +17,7 @@
 #include "fsutil.h"
 #include "intercept.h"
 #include "kernel_identity.h"
+#include "learn.h"
 #include "log.h"
 #include "memory.h"
 #include "mountinfo.h"
@@ -169,10 +170,11 @@ struct statfs_call {
 };
 
 /* Resumes a task after its entry stop; an exit stop is taken only when the call must
-   be logged, changes the fs_struct, opens a fake for writing or needs a fix-up. */
+   be logged, changes the fs_struct, opens a fake for writing, needs a fix-up or is
+   learned from. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -440,12 +442,16 @@ void intercept_entry(struct task *t, arch_regs regs)
 				answer_stat(t, &req, &regs);
 		} else {
 			expect_statfs_fixup(t, d, &regs);
+			if (tracer_cfg->learner)
+				learn_entry_fd(t, d, (int)arch_arg(&regs, d->dirfd_arg));
 			finish_entry(t);
 		}
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
 		expect_statfs_fixup(t, d, &regs);
+		if (tracer_cfg->learner && d->path_arg >= 0)
+			learn_entry(tracer_cfg->learner, t, &req);
 		finish_entry(t);
 		return;
 	}
@@ -617,11 +623,13 @@ void intercept_exit(struct task *t)
 			if (result == 0)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
+			if (t->learn)
+				learn_exit(tracer_cfg->learner, t, result); /* what the program saw */
 			fake_fds_exit(t, result);
 			log_result(t, result);
 		}

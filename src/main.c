@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "check.h"
+#include "learn.h"
+#include "learn_profile.h"
 #include "log.h"
 #include "metrics.h"
 #include "profile.h"
@@ -21,6 +23,7 @@ static void usage(FILE *out)
 {
 	fputs("usage: fakesys [options] -- CMD [ARGS...]\n"
 	      "       fakesys check [-p PROFILE...] [-s KEY=VALUE...] [-k RELEASE]\n"
+	      "       fakesys learn [-o PROFILE] [-p PROFILE...] [--watch PREFIX...] -- CMD [ARGS...]\n"
 	      "  -p, --profile NAME|FILE  load a profile (repeatable; later wins; default: " PROFILE_DEFAULT ")\n"
 	      "  -s, --sysctl KEY=VALUE   set one sysctl value (repeatable, after profiles)\n"
 	      "  -k, --kernel-release REL report kernel release REL (uname, osrelease, /proc/version)\n"
@@ -115,8 +118,157 @@ struct profile_arg {
 	const char *text;
 };
 
+/* The rules of the profiles, sysctls and kernel release in args, after the default
+   profile if with_default. 0, or EXIT_USAGE after a message. */
+static int load_rules(const struct profile_arg *args, size_t nargs, bool with_default, struct ruleset *rules)
+{
+	struct profile_builder *b = profile_builder_new();
+	char err[512];
+	int rc = with_default ? profile_add(b, PROFILE_DEFAULT, err, sizeof err) : 0;
+	for (size_t i = 0; i < nargs && rc == 0; i++) {
+		const char *text = args[i].text;
+		switch (args[i].kind) {
+		case ARG_PROFILE: rc = profile_add(b, text, err, sizeof err); break;
+		case ARG_SYSCTL: rc = profile_add_sysctl(b, text, err, sizeof err); break;
+		case ARG_KERNEL_RELEASE: rc = profile_add_kernel_release(b, text, err, sizeof err); break;
+		}
+	}
+	/* profile_finish frees the builder, so it runs even after an error. */
+	char later_err[sizeof err];
+	int finished = profile_finish(b, rules, rc == 0 ? err : later_err, sizeof err);
+	if (rc == 0)
+		rc = finished;
+	else if (finished == 0)
+		rules_free(rules);
+	if (rc < 0) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Opens the store for the rules and runs CMD under the tracer; returns its status, or
+   EXIT_USAGE after a message if the store cannot be made. */
+static int trace(struct tracer_config *tc, const char *store_dir)
+{
+	char err[512];
+	struct store *store = store_open(store_dir, tc->rules, err, sizeof err);
+	if (store && providers_setup(store, tc->rules, err, sizeof err) < 0) {
+		store_close(store);
+		store = NULL;
+	}
+	if (!store) {
+		msg("%s", err);
+		return EXIT_USAGE;
+	}
+	tc->store = store;
+	int status = tracer_run(tc);
+	store_close(store);
+	return status;
+}
+
+static void learn_usage(FILE *out)
+{
+	fputs("usage: fakesys learn [-o PROFILE] [-p PROFILE...] [--watch PREFIX...] -- CMD [ARGS...]\n"
+	      "  -o, --output FILE        write the learned profile to FILE (atomically; default: stdout)\n"
+	      "  -p, --profile NAME|FILE  run CMD with this profile (repeatable; default: none)\n"
+	      "      --watch PREFIX       also learn from failures under PREFIX (repeatable; /proc, /sys always)\n"
+	      "      --stats              print stop and tracer-call counters at exit\n"
+	      "  -h, --help               show this help\n",
+	      out);
+}
+
+/* fakesys learn: CMD runs once, with only the given profiles; the profile it needs is
+   written at the end (learn.h). Exits with CMD's status. */
+static int learn_command(int argc, char **argv)
+{
+	static const struct option learn_options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct profile_arg *profile_args = calloc((size_t)argc, sizeof *profile_args);
+	char **profiles = calloc((size_t)argc, sizeof *profiles), **watch = calloc((size_t)argc, sizeof *watch);
+	if (!profile_args || !profiles || !watch)
+		die_oom();
+	size_t nprofiles = 0, nwatch = 0;
+	const char *out_path = NULL, *bad = NULL;
+	bool want_stats = false;
+	char what[PATH_MAX + 64];
+	int c;
+	opterr = 0;
+	while (!bad && (c = getopt_long(argc, argv, "+o:p:h", learn_options, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_path = optarg; break;
+		case 'p':
+			profile_args[nprofiles] = (struct profile_arg){ ARG_PROFILE, optarg };
+			profiles[nprofiles++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/') {
+				snprintf(what, sizeof what, "learn: --watch %s: not an absolute path", optarg);
+				bad = what;
+			}
+			watch[nwatch++] = optarg;
+			break;
+		case OPT_STATS: want_stats = true; break;
+		case 'h':
+			learn_usage(stdout);
+			free(profile_args), free(profiles), free(watch);
+			return 0;
+		default:
+			snprintf(what, sizeof what, "learn: %s: unknown option or missing argument (see fakesys learn --help)",
+			         argv[optind - 1]);
+			bad = what;
+		}
+	}
+	if (!bad && (optind >= argc || strcmp(argv[optind - 1], "--") != 0))
+		bad = optind >= argc ? "learn: missing -- CMD" : "learn: missing -- before CMD";
+	struct ruleset rules;
+	int status = bad ? EXIT_USAGE : load_rules(profile_args, nprofiles, false, &rules);
+	free(profile_args);
+	if (bad)
+		msg("%s", bad);
+	struct learn_output out;
+	char err[PATH_MAX + 128];
+	if (status == 0 && learn_output_open(&out, out_path, err, sizeof err) < 0) {
+		msg("%s", err);
+		rules_free(&rules);
+		status = EXIT_USAGE;
+	}
+	if (status != 0) {
+		free(profiles), free(watch);
+		return status;
+	}
+	struct learner *learner = learn_new(watch, nwatch);
+	static const enum fixup_setting probe_all[FIXUP_COUNT] = { FIXUP_PROBE };
+	struct tracer_config tc = { .argv = argv + optind, .rules = &rules, .learner = learner,
+	                            .fixups = fixups_choose(probe_all) };
+	status = trace(&tc, NULL);
+	/* A profile is written even if CMD failed: that is what it is for. Not if CMD never
+	   ran (it could not be traced, found or executed). */
+	if (!tracer_cmd_executed)
+		learn_output_abort(&out);
+	else if (learn_output_write(&out, learner, profiles, nprofiles, argv + optind, err, sizeof err) < 0) {
+		msg("%s", err);
+		status = EXIT_TRACE_FAILED;
+	}
+	learn_free(learner);
+	rules_free(&rules);
+	free(profiles), free(watch);
+	if (want_stats)
+		stats_print_table(stderr);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "learn"))
+		return learn_command(argc - 1, argv + 1);
+
 	/* fakesys check: the same profile options, and a report instead of CMD. */
 	bool check = argc > 1 && !strcmp(argv[1], "check");
 	if (check)
@@ -206,30 +358,11 @@ int main(int argc, char **argv)
 		}
 	}
 
-	struct profile_builder *b = profile_builder_new();
-	char err[512];
-	int rc = any_profile ? 0 : profile_add(b, PROFILE_DEFAULT, err, sizeof err);
-	for (size_t i = 0; i < nprofile_args && rc == 0; i++) {
-		const char *text = profile_args[i].text;
-		switch (profile_args[i].kind) {
-		case ARG_PROFILE: rc = profile_add(b, text, err, sizeof err); break;
-		case ARG_SYSCTL: rc = profile_add_sysctl(b, text, err, sizeof err); break;
-		case ARG_KERNEL_RELEASE: rc = profile_add_kernel_release(b, text, err, sizeof err); break;
-		}
-	}
-	free(profile_args);
-	/* profile_finish frees the builder, so it runs even after an error. */
 	struct ruleset rules;
-	char later_err[sizeof err];
-	int finished = profile_finish(b, &rules, rc == 0 ? err : later_err, sizeof err);
-	if (rc == 0)
-		rc = finished;
-	else if (finished == 0)
-		rules_free(&rules);
-	if (rc < 0) {
-		msg("%s", err);
-		return EXIT_USAGE;
-	}
+	int rc = load_rules(profile_args, nprofile_args, !any_profile, &rules);
+	free(profile_args);
+	if (rc != 0)
+		return rc;
 	if (print) {
 		profile_print(&rules, stdout);
 		rules_free(&rules);
@@ -248,35 +381,22 @@ int main(int argc, char **argv)
 		bad_usage(optind >= argc ? "missing -- CMD" : "missing -- before CMD");
 	}
 
-	struct store *store = store_open(store_dir, &rules, err, sizeof err);
-	if (store && providers_setup(store, &rules, err, sizeof err) < 0) {
-		store_close(store);
-		store = NULL;
-	}
-	if (!store) {
-		msg("%s", err);
-		rules_free(&rules);
-		return EXIT_USAGE;
-	}
-	if (metrics_path && metrics_open(metrics_path, metrics_interval, err, sizeof err) < 0) {
-		msg("%s", err);
-		store_close(store);
-		rules_free(&rules);
-		return EXIT_USAGE;
+	if (metrics_path) {
+		char err[512];
+		if (metrics_open(metrics_path, metrics_interval, err, sizeof err) < 0) {
+			msg("%s", err);
+			rules_free(&rules);
+			return EXIT_USAGE;
+		}
 	}
 	if (audit_open(verbose, log_path) < 0) {
-		store_close(store);
 		rules_free(&rules);
 		return EXIT_USAGE;
 	}
-
 	tc.argv = argv + optind;
-	tc.fixups = fixups_choose(fixup_settings);
 	tc.rules = &rules;
-	tc.store = store;
-	int status = tracer_run(&tc);
-
-	store_close(store);
+	tc.fixups = fixups_choose(fixup_settings);
+	int status = trace(&tc, store_dir);
 	audit_close();
 	rules_free(&rules);
 	metrics_close();

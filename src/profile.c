@@ -778,6 +778,25 @@ static bool print_sysctl(const struct rule *r, FILE *out)
 	return true;
 }
 
+void profile_print_rule(const struct rule *r, FILE *out)
+{
+	if (r->policy == POLICY_REAL_FIRST)
+		fputs("real-first ", out);
+	if (r->read_only)
+		fputs("read-only ", out);
+	if (r->kind == RULE_DIR) {
+		fprintf(out, "dir %s\n", r->path);
+	} else if (r->kind == RULE_TREE) {
+		fprintf(out, "cgroupfs %s\n", r->path);
+	} else if (r->generator) {
+		fprintf(out, "generated %s = %s\n", r->path, r->generator);
+	} else if (!print_sysctl(r, out)) {
+		fprintf(out, "file %s = ", r->path);
+		put_escaped(r->content, r->content_len, out);
+		putc('\n', out);
+	}
+}
+
 void profile_print(const struct ruleset *rs, FILE *out)
 {
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -785,20 +804,6 @@ void profile_print(const struct ruleset *rs, FILE *out)
 		fputs("# ", out);
 		put_escaped(r->origin, strlen(r->origin), out);
 		putc('\n', out);
-		if (r->policy == POLICY_REAL_FIRST)
-			fputs("real-first ", out);
-		if (r->read_only)
-			fputs("read-only ", out);
-		if (r->kind == RULE_DIR) {
-			fprintf(out, "dir %s\n", r->path);
-		} else if (r->kind == RULE_TREE) {
-			fprintf(out, "cgroupfs %s\n", r->path);
-		} else if (r->generator) {
-			fprintf(out, "generated %s = %s\n", r->path, r->generator);
-		} else if (!print_sysctl(r, out)) {
-			fprintf(out, "file %s = ", r->path);
-			put_escaped(r->content, r->content_len, out);
-			putc('\n', out);
-		}
+		profile_print_rule(r, out);
 	}
 }

@@ -29,5 +29,7 @@ int profile_finish(struct profile_builder *b, struct ruleset *out, char *err, si
 
 void profile_list(FILE *out);                            /* --list-profiles */
 void profile_print(const struct ruleset *rs, FILE *out); /* --print-profile */
+/* One rule as a profile line that reads back as the same rule (no origin comment). */
+void profile_print_rule(const struct rule *r, FILE *out);
 
 #endif

@@ -233,6 +233,9 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
                        const struct ruleset *rules, const struct store *store, struct request *req)
 {
 	char path[PATH_MAX];
+	req->desc = d;
+	req->error = 0;
+	req->where.path[0] = '\0'; /* none yet: learn.c looks only at a path resolved here */
 	long len = mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path);
 	/* glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH): under a profile with a tree,
 	   where fstat is traced too, a fake's fd gets the fake's answer. */
@@ -242,9 +245,7 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	if (len <= 0)
 		return false; /* empty (AT_EMPTY_PATH), unreadable or too long: the kernel decides */
 
-	req->desc = d;
 	req->flags = call_flags(t, regs, d);
-	req->error = 0;
 	struct view v = { .t = t, .store = store };
 	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic, .arg = &v };
 	char base[PATH_MAX] = "/";

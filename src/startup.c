@@ -24,13 +24,16 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	if (read(go_fd, &c, 1) != 1)
 		_exit(125);
 	const struct ruleset *rs = tracer_cfg->rules;
-	bool generated = false;
-	for (size_t i = 0; i < rs->nrules; i++)
+	bool generated = false, dirs = false;
+	for (size_t i = 0; i < rs->nrules; i++) {
 		generated |= rs->rules[i].generator != NULL;
+		dirs |= rs->rules[i].kind == RULE_DIR;
+	}
 	unsigned kinds = 0;
 	if (rs->ntrees > 0)
 		kinds |= TRACE_FOR(FOR_TREES);
-	if (rs->ntrees > 0 || generated || tracer_cfg->fixups.statfs_enosys)
+	if (rs->ntrees > 0 || generated || tracer_cfg->fixups.statfs_enosys || dirs ||
+	    tracer_cfg->learner)
 		kinds |= TRACE_FOR(FOR_STATFS);
 	if (identity_faked(rs))
 		kinds |= TRACE_FOR(FOR_UNAME);

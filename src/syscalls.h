@@ -53,7 +53,9 @@ enum traced_for {
 	FOR_TREES,  /* a cgroupfs tree: mkdir, rmdir, inotify watches of its directories, and
 	               fstat (so that a fake's fd says what its path says) */
 	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
-	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
+	               filesystem), a `dir` rule (the real directory may be missing: a
+	               learned profile's), a kernel whose procfs statfs is ENOSYS
+	               (fixups.h), or learn mode (learn.h) */
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 };

@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "fake_fds.h"
+#include "learn.h"
 #include "memory.h"
 #include "stats.h"
 #include "subreaper.h"
@@ -162,6 +163,8 @@ void task_event_exec(struct task *t)
 	t->in_syscall = true; /* --no-seccomp: execve's exit stop comes next */
 	free(t->log);
 	t->log = NULL;
+	learn_call_free(t->learn);
+	t->learn = NULL;
 	tracer_resume(t, 0);
 }
 

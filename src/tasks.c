@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "fake_fds.h"
+#include "learn.h"
 #include "log.h"
 #include "memory.h"
 #include "stats.h"
@@ -68,6 +69,7 @@ void task_remove(struct task *t)
 	free(t->log);
 	free(t->statfs_fix);
 	free(t->child_wait);
+	learn_call_free(t->learn);
 	free(t->fd_op.path);
 	free(t);
 }

@@ -60,6 +60,7 @@ enum phase {
 struct pending_log;
 struct statfs_call;
 struct child_wait;
+struct learn_call;
 struct files;
 struct rule;
 
@@ -107,6 +108,7 @@ struct task {
 	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
 	struct child_wait *child_wait;  /* a wait that may have to report an adopted orphan (subreaper.c) */
+	struct learn_call *learn; /* learn mode: a call whose result is recorded at exit (learn.h) */
 	struct task *next;    /* hash chain */
 };
 

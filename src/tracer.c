@@ -27,6 +27,7 @@ const struct tracer_config *tracer_cfg;
 bool tracer_use_seccomp;
 bool tracer_entry_after_seccomp;
 volatile pid_t tracer_main_pid;
+bool tracer_cmd_executed;
 struct rlimit tracer_original_nofile;
 static int main_status;
 static bool main_exited;
@@ -121,6 +122,7 @@ static void dispatch(struct task *t, int status)
 			task_event_clone(t, event);
 			return;
 		case PTRACE_EVENT_EXEC:
+			tracer_cmd_executed = true;
 			task_event_exec(t);
 			return;
 		case PTRACE_EVENT_EXIT: /* asked for by the child-subreaper fix-up only */

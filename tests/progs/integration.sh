@@ -7,7 +7,7 @@
 #   KIND   host | gvisor   (what the tests may expect from the kernel underneath)
 #   LABEL  prefix of every verdict, e.g. host, asan, gvisor, host-noseccomp
 #   BINDIR the test programs built by tests/run (tunables, rodata, concur, fsops, sighelper, fsshare,
-#          orphans, kubecg, statfs, ...)
+#          orphans, kubecg, statfs, learnme, ...)
 # Every check prints "PASS LABEL:group:name" or "FAIL LABEL:group:name: reason".
 # Everything runs under `timeout`; nothing here writes outside a private mktemp dir.
 
@@ -2101,8 +2101,169 @@ group_subreaper() {
 	want_rc "unknown-fixup-name" 2
 }
 
+# learn (fakesys issue 10): `fakesys learn` runs a program once, changing nothing, and
+# writes the profile it needs; under that profile the program passes. The kernel is the
+# oracle twice: the program fails without fakesys (every access it makes fails natively),
+# and the writes learn saw reached the kernel. learn runs without XOPT (it has no such
+# options); the second runs take them.
+
+# entries DIR: the names in DIR, dot files too (coreutils ls cannot stat in gVisor).
+entries() {
+	local names
+	shopt -s dotglob nullglob
+	names=("$1"/*)
+	shopt -u dotglob nullglob
+	echo "${names[@]##*/}"
+}
+# learned PROFILE RULE...: each RULE is a whole line of PROFILE.
+learned() {
+	local profile=$1
+	shift
+	has_lines "$(cat "$profile" 2>/dev/null)" "$@"
+}
+# learn_cycle NAME OPS...: every learnme OP fails natively, fails the same under learn
+# (which writes $W/NAME.conf), and passes under fakesys -p $W/NAME.conf.
+learn_cycle() {
+	local name=$1
+	shift
+	runc "$BIN/learnme" "$@"
+	local native=$OUT
+	if [ "$RC" = 1 ] && ! grep -q '^ok ' <<<"$OUT"; then
+		pass "$name-fails-without-fakesys ($(grep -c '^FAIL ' <<<"$OUT") failures)"
+	else fail "$name-fails-without-fakesys" "$(ctx)"; fi
+	runc "$FS" learn -o "$W/$name.conf" -- "$BIN/learnme" "$@"
+	if [ "$RC" = 1 ] && [ "$OUT" = "$native" ] && [ -s "$W/$name.conf" ]; then
+		pass "$name-learn-changes-nothing"
+	else fail "$name-learn-changes-nothing" "want exit 1 and the native output $(show "$native"); $(ctx)"; fi
+	fsr -p "$W/$name.conf" -- "$BIN/learnme" "$@"
+	if [ "$RC" = 0 ] && ! grep -q '^FAIL' <<<"$OUT"; then pass "$name-learned-profile-passes"; else
+		fail "$name-learned-profile-passes" "$(ctx); profile $(show "$(grep -v '^#' "$W/$name.conf")")"; fi
+}
+
+group_learn() {
+	if [ ! -x "$BIN/learnme" ]; then
+		fail "learnme-built" "$BIN/learnme was not built (see build:learnme.c)"
+		return
+	fi
+	local P=/proc/sys/fakesys_learn S=/sys/fakesys_learn
+	if [ "$KIND" = host ]; then
+		# Keys and files no kernel has: read, written, listed, statfs'ed, stat'ed, access'ed.
+		learn_cycle host read $P/read write $P/sub/write 7 read $S/file list $S/listed statfs $S/fs \
+			stat $S/stat access $P/access read $P/deep/er/key list $P/listed stat $S/slashed/ access $S/access \
+			write $P/blank ' 5 '
+
+		if learned "$W/host.conf" "fakesys_learn.read = 0" "fakesys_learn.sub.write = 0" "fakesys_learn.deep.er.key = 0" \
+			'file /sys/fakesys_learn/file = 0\n' "dir /sys/fakesys_learn/listed" "dir /sys/fakesys_learn/fs" \
+			'file /sys/fakesys_learn/stat = 0\n' "fakesys_learn.access = 0" "dir /proc/sys/fakesys_learn/listed" \
+			"dir /sys/fakesys_learn/slashed" 'file /sys/fakesys_learn/access = 0\n' "fakesys_learn.blank = 0" &&
+			grep -qxF '# /proc/sys/fakesys_learn/read: openat failed with ENOENT (learnme); value: a guess (nothing written, no real file, no known default)' "$W/host.conf" &&
+			grep -qxF '# /sys/fakesys_learn/fs: statfs failed with ENOENT (learnme); a directory' "$W/host.conf"; then
+			pass "host-rules-and-comments"
+		else fail "host-rules-and-comments" "$(show "$(cat "$W/host.conf")")"; fi
+		# Writes reach the kernel (a private netns's keys): the value learned is the one
+		# the kernel took, not a later one it refused with EINVAL; a read-only key's value
+		# is the real file's (the open for writing fails with EACCES: nothing is written).
+		local fw=/proc/sys/net/ipv4/ip_forward ttl=/proc/sys/net/ipv4/ip_default_ttl
+		runc unshare -n bash -c "$FS learn -o $W/w.conf -- sh -c 'echo 1 >$fw; exec 3>$ttl; echo 70 >&3; echo bad >&3; $BIN/learnme write /proc/sys/kernel/osrelease 9.9'; cat $fw $ttl"
+		if [ "$RC" = 0 ] && [ "$(tail -n 2 <<<"$OUT")" = $'1\n70' ] &&
+			learned "$W/w.conf" "net.ipv4.ip_forward = 1" "net.ipv4.ip_default_ttl = 70" "kernel.osrelease = $(cat /proc/sys/kernel/osrelease)" &&
+			grep -qxF '# /proc/sys/net/ipv4/ip_forward: write of the value succeeded (sh); value: written by sh' "$W/w.conf" &&
+			grep -qxF "# /proc/sys/kernel/osrelease: openat failed with EACCES (learnme); value: the real file's, at learn time" "$W/w.conf"; then
+			pass "writes-reach-kernel-and-are-learned"
+		else fail "writes-reach-kernel-and-are-learned" "$(ctx); profile $(show "$(cat "$W/w.conf" 2>/dev/null)")"; fi
+		# A missing cgroup file asks for the cgroups profile, not for a file.
+		runc "$FS" learn -o "$W/cg.conf" -- "$BIN/learnme" stat /sys/fs/cgroup/fakesys_learn_missing
+		if [ "$RC" = 1 ] && learned "$W/cg.conf" "include cgroups" &&
+			grep -qxF '#   /sys/fs/cgroup/fakesys_learn_missing: newfstatat failed with ENOENT (learnme)' "$W/cg.conf" &&
+			! grep -q '^file /sys/fs/cgroup' "$W/cg.conf"; then
+			pass "cgroup-failure-includes-cgroups"
+		else fail "cgroup-failure-includes-cgroups" "$(ctx); profile $(show "$(cat "$W/cg.conf" 2>/dev/null)")"; fi
+	else
+		# gVisor lacks these: a key written whose write fails with EIO (the open works),
+		# keys and a /sys file with known defaults, a missing directory listed and statfs'ed.
+		learn_cycle gvisor write /proc/sys/vm/overcommit_memory 1 read /proc/sys/kernel/keys/root_maxkeys \
+			read /proc/sys/vm/panic_on_oom read /sys/kernel/mm/transparent_hugepage/hpage_pmd_size \
+			list $S/listed statfs $S/fs read $P/read read /proc/sys/kernel/panic read /proc/sys/kernel/panic_on_oops \
+			write /proc/sys/kernel/keys/root_maxbytes 25000000 read /proc/sys/fs/inotify/max_user_instances stat $S/stat
+		if learned "$W/gvisor.conf" "vm.overcommit_memory = 1" "kernel.keys.root_maxkeys = 1000000" "vm.panic_on_oom = 0" \
+			'file /sys/kernel/mm/transparent_hugepage/hpage_pmd_size = 2097152\n' "dir /sys/fakesys_learn/listed" \
+			"fakesys_learn.read = 0" "kernel.panic = 0" "kernel.panic_on_oops = 0" "kernel.keys.root_maxbytes = 25000000" \
+			"fs.inotify.max_user_instances = 128" 'file /sys/fakesys_learn/stat = 0\n' &&
+			grep -qxF '# /proc/sys/vm/overcommit_memory: write of the value failed with EIO (learnme); value: written by learnme' "$W/gvisor.conf" &&
+			grep -qxF "# /proc/sys/kernel/keys/root_maxkeys: openat failed with ENOENT (learnme); value: Linux's default, security/keys/key.c (key_quota_root_maxkeys)" "$W/gvisor.conf"; then
+			pass "gvisor-rules-and-comments"
+		else fail "gvisor-rules-and-comments" "$(show "$(cat "$W/gvisor.conf")")"; fi
+		# kubecg (runc's libcontainer) needs a cgroup tree the sandbox lacks.
+		if [ ! -x "$BIN/kubecg" ]; then
+			fail "kubecg-built" "$BIN/kubecg was not built (see build:kubecg)"
+		else
+			KCG=("$BIN/kubecg")
+			runc env KUBECG_ALLOW_CREATE=1 "${KCG[@]}" check
+			kcg_must_fail "kubecg-without-fakesys-fails"
+			runc env KUBECG_ALLOW_CREATE=1 "$FS" learn -o "$W/kubecg.conf" -- "${KCG[@]}" check
+			if [ "$RC" = 1 ] && learned "$W/kubecg.conf" "include cgroups"; then pass "kubecg-learn-includes-cgroups"; else
+				fail "kubecg-learn-includes-cgroups" "$(ctx); profile $(show "$(cat "$W/kubecg.conf" 2>/dev/null)")"; fi
+			fsr -p "$W/kubecg.conf" -- env KUBECG_ALLOW_CREATE=1 "${KCG[@]}" check
+			kcg_ok "kubecg-learned-profile-passes"
+		fi
+	fi
+
+	# Profiles given to learn are applied, not learned, and included by the profile.
+	printf '%s/given = 5\n' "${P#/proc/sys/}" >"$W/given.conf"
+	runc "$FS" learn -p "$W/given.conf" -o "$W/p.conf" -- "$BIN/learnme" read $P/given read $P/other
+	if [ "$RC" = 1 ] && grep -qx "ok read $P/given" <<<"$OUT" && learned "$W/p.conf" "include $W/given.conf" "fakesys_learn.other = 0" &&
+		! grep -q '^fakesys_learn.given' "$W/p.conf"; then
+		pass "given-profile-applied-and-included"
+	else fail "given-profile-applied-and-included" "$(ctx); profile $(show "$(cat "$W/p.conf" 2>/dev/null)")"; fi
+	fsr -p "$W/p.conf" -- "$BIN/learnme" read $P/given read $P/other
+	want_lines "given-profile-learned-passes" 0 "ok read $P/given" "ok read $P/other"
+	# Without a -p, no profile at all: the default profile's keys are not faked.
+	runc "$FS" learn -o "$W/none.conf" -- sh -c 'cat /proc/sys/fakesys_learn/none 2>/dev/null; exit 0'
+	if [ "$RC" = 0 ] && ! grep -q '^include' "$W/none.conf" && learned "$W/none.conf" "fakesys_learn.none = 0" &&
+		grep -qxF '# /proc/sys/fakesys_learn/none: openat failed with ENOENT (cat); value: a guess (nothing written, no real file, no known default)' "$W/none.conf"; then
+		pass "no-profile-by-default-child-program-named"
+	else fail "no-profile-by-default-child-program-named" "$(ctx); profile $(show "$(cat "$W/none.conf" 2>/dev/null)")"; fi
+	# --watch: failures under another prefix are learned only when asked for.
+	mkdir -p "$W/watched"
+	runc "$FS" learn -o "$W/nowatch.conf" -- "$BIN/learnme" read "$W/watched/missing"
+	local nw=$RC
+	runc "$FS" learn --watch "$W/watched" -o "$W/watch.conf" -- "$BIN/learnme" read "$W/watched/missing"
+	if [ "$nw" = 1 ] && [ "$RC" = 1 ] && ! grep -q "^file $W" "$W/nowatch.conf" &&
+		learned "$W/watch.conf" "file $W/watched/missing = 0\n"; then
+		pass "watch-prefix"
+	else fail "watch-prefix" "$(ctx); profiles $(show "$(cat "$W/nowatch.conf" "$W/watch.conf" 2>/dev/null)")"; fi
+	fsr -p "$W/watch.conf" -- "$BIN/learnme" read "$W/watched/missing"
+	want_lines "watch-prefix-learned-passes" 0 "ok read $W/watched/missing"
+	# stdout by default; -o replaces its file whole, with no temporary file left behind.
+	runc "$FS" learn -- sh -c 'cat /proc/sys/fakesys_learn/out 2>/dev/null >&2; exit 3'
+	if [ "$RC" = 3 ] && has_lines "$OUT" "fakesys_learn.out = 0"; then pass "stdout-and-cmd-status"; else
+		fail "stdout-and-cmd-status" "$(ctx)"; fi
+	mkdir -p "$W/o"
+	echo old >"$W/o/L"
+	runc "$FS" learn -o "$W/o/L" -- true
+	if [ "$RC" = 0 ] && [ "$(entries "$W/o")" = L ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L"; then
+		pass "output-replaced-atomically"; else fail "output-replaced-atomically" "$(ctx); dir $(show "$(entries "$W/o")")"; fi
+	runc "$FS" learn -o "$W/o/L" -- /nonexistent/cmd
+	if [ "$RC" = 127 ] && grep -q '^# learned by fakesys learn from: true$' "$W/o/L" && [ "$(entries "$W/o")" = L ]; then
+		pass "no-profile-when-cmd-cannot-run"; else fail "no-profile-when-cmd-cannot-run" "$(ctx)"; fi
+	local st
+	for st in 2 125 127; do
+		runc "$FS" learn -o "$W/o/L" -- sh -c "cat /proc/sys/fakesys_learn/exit$st 2>/dev/null; exit $st"
+		if [ "$RC" = $st ] && learned "$W/o/L" "fakesys_learn.exit$st = 0"; then pass "profile-when-cmd-exits-$st"; else
+			fail "profile-when-cmd-exits-$st" "$(ctx); profile $(show "$(cat "$W/o/L")")"; fi
+	done
+	# Bad usage: one line, exit 2, CMD not run.
+	local bad
+	for bad in "learn true" "learn -o NODIR/L -- touch RAN" "learn --watch rel -- true" "learn -x -- true"; do
+		# shellcheck disable=SC2046 # the words of the case
+		runc "$FS" $(sed -e "s|NODIR|$W/nodir|" -e "s|RAN|$W/ran|" <<<"$bad")
+		if [ "$RC" = 2 ] && [ "$(wc -l <<<"$ERR")" = 1 ] && grep -q '^fakesys: learn: ' <<<"$ERR" && [ ! -e "$W/ran" ]; then
+			pass "bad-usage: $bad"; else fail "bad-usage: $bad" "$(ctx)"; fi
+	done
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn)
 	"group_$GROUP"
 	;;
 *)
