@@ -1822,6 +1822,12 @@ launcher_gvisor() {
 	runc "$LAUNCHER" --fakesys "$FS" --data-dir "$d" exec -- sh -c \
 		"mount -t overlay overlay -o lowerdir=$t/lower2:$t/lower1,upperdir=$t/upper,workdir=$t/work $t/merged && cat $t/merged/f1 $t/merged/f2 && umount $t/merged"
 	want "overlayfs-k3s-check-in-data-dir" 0 $'one\ntwo'
+	# The kubelet-like programs of the core and cgroup issues pass under the launcher:
+	# kubelet's kernel tunables, and its cgroup steps on Debian's runc libcontainer.
+	runc "$LAUNCHER" --fakesys "$FS" exec -- "$BIN/tunables" once
+	want "kubelet-tunables-under-launcher" 0 "ok once"
+	runc "$LAUNCHER" --fakesys "$FS" exec -- env KUBECG_ALLOW_CREATE=1 "$BIN/kubecg" check
+	kcg_ok "kubelet-cgroups-under-launcher"
 	# fuse-overlayfs, the other candidate, cannot mount here (even with overflowuid/gid).
 	mkdir -p "$W/fo"/{l,u,w,m}
 	runc "$LAUNCHER" --fakesys "$FS" -s kernel.overflowuid=65534 -s kernel.overflowgid=65534 exec -- \
