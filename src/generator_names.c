@@ -5,8 +5,8 @@
 
 bool generator_known(const char *name)
 {
-	static const char *const names[] = {"cgroup",       "mountinfo", "mounts", "diskstats", "boot_id",
-	                                    "product_uuid", "topology"};
+	static const char *const names[] = {"cgroup",  "mountinfo", "mounts",       "diskstats",
+	                                    "block",   "boot_id",   "product_uuid", "topology"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i]))
 			return true;

@@ -396,7 +396,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 	struct request req;
 	if (d->access == ACCESS_FD) {
 		if (redirect_classify_fd(t, (int)arch_arg(&regs, d->dirfd_arg), d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-			answer_statfs(t, &req, &regs);
+			if (req.action == ACTION_STATFS)
+				answer_statfs(t, &req, &regs);
+			else
+				answer_stat(t, &req, &regs);
 		} else {
 			expect_statfs_fixup(t, d, &regs);
 			finish_entry(t);

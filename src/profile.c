@@ -16,6 +16,7 @@
 #include "procfs_alias.h"
 #include "profile.h"
 #include "provider.h"
+#include "root_disk.h"
 
 #define FILE_MAX (1 << 20)  /* profile and content files; kernel files are far smaller */
 #define INCLUDE_DEPTH 16
@@ -343,8 +344,24 @@ static int parse_dir(struct source *src, char *s, enum rule_kind kind, enum rule
 	return add_rule(src, s, kind, policy, NULL, 0);
 }
 
+/* One `generated` rule for path, made by generator name. */
+static int add_generated(struct source *src, const char *path, const char *name)
+{
+	if (check_path(src, path) < 0)
+		return -1;
+	char *content = strdup("");
+	if (!content || add_rule(src, path, RULE_FILE, POLICY_STORE, content, 0) < 0)
+		die_oom();
+	struct rule *r = &src->b->v[src->b->n - 1].rule;
+	if (!(r->generator = strdup(name)))
+		die_oom();
+	return 0;
+}
+
 /* generated PATH = NAME: a file made afresh for each opener by generator NAME. A "{cpu}"
-   in PATH stands for each cpu of this machine: one rule per cpu. */
+   in PATH stands for each cpu of this machine (one rule per cpu); a "{disk}" for the
+   root filesystem's disk where the sandbox's /sys/block lacks it (no rule where it has
+   it: its real files are served as they are). */
 static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 {
 	size_t plen = path_len(s);
@@ -358,22 +375,24 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 		return src_fail(src, "unknown generator '%s' (known: %s)", name, GENERATOR_NAMES);
 	if (policy != POLICY_STORE)
 		return src_fail(src, "real-first cannot apply to a generated file");
-	char *hole = strstr(s, "{cpu}");
-	long ncpus = hole ? sysconf(_SC_NPROCESSORS_CONF) : 1;
+	char *cpu_hole = strstr(s, "{cpu}"), *disk_hole = strstr(s, "{disk}");
+	if (cpu_hole && disk_hole)
+		return src_fail(src, "a path may hold {cpu} or {disk}, not both");
+	char path[PATH_MAX];
+	if (disk_hole) {
+		struct root_disk d;
+		if (!root_disk_find(&d) || d.in_sysfs)
+			return 0;
+		snprintf(path, sizeof path, "%.*s%s%s", (int)(disk_hole - s), s, d.name, disk_hole + strlen("{disk}"));
+		return add_generated(src, path, name);
+	}
+	if (!cpu_hole)
+		return add_generated(src, s, name);
+	long ncpus = sysconf(_SC_NPROCESSORS_CONF);
 	for (long cpu = 0; cpu < (ncpus > 0 ? ncpus : 1); cpu++) {
-		char path[PATH_MAX];
-		if (hole)
-			snprintf(path, sizeof path, "%.*s%ld%s", (int)(hole - s), s, cpu, hole + strlen("{cpu}"));
-		else
-			snprintf(path, sizeof path, "%s", s);
-		if (check_path(src, path) < 0)
+		snprintf(path, sizeof path, "%.*s%ld%s", (int)(cpu_hole - s), s, cpu, cpu_hole + strlen("{cpu}"));
+		if (add_generated(src, path, name) < 0)
 			return -1;
-		char *content = strdup("");
-		if (!content || add_rule(src, path, RULE_FILE, policy, content, 0) < 0)
-			die_oom();
-		struct rule *r = &src->b->v[src->b->n - 1].rule;
-		if (!(r->generator = strdup(name)))
-			die_oom();
 	}
 	return 0;
 }

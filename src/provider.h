@@ -79,7 +79,7 @@ void procfs_file_stat(const char *path, struct stat *st);
 int readonly_open_write(pid_t pid);
 
 /* provider_generated.c: the generator names a `generated` rule may use. */
-#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, boot_id, product_uuid, topology"
+#define GENERATOR_NAMES "cgroup, mountinfo, mounts, diskstats, block, boot_id, product_uuid, topology"
 bool generator_known(const char *name);
 
 #endif

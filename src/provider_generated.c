@@ -5,6 +5,10 @@
      mounts     the same for /proc/PID/mounts
      diskstats  the real /proc/diskstats, plus a line for the root filesystem's device
                 if it has none (cAdvisor looks its stats up by major:minor)
+     block      /sys/block/DISK/{dev,size,hidden,queue/scheduler} of the root
+                filesystem's disk, for a sandbox whose /sys/block lacks it: its
+                major:minor, the filesystem's size in 512-byte sectors, not hidden, and
+                no I/O scheduler
      boot_id    the real boot id, or one made for this run
      product_uuid  the real DMI product UUID, or one made from /etc/machine-id
      topology   /sys/devices/system/cpu/cpuN/topology/FILE: the real file, or where there
@@ -16,7 +20,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 #include "fsutil.h"
@@ -24,6 +28,7 @@
 #include "procfs_alias.h"
 #include "provider.h"
 #include "provider_cgroup.h"
+#include "root_disk.h"
 
 #define GENERATED_MAX (1 << 20)
 
@@ -51,17 +56,35 @@ static void gen_mounts(struct store *s, pid_t pid, bool info, char *out, size_t 
 static void gen_diskstats(char *out, size_t outlen)
 {
 	append_real("/proc/diskstats", out, outlen);
-	struct stat st;
-	if (stat("/", &st) < 0)
+	struct root_disk d;
+	if (!root_disk_find(&d))
 		return;
-	unsigned maj = major(st.st_dev), min = minor(st.st_dev), lmaj, lmin;
+	unsigned lmaj, lmin;
 	for (const char *line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (sscanf(line, "%u %u", &lmaj, &lmin) == 2 && lmaj == maj && lmin == min)
+		if (sscanf(line, "%u %u", &lmaj, &lmin) == 2 && lmaj == d.major && lmin == d.minor)
 			return;
 	/* The 17 counters of Linux 5.5 and later, all zero: nothing fakesys saw was read. */
 	size_t used = strlen(out);
-	snprintf(out + used, outlen - used, "%4u %7u %s 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", maj, min,
-	         maj == 0 ? "rootfs" : "root");
+	snprintf(out + used, outlen - used, "%4u %7u %s 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", d.major, d.minor, d.name);
+}
+
+/* What cAdvisor's GetBlockDeviceInfo (utils/sysinfo/sysinfo.go) reads of a disk. */
+static void gen_block(const char *path, char *out, size_t outlen)
+{
+	struct root_disk d;
+	struct statvfs sv;
+	if (!root_disk_find(&d))
+		return;
+	const char *leaf = path + strlen("/sys/block/") + strlen(d.name) + 1;
+	if (!strcmp(leaf, "dev"))
+		snprintf(out, outlen, "%u:%u\n", d.major, d.minor);
+	else if (!strcmp(leaf, "size"))
+		snprintf(out, outlen, "%llu\n",
+		         statvfs("/", &sv) < 0 ? 0ULL : (unsigned long long)sv.f_blocks * sv.f_frsize / 512);
+	else if (!strcmp(leaf, "hidden"))
+		snprintf(out, outlen, "0\n");
+	else
+		snprintf(out, outlen, "none\n"); /* queue/scheduler, as for a disk without one */
 }
 
 static void uuid_of(const unsigned char b[16], char *out, size_t outlen)
@@ -155,6 +178,8 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 		gen_mounts(s, f->pid, !strcmp(g, "mountinfo"), content, sizeof content);
 	else if (!strcmp(g, "diskstats"))
 		gen_diskstats(content, sizeof content);
+	else if (!strcmp(g, "block"))
+		gen_block(f->rule->path, content, sizeof content);
 	else if (!strcmp(g, "product_uuid"))
 		gen_product_uuid(content, sizeof content);
 	else if (!strcmp(g, "topology"))
@@ -172,7 +197,11 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 static int generated_open_write(struct store *s, const struct fake *f, int flags)
 {
 	(void)s, (void)flags;
-	return readonly_open_write(f->pid); /* 0444 in procfs */
+	/* sysfs refuses to open a read-only attribute for writing, even for root; procfs
+	   lets root open a 0444 file, whose write then fails. */
+	if (!strncmp(f->path, "/sys/", 5))
+		return -EACCES;
+	return readonly_open_write(f->pid);
 }
 
 static int generated_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off)

@@ -220,15 +220,26 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
 	if (!store_to_virtual(store, target, req->where.path) || alias_fold(req->where.path, t->tgid, t->tid) < 0)
 		return false;
 	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
-	req->action = ACTION_STATFS;
-	return req->match.kind != MATCH_NONE;
+	if (d->stat_kind == STAT_STATFS) {
+		req->action = ACTION_STATFS;
+		return req->match.kind != MATCH_NONE;
+	}
+	/* fstat: a fake's own answer; a mirror directory is what it is. */
+	req->action = ACTION_READ;
+	return req->match.kind == MATCH_FILE || req->match.kind == MATCH_TREE;
 }
 
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req)
 {
 	char path[PATH_MAX];
-	if (mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path) <= 0)
+	long len = mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path);
+	/* glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH): under a profile with a tree,
+	   where fstat is traced too, a fake's fd gets the fake's answer. */
+	if (len == 0 && d->stat_kind != STAT_NONE && d->flags_where == FLAGS_AT && rules->ntrees > 0 &&
+	    (call_flags(t, regs, d) & AT_EMPTY_PATH))
+		return redirect_classify_fd(t, (int)arch_arg(regs, d->dirfd_arg), d, rules, store, req);
+	if (len <= 0)
 		return false; /* empty (AT_EMPTY_PATH), unreadable or too long: the kernel decides */
 
 	req->desc = d;

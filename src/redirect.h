@@ -45,7 +45,8 @@ struct request {
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req);
 
-/* An fd-only call (fstatfs): classifies the file fd is open on. false: not a fake. */
+/* An fd-only call (fstatfs, fstat): classifies the file fd is open on. false: not a fake
+   (for fstat, not a fake file: a mirror directory answers for itself). */
 bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, const struct ruleset *rules,
                           const struct store *store, struct request *req);
 

@@ -47,6 +47,12 @@ static const struct syscall_entry table[] = {
 	{ SYS_faccessat,  { "faccessat",   0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_faccessat2, { "faccessat2",  0,  1,  3, FLAGS_AT,       ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_readlinkat, { "readlinkat",  0,  1, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	/* ls -l asks for each file's ACL and security label; untraced, a fake the sandbox
+	   lacks would answer ENOENT (and ls print an error). */
+	{ SYS_getxattr,   { "getxattr",   -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_lgetxattr,  { "lgetxattr",  -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_listxattr,  { "listxattr",  -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_llistxattr, { "llistxattr", -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  T, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_truncate,   { "truncate",   -1,  0, -1, FLAGS_NONE,     ACCESS_TRUNCATE, F, FS_KEEP, STAT_NONE, -1, 0, FOR_ALL } },
 	/* A cgroup tree: child cgroups, and the checks runc's libcontainer makes. */
 	{ SYS_mkdir,      { "mkdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_MKDIR,    F, FS_KEEP, STAT_NONE, 1, 0, FOR_TREES } },
@@ -55,6 +61,7 @@ static const struct syscall_entry table[] = {
 	{ SYS_unlinkat,   { "unlinkat",    0,  1,  2, FLAGS_AT,       ACCESS_RMDIR,    T, FS_KEEP, STAT_NONE, -1, AT_REMOVEDIR, FOR_TREES } },
 	{ SYS_statfs,     { "statfs",     -1,  0, -1, FLAGS_NONE,     ACCESS_INSPECT,  F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
 	{ SYS_fstatfs,    { "fstatfs",     0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STATFS, 1, 0, FOR_STATFS } },
+	{ SYS_fstat,      { "fstat",       0, -1, -1, FLAGS_NONE,     ACCESS_FD,       F, FS_KEEP, STAT_STAT, 1, 0, FOR_TREES } },
 	{ SYS_inotify_add_watch, { "inotify_add_watch", -1, 1, -1, FLAGS_NONE, ACCESS_INSPECT, F, FS_KEEP, STAT_NONE, -1, 0, FOR_TREES } },
 	{ SYS_chdir,      { "chdir",      -1,  0, -1, FLAGS_NONE,     ACCESS_CHDIR,    F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_fchdir,     { "fchdir",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_CWD, STAT_NONE, -1, 0, FOR_ALL } },

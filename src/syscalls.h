@@ -48,7 +48,8 @@ enum stat_kind {
    stop in every program that makes them (tar's mkdir, rm's rmdir, df's statfs). */
 enum traced_for {
 	FOR_ALL,    /* every rule set */
-	FOR_TREES,  /* a cgroupfs tree: mkdir, rmdir, inotify watches of its directories */
+	FOR_TREES,  /* a cgroupfs tree: mkdir, rmdir, inotify watches of its directories, and
+	               fstat (so that a fake's fd says what its path says) */
 	FOR_STATFS, /* a tree, a generated file (its store file would say the store's
 	               filesystem), or a kernel whose procfs statfs is ENOSYS (fixups.h) */
 };

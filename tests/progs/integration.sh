@@ -288,6 +288,11 @@ group_ls() {
 	want_lines "custom-new-dir-listed" 0 kernel vm fakesys_newdir
 	fsr -p default -p "$W/custom.conf" -- sh -c "ls /proc/sys/fakesys_newdir; ls /proc/sys/fakesys_newdir/sub; cat /proc/sys/fakesys_newdir/sub/x"
 	want "custom-new-dir-contents" 0 $'sub\nx\n3'
+	# coreutils ls -l also asks for each entry's ACL and label (getxattr, listxattr): of a
+	# directory that exists nowhere, as of a real one, with no error.
+	fsr -p default -p "$W/custom.conf" -- ls -la /proc/sys/fakesys_newdir/sub
+	if [ "$RC" = 0 ] && [ -z "$ERR" ] && printf '%s\n' "$OUT" | grep -q ' x$'; then pass "glibc-ls-la-new-dir-no-errors"; else
+		fail "glibc-ls-la-new-dir-no-errors" "$(ctx)"; fi
 	fsr -p default -p "$W/custom.conf" -- "$BB" ls -l $K
 	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -q ' fakesys_test$' && printf '%s\n' "$OUT" | grep -q ' hostname$'; then
 		pass "busybox-ls-l-custom"
@@ -1210,6 +1215,18 @@ group_cgroupfs() {
 	want "boot-id-stable-uuid" 0 "1"
 	fsr -p cgroups -- sh -c 'grep -cE "^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$" /sys/class/dmi/id/product_uuid'
 	want "product-uuid" 0 "1"
+	# The root filesystem's disk in /sys/block, as cAdvisor's GetBlockDeviceInfo
+	# (utils/sysinfo/sysinfo.go) reads it: one disk whose dev is /'s major:minor, a size in
+	# sectors and a scheduler its regexp parses or "none". The host's is real (no rule is
+	# made for it); gVisor's /sys/block is empty.
+	fsr -p cgroups -- sh -c 'set -- $(stat -c "%Hd %Ld" /); for d in /sys/block/*; do [ "$(cat $d/dev)" = "$1:$2" ] && echo "$(grep -cE "^[0-9]+$" $d/size) $(cat $d/queue/scheduler)"; done; :'
+	if [ "$RC" = 0 ] && printf '%s\n' "$OUT" | grep -qxE '1 (none|.*\[[a-z-]+\].*)' && [ "$(printf '%s\n' "$OUT" | wc -l)" = 1 ]; then
+		pass "sys-block-root-disk"; else fail "sys-block-root-disk" "want one disk of /'s major:minor; $(ctx)"; fi
+	if [ "$KIND" = host ]; then
+		runc "$FS" -p cgroups --print-profile
+		if [ "$RC" = 0 ] && ! grep -q /sys/block <<<"$OUT"; then pass "sys-block-real-disk-not-shadowed"; else
+			fail "sys-block-real-disk-not-shadowed" "the host's real /sys/block has / 's disk: no rule should be made; $(ctx)"; fi
+	fi
 	# The cpu topology: on the host the real files are served; in gVisor, which has none,
 	# the generated ones must read as this host's kernel prints its own (recorded by
 	# tests/run; this host has one core per cpu in one package, which is what fakesys

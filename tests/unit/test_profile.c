@@ -255,6 +255,8 @@ static void test_file_rules(void)
 	             "%s/t.conf:1: bad path /proc/thread-self: use /proc/self, not /proc/PID or /proc/thread-self");
 	expect_error("missing path", "file = 1\n", "%s/t.conf:1: missing path");
 	expect_error("missing = or <", "file /x 1\n", "%s/t.conf:1: expected '=' or '<' after the path");
+	expect_error("two holes", "generated /sys/block/{disk}/x{cpu} = block\n",
+	             "%s/t.conf:1: a path may hold {cpu} or {disk}, not both");
 	expect_error("dir with extra text", "dir /x y\n", "%s/t.conf:1: unexpected text after the path");
 	expect_error("bad escape", "file /x = a\\q\n", "%s/t.conf:1: bad escape in content (use \\n, \\t, \\\\ or \\xHH)");
 	expect_error("short \\x escape", "file /x = \\x4\n", "%s/t.conf:1: bad escape in content (use \\n, \\t, \\\\ or \\xHH)");

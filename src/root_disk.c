@@ -1,0 +1,54 @@
+/* Naming the root filesystem's disk; see root_disk.h. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "fsutil.h"
+#include "root_disk.h"
+
+/* The name /proc/diskstats gives major:minor, if it lists it. */
+static bool diskstats_name(unsigned maj, unsigned min, char *name, size_t len)
+{
+	static char text[1 << 16];
+	if (fs_read_text("/proc/diskstats", text, sizeof text) < 0)
+		return false;
+	unsigned lmaj, lmin;
+	char lname[64];
+	for (const char *line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (sscanf(line, "%u %u %63s", &lmaj, &lmin, lname) == 3 && lmaj == maj && lmin == min) {
+			snprintf(name, len, "%s", lname);
+			return true;
+		}
+	return false;
+}
+
+bool root_disk_find(struct root_disk *d)
+{
+	struct stat st;
+	if (stat("/", &st) < 0)
+		return false;
+	memset(d, 0, sizeof *d);
+	d->major = major(st.st_dev);
+	d->minor = minor(st.st_dev);
+	/* /sys/dev/block/MAJ:MIN names the device; a partition's disk is its parent. */
+	char link[64], target[512];
+	snprintf(link, sizeof link, "/sys/dev/block/%u:%u", d->major, d->minor);
+	ssize_t n = readlink(link, target, sizeof target - 1);
+	if (n > 0) {
+		target[n] = '\0';
+		char partition[600];
+		snprintf(partition, sizeof partition, "%s/partition", link);
+		if (access(partition, F_OK) == 0)
+			*strrchr(target, '/') = '\0';
+		const char *base = strrchr(target, '/');
+		snprintf(d->name, sizeof d->name, "%.63s", base ? base + 1 : target);
+	} else if (!diskstats_name(d->major, d->minor, d->name, sizeof d->name)) {
+		/* Named as the line the diskstats generator adds for it. */
+		snprintf(d->name, sizeof d->name, "%s", d->major == 0 ? "rootfs" : "root");
+	}
+	char dir[128];
+	snprintf(dir, sizeof dir, "/sys/block/%s", d->name);
+	d->in_sysfs = access(dir, F_OK) == 0;
+	return true;
+}

@@ -1,0 +1,17 @@
+/* The disk that holds the root filesystem, as cAdvisor pairs /proc/diskstats with
+   /sys/block: by major:minor. */
+#ifndef FAKESYS_ROOT_DISK_H
+#define FAKESYS_ROOT_DISK_H
+
+#include <stdbool.h>
+
+struct root_disk {
+	unsigned major, minor;
+	char name[64];
+	bool in_sysfs; /* the sandbox has /sys/block/NAME */
+};
+
+/* Fills d from stat("/"); false if / cannot be stat'ed. */
+bool root_disk_find(struct root_disk *d);
+
+#endif
