@@ -46,8 +46,8 @@ static unsigned long clone_flags(struct task *t, int event)
    record of one address space only costs a second scratch area. */
 static void join_creator(struct task *child, struct task *parent, unsigned long flags)
 {
-	if ((flags & CLONE_FS) && child->fs_change == FS_KEEP)
-		task_set_fs_from(child, parent, true);
+	if (flags & CLONE_FS)
+		task_join_fs(child, parent);
 	if (flags & CLONE_FILES) {
 		files_put(child->files);
 		child->files = files_get(parent->files);

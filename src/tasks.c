@@ -235,19 +235,34 @@ static void forget(struct fs *fs, enum fs_change what)
 	fs->root = NULL;
 }
 
-static void forget_root_and_cwd(struct task *t, void *arg)
+static void forget_in(struct task *t, void *what)
 {
-	(void)arg;
 	if (t->fs)
-		forget(t->fs, FS_ROOT);
+		forget(t->fs, *(enum fs_change *)what);
 }
 
 static void forget_changes(struct task *t, enum fs_change what)
 {
+	/* pivot_root moves every process; and a process that runs before its creator's clone
+	   event may share its fs_struct with anyone (CLONE_FS), whose records must not keep
+	   a cwd it changed. */
 	if (what == FS_ALL)
-		task_for_each(forget_root_and_cwd, NULL);
+		task_for_each(forget_in, &(enum fs_change){ FS_ROOT });
+	else if (t->started_early && !t->claimed)
+		task_for_each(forget_in, &what);
 	else
 		forget(t->fs, what);
+}
+
+void task_join_fs(struct task *child, const struct task *parent)
+{
+	bool changing = child->fs_change != FS_KEEP;
+	if (changing)
+		child->fs->changing--;
+	task_set_fs_from(child, parent, true);
+	if (changing)
+		child->fs->changing++; /* its call's end is counted on the shared record */
+	forget(child->fs, FS_ROOT);
 }
 
 void fs_change_begin(struct task *t, enum fs_change what)

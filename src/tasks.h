@@ -129,6 +129,10 @@ struct fs *fs_new(const char *root);
 /* A child's fs_struct: the parent's (CLONE_FS), or a copy, which knows the root only while
    no task has ever changed one (the copy may predate a change fakesys has seen since). */
 void task_set_fs_from(struct task *child, const struct task *parent, bool shared);
+/* A process that ran before its creator's clone event (CLONE_FS) takes the fs_struct
+   record it shares with it; whatever it changed meanwhile makes that record's paths
+   stale, so they are read again. */
+void task_join_fs(struct task *child, const struct task *parent);
 /* An exec by a non-leader thread: the leader's record takes over its fs_struct. */
 void task_take_fs(struct task *t, struct task *from);
 /* The cache saves a readlink of /proc/TID/cwd per relative path, and of /proc/TID/root. */
