@@ -61,10 +61,8 @@ static void gen_diskstats(char *out, size_t outlen)
 	struct root_disk d;
 	if (!root_disk_find(&d))
 		return;
-	unsigned lmaj, lmin;
-	for (const char *line = out; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (sscanf(line, "%u %u", &lmaj, &lmin) == 2 && lmaj == d.major && lmin == d.minor)
-			return;
+	if (diskstats_line(out, d.major, d.minor, NULL, 0))
+		return;
 	/* The 17 counters of Linux 5.5 and later, all zero: nothing fakesys saw was read. */
 	size_t used = strlen(out);
 	snprintf(out + used, outlen - used, "%4u %7u %s 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n", d.major, d.minor, d.name);

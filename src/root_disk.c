@@ -7,23 +7,28 @@
 #include "fsutil.h"
 #include "root_disk.h"
 
-/* The name /proc/diskstats gives major:minor, if it lists it. */
-static bool diskstats_name(unsigned maj, unsigned min, char *name, size_t len)
+bool diskstats_line(const char *text, unsigned maj, unsigned min, char *name, size_t len)
 {
-	static char text[1 << 16];
-	if (fs_read_text("/proc/diskstats", text, sizeof text) < 0)
-		return false;
 	unsigned lmaj, lmin;
 	char lname[64];
-	for (const char *line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+	for (const char *line = text; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
 		if (sscanf(line, "%u %u %63s", &lmaj, &lmin, lname) == 3 && lmaj == maj && lmin == min) {
-			snprintf(name, len, "%s", lname);
+			if (name)
+				snprintf(name, len, "%s", lname);
 			return true;
 		}
 	return false;
 }
 
-bool root_disk_find(struct root_disk *d)
+/* The name /proc/diskstats gives major:minor, if it lists it. */
+static bool diskstats_name(unsigned maj, unsigned min, char *name, size_t len)
+{
+	static char text[1 << 16];
+	return fs_read_text("/proc/diskstats", text, sizeof text) >= 0 && diskstats_line(text, maj, min, name, len);
+}
+
+/* Looks the disk up; root_disk_find keeps the answer (fakesys's root does not move). */
+static bool find(struct root_disk *d)
 {
 	struct stat st;
 	if (stat("/", &st) < 0)
@@ -51,4 +56,14 @@ bool root_disk_find(struct root_disk *d)
 	snprintf(dir, sizeof dir, "/sys/block/%s", d->name);
 	d->in_sysfs = access(dir, F_OK) == 0;
 	return true;
+}
+
+bool root_disk_find(struct root_disk *d)
+{
+	static struct root_disk known;
+	static int state; /* 0: not looked up yet; 1: found; -1: / cannot be stat'ed */
+	if (!state)
+		state = find(&known) ? 1 : -1;
+	*d = known;
+	return state > 0;
 }

@@ -2,8 +2,8 @@
    whether fstat of an open fd says what stat of the path says, through the fstat
    syscall (as Go calls it) and through glibc's fstat (newfstatat with AT_EMPTY_PATH). */
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
