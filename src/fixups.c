@@ -47,7 +47,7 @@ static bool needs_child_subreaper(void)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		int value;
+		int value = 0; /* valgrind does not know PR_GET_CHILD_SUBREAPER writes it */
 		_exit(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 && prctl(PR_GET_CHILD_SUBREAPER, &value, 0, 0, 0) == 0 &&
 		      value == 1 ? 0 : 1);
 	}
