@@ -89,15 +89,28 @@ static void proc_remove(struct proc *p)
 	free(p);
 }
 
+static struct proc *reaper_of_children(const struct proc *dying);
+
 void subreaper_process_started(pid_t pid, pid_t ppid)
 {
-	if (!enabled() || proc_find(pid))
+	if (!enabled())
 		return;
+	/* A record under this pid is of a process that died unseen (its pid is in use). */
+	struct proc *stale = proc_find(pid);
+	if (stale)
+		proc_remove(stale);
 	struct proc *p = calloc(1, sizeof *p);
 	if (!p)
 		die_oom();
 	p->pid = pid;
-	p->ppid = proc_find(ppid) ? ppid : 0;
+	struct proc *parent = proc_find(ppid);
+	/* A child forked by a thread of a process whose children have passed on already
+	   goes where they went, as the kernel's exit_notify does. */
+	if (parent && parent->exiting) {
+		parent = reaper_of_children(parent);
+		p->adopted = parent != NULL;
+	}
+	p->ppid = parent ? parent->pid : 0;
 	p->zombies_tail = &p->zombies;
 	p->next = *bucket(pid);
 	*bucket(pid) = p;

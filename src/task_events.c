@@ -65,6 +65,10 @@ void task_event_clone(struct task *parent, int event)
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msgval) < 0)
 		return;
 	pid_t tid = (pid_t)msgval;
+	if (tid <= 0) { /* gVisor: the child is gone already (reaped), its tid unknown */
+		tracer_resume(parent, 0);
+		return;
+	}
 	unsigned long flags = clone_flags(parent, event);
 	struct task *child = task_find(tid);
 	if (child && child->exited) {
@@ -109,13 +113,15 @@ static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 	fclose(f);
 }
 
-bool task_event_early_start(struct task *t)
+bool task_event_early_start(struct task *t, bool dying)
 {
 	pid_t tgid, ppid;
 	read_ids(t->tid, &tgid, &ppid);
 	/* A thread dies with its creator (exit_group, exec and SIGKILL take the whole
-	   group), so its clone event comes unless it goes too: it can wait for it. */
-	if (tgid > 0 && tgid != t->tid && task_of_process(tgid))
+	   group), so its clone event comes unless it goes too: it can wait for it. One whose
+	   first stop is its exit stop cannot: its creator may have died before its event, and
+	   the group's death waits for this thread's. */
+	if (tgid > 0 && tgid != t->tid && task_of_process(tgid) && !dying)
 		return false;
 	/* A process may outlive its creator, whose event then never comes: it runs now,
 	   knowing nothing of its cwd and root, with what it still holds of its parent's
@@ -123,7 +129,8 @@ bool task_event_early_start(struct task *t)
 	stats_task_added();
 	t->started_early = true;
 	t->tgid = tgid > 0 ? tgid : t->tid;
-	subreaper_process_started(t->tgid, ppid);
+	if (t->tgid == t->tid)
+		subreaper_process_started(t->tgid, ppid);
 	task_set_mm(t, mm_new());
 	t->fs = fs_new(NULL);
 	struct task *parent = ppid > 0 ? task_of_process(ppid) : NULL;

@@ -184,7 +184,7 @@ static void loop(void)
 		if (!t) {
 			/* A new task stopped before its creator's clone event. */
 			t = task_add(tid);
-			if (!task_event_early_start(t)) {
+			if (!task_event_early_start(t, (unsigned)status >> 16 == PTRACE_EVENT_EXIT)) {
 				t->attached = true; /* held until the event */
 				continue;
 			}

@@ -353,6 +353,10 @@ group_forks() {
 	local TMO=30
 	fsr -- "$BIN/orphans" -w 100 -f $K/panic -e $'10\n'
 	want "orphans-of-dying-creators-run" 0 "orphans 100 workers, bad reads 0"
+	# Threads born into a dying group: with exit stops asked for (the child-subreaper
+	# fix-up), such a thread's first stop is its exit, and its group's death waits for it.
+	fsr --fixup child-subreaper -- "$BIN/orphans" -w 100 -t
+	want "threads-born-into-dying-groups-exit" 0 "orphans 100 workers, bad reads 0"
 	TMO=60
 	# A deep chain of processes: each level reads the fake, then forks the next level.
 	printf '#!/bin/sh\ncat %s/panic_on_oops\nif [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); fi\ntrue\n' "$K" >"$W/chain.sh"

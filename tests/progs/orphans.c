@@ -1,10 +1,11 @@
 /* orphans: children whose parent dies between creating them and the tracer's hearing
    of it (the creator's clone event is never reported).
 
-   Usage: orphans [-w WORKERS] [-f PATH -e EXPECTED]
+   Usage: orphans [-w WORKERS] [-t] [-f PATH -e EXPECTED]
    Starts WORKERS (default 100) processes. In each, a thread forks in a loop while the
    main thread calls _exit after a moment, so some children are created by a thread
-   that is killed before its fork returns. Each child reads PATH (if given) and reports
+   that is killed before its fork returns. With -t the thread creates threads instead,
+   so some threads are born into a dying group (their first stop is their exit). Each child reads PATH (if given) and reports
    a value other than EXPECTED on a pipe, then exits. The program waits until every
    worker and every child is gone (the pipe's end of file: each child holds its write
    end), prints "orphans WORKERS workers, bad reads N" and exits 0 if N is 0. */
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +22,7 @@
 #include <unistd.h>
 
 static const char *path, *expected;
+static bool threads;
 static int report_fd;
 
 static void child(void)
@@ -35,12 +38,23 @@ static void child(void)
 	_exit(0);
 }
 
+static void *idle(void *unused)
+{
+	(void)unused;
+	pause();
+	return NULL;
+}
+
 static void *forker(void *started)
 {
 	for (int i = 0; i < 10000; i++) {
-		pid_t pid = fork();
-		if (pid == 0)
+		pthread_t th;
+		if (threads) {
+			if (pthread_create(&th, NULL, idle, NULL) != 0)
+				_exit(4);
+		} else if (fork() == 0) {
 			child();
+		}
 		if (i == 0)
 			__atomic_store_n((int *)started, 1, __ATOMIC_RELEASE);
 	}
@@ -64,13 +78,14 @@ static void worker(unsigned seed)
 int main(int argc, char **argv)
 {
 	int workers = 100, opt;
-	while ((opt = getopt(argc, argv, "w:f:e:")) != -1) {
+	while ((opt = getopt(argc, argv, "w:tf:e:")) != -1) {
 		switch (opt) {
 		case 'w': workers = atoi(optarg); break;
+		case 't': threads = true; break;
 		case 'f': path = optarg; break;
 		case 'e': expected = optarg; break;
 		default:
-			fprintf(stderr, "usage: orphans [-w WORKERS] [-f PATH -e EXPECTED]\n");
+			fprintf(stderr, "usage: orphans [-w WORKERS] [-t] [-f PATH -e EXPECTED]\n");
 			return 2;
 		}
 	}
