@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "grow.h"
 #include "cgroup_members.h"
 #include "fsutil.h"
 #include "log.h"
@@ -73,11 +74,7 @@ static struct member *find(pid_t pid, unsigned long long start)
 
 static struct member *add(pid_t pid, unsigned long long start)
 {
-	if (nmembers == cap) {
-		cap = cap ? 2 * cap : 64;
-		if (!(members = realloc(members, cap * sizeof *members)))
-			die_oom();
-	}
+	members = grow_for_one(members, nmembers, &cap, sizeof *members, 64);
 	struct member *m = &members[nmembers++];
 	*m = (struct member){ .pid = pid, .start = start };
 	return m;
@@ -159,11 +156,7 @@ struct pid_list {
 static void collect(pid_t pid, void *arg)
 {
 	struct pid_list *l = arg;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 32;
-		if (!(l->v = realloc(l->v, l->cap * sizeof *l->v)))
-			die_oom();
-	}
+	l->v = grow_for_one(l->v, l->n, &l->cap, sizeof *l->v, 32);
 	l->v[l->n++] = pid;
 }
 

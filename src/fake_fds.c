@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "grow.h"
 #include "fake_fds.h"
 #include "learn.h"
 #include "log.h"
@@ -77,14 +78,7 @@ static void add(struct files *f, struct fake_fd e)
 			f->fds[i] = e;
 			return;
 		}
-	if (f->n == f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 4;
-		struct fake_fd *grown = realloc(f->fds, cap * sizeof *grown);
-		if (!grown)
-			die_oom();
-		f->fds = grown;
-		f->cap = cap;
-	}
+	f->fds = grow_for_one(f->fds, f->n, &f->cap, sizeof *f->fds, 4);
 	f->fds[f->n++] = e;
 }
 

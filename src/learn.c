@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "grow.h"
 #include "fake_fds.h"
 #include "fsutil.h"
 #include "learn.h"
@@ -135,14 +136,7 @@ static struct learned *record(struct learner *l, const char *path)
 	for (size_t i = 0; i < l->nseen; i++)
 		if (!strcmp(l->seen[i].path, path))
 			return &l->seen[i];
-	if (l->nseen == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		struct learned *grown = realloc(l->seen, cap * sizeof *grown);
-		if (!grown)
-			die_oom();
-		l->seen = grown;
-		l->cap = cap;
-	}
+	l->seen = grow_for_one(l->seen, l->nseen, &l->cap, sizeof *l->seen, 16);
 	struct learned *e = &l->seen[l->nseen++];
 	*e = (struct learned){ .path = strdup(path) };
 	if (!e->path)

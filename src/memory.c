@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
+#include "grow.h"
 #include "log.h"
 #include "memory.h"
 #include "stats.h"
@@ -212,14 +213,7 @@ static int place_stable(struct task *t, const char *s, uint64_t *addr)
 	uint64_t at = mm->scratch + mm->table_used;
 	if (poke(t->tid, at, s, len, false) < 0)
 		return -1;
-	if (mm->nstrings == mm->cap) {
-		size_t cap = mm->cap ? mm->cap * 2 : 16;
-		struct scratch_string *grown = realloc(mm->strings, cap * sizeof *grown);
-		if (!grown)
-			die_oom();
-		mm->strings = grown;
-		mm->cap = cap;
-	}
+	mm->strings = grow_for_one(mm->strings, mm->nstrings, &mm->cap, sizeof *mm->strings, 16);
 	/* Entries are only appended and never rewritten, so threads that are still on
 	   their way into the kernel with an older entry are never disturbed. */
 	mm->strings[mm->nstrings++] = (struct scratch_string){ s, at };

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "grow.h"
 #include "embedded.h"
 #include "log.h"
 #include "procfs_alias.h"
@@ -287,11 +288,7 @@ static int add_rule(struct source *src, const char *path, enum rule_kind kind, e
                     char *content, size_t len)
 {
 	struct profile_builder *b = src->b;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? 2 * b->cap : 32;
-		if (!(b->v = realloc(b->v, b->cap * sizeof *b->v)))
-			die_oom();
-	}
+	b->v = grow_for_one(b->v, b->n, &b->cap, sizeof *b->v, 32);
 	struct rule r = {
 		.path = strdup(path),
 		.kind = kind,

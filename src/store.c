@@ -3,6 +3,7 @@
    Every file operation after store_open is relative to a directory fd of the store and
    goes through fsutil.h, which never follows a symlink, so nothing planted inside the
    store can redirect a write anywhere else. */
+#include "grow.h"
 #include "store.h"
 
 #include <errno.h>
@@ -283,11 +284,7 @@ static void *find_instance(const struct instances *in, const char *path, size_t 
 
 static void add_instance(struct instances *in, size_t pos, const char *path, void *fake)
 {
-	if (in->n == in->cap) {
-		in->cap = in->cap ? 2 * in->cap : 16;
-		if (!(in->v = realloc(in->v, in->cap * sizeof *in->v)))
-			die_oom();
-	}
+	in->v = grow_for_one(in->v, in->n, &in->cap, sizeof *in->v, 16);
 	memmove(in->v + pos + 1, in->v + pos, (in->n - pos) * sizeof *in->v);
 	in->v[pos] = (struct instance){ .path = path, .fake = fake };
 	in->n++;

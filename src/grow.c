@@ -1,0 +1,14 @@
+#include <stdlib.h>
+#include "grow.h"
+#include "log.h"
+
+void *grow_for_one(void *v, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return v;
+	size_t more = *cap ? 2 * *cap : first;
+	if (!(v = realloc(v, more * size)))
+		die_oom();
+	*cap = more;
+	return v;
+}
