@@ -1,10 +1,12 @@
 /* Probing the kernel for the fix-ups it needs; see fixups.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/openat2.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/stat.h>
@@ -55,6 +57,29 @@ static bool needs_child_subreaper(void)
 	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
 }
 
+/* Probed in a child with a mount namespace of its own, so that nothing fakesys can see
+   changes. Without the privilege to mount, nothing can need the fix-up. */
+static bool needs_mount_rec(void)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
+		      errno == EINVAL && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 ? 1 : 0);
+	int status;
+	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
+static bool needs_pipe_chown(void)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return false;
+	bool needed = fchown(fds[0], getuid(), getgid()) < 0 && errno == EPERM;
+	close(fds[0]);
+	close(fds[1]);
+	return needed;
+}
+
 static const struct {
 	const char *name;
 	size_t offset;
@@ -64,6 +89,8 @@ static const struct {
 	{ "statfs-enosys", offsetof(struct fixups, statfs_enosys), needs_statfs_enosys },
 	{ "no-openat2", offsetof(struct fixups, no_openat2), needs_no_openat2 },
 	{ "child-subreaper", offsetof(struct fixups, child_subreaper), needs_child_subreaper },
+	{ "mount-rec", offsetof(struct fixups, mount_rec), needs_mount_rec },
+	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown },
 };
 
 int fixup_index(const char *name)

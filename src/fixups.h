@@ -24,10 +24,18 @@ struct fixups {
 	   containerd's shim cannot start: fakesys keeps the attribute and hands orphans to
 	   the nearest subreaper ancestor itself (subreaper.c). */
 	bool child_subreaper;
+	/* mount-rec: mount(2) with MS_REC is EINVAL, and MS_SLAVE too (runsc 20221219), so
+	   containerd cannot unpack an image and runc cannot prepare a rootfs: such a call
+	   runs without MS_REC where that is the same operation (mount_rec.h). */
+	bool mount_rec;
+	/* pipe-chown: fchown of a pipe is EPERM (runsc 20221219), and containerd's shim
+	   cannot give a container its stdio: a chown to the owner the pipe has succeeds
+	   (pipe_chown.h). */
+	bool pipe_chown;
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 4
+#define FIXUP_COUNT 6
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

@@ -20,7 +20,9 @@
 #include "learn.h"
 #include "log.h"
 #include "memory.h"
+#include "mount_rec.h"
 #include "mountinfo.h"
+#include "pipe_chown.h"
 #include "provider.h"
 #include "redirect.h"
 #include "stats.h"
@@ -386,6 +388,20 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 	tracer_skip_call(t, regs, -err);
 }
 
+/* mount(2) with MS_REC (traced only with the mount-rec fix-up): its flags as
+   mount_rec.h decides. */
+static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *regs)
+{
+	uint64_t flags = tracer_cfg->fixups.mount_rec ? mount_rec_flags(t, regs) : arch_arg(regs, d->flags_arg);
+	if (flags != arch_arg(regs, d->flags_arg)) {
+		arch_set_arg(regs, d->flags_arg, flags);
+		if (arch_set_regs(t->tid, regs) < 0)
+			return;
+		stats_answered(d, "mount-rec", 0);
+	}
+	finish_entry(t);
+}
+
 void intercept_entry(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
@@ -403,6 +419,18 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	stats_intercepted(d);
+	if (d->access == ACCESS_MOUNT) {
+		fix_mount(t, d, &regs);
+		return;
+	}
+	if (d->access == ACCESS_CHOWN) {
+		if (tracer_cfg->fixups.pipe_chown && pipe_chown_is_noop(t, &regs)) {
+			stats_answered(d, "pipe-chown", 0);
+			tracer_skip_call(t, &regs, 0);
+		} else
+			finish_entry(t);
+		return;
+	}
 	if (tracer_cfg->fixups.strip_no_automount && d->flags_where == FLAGS_AT && d->stat_kind != STAT_NONE &&
 	    (arch_arg(&regs, d->flags_arg) & AT_NO_AUTOMOUNT)) {
 		/* fixups.h: for every path, fake or not, and for an fd (AT_EMPTY_PATH). */

@@ -14,5 +14,10 @@ struct mount_entry {
 /* The mount of mountinfo (its text) that holds path: the last line whose mount point is
    path or one of its ancestors (a later mount hides an earlier one). false if none. */
 bool mount_holding(const char *mountinfo, const char *path, struct mount_entry *m);
+/* Whether some mount point of mountinfo lies strictly beneath path (a submount that a
+   recursive bind of path would carry along). */
+bool mount_beneath(const char *mountinfo, const char *path);
+/* Whether some mount of mountinfo has peers or a master (a "shared:" or "master:" tag). */
+bool mount_any_propagation(const char *mountinfo);
 
 #endif

@@ -319,6 +319,24 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	return true;
 }
 
+int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+{
+	char path[PATH_MAX], base[PATH_MAX] = "/";
+	long len = mem_read_string(t, addr, path, sizeof path);
+	if (len <= 0)
+		return len < 0 ? (int)len : -ENOENT;
+	struct view v = { .t = t, .store = store };
+	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic, .arg = &v };
+	int rc = path[0] == '/' ? MAGIC_PATH : base_dir(&v, AT_FDCWD, base);
+	if (rc != MAGIC_PATH)
+		return rc < 0 ? rc : -ENOTDIR;
+	struct resolved r;
+	rc = path_resolve(&who, base, path, true, &r);
+	if (rc == 0)
+		memcpy(out, r.path, sizeof r.path);
+	return rc;
+}
+
 bool redirect_cwd_in_mirror(struct task *t, const struct store *store, char virt[PATH_MAX])
 {
 	struct view v = { .t = t, .store = store };

@@ -50,6 +50,11 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, const struct ruleset *rules,
                           const struct store *store, struct request *req);
 
+/* The canonical path (path.h) that the path at addr names for task t, from its cwd if
+   relative; the store's mirrors name what they stand for. Returns 0, or -errno (a path
+   that is empty, unreadable or cannot be resolved). */
+int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);
+
 /* How the call changes the caller's fs_struct (cwd, root, sharing). */
 enum fs_change redirect_fs_change(const struct syscall_desc *d, const arch_regs *regs);
 

@@ -1,7 +1,7 @@
 /* State and helpers shared by the pieces of the tracer: the loop (tracer.c), start-up
    (startup.c), task events (task_events.c), signals (signals.c), interception
-   (intercept.c) and the child-subreaper fix-up (subreaper.c). Nothing outside those
-   files includes this. */
+   (intercept.c) and the fix-ups that act on calls (subreaper.c, mount_rec.c). Nothing
+   outside those files includes this. */
 #ifndef FAKESYS_TRACER_INTERNAL_H
 #define FAKESYS_TRACER_INTERNAL_H
 

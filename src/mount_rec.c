@@ -1,0 +1,81 @@
+/* The mount-rec fix-up (fixups.h): mount(2) with MS_REC, run without it where that is
+   the same operation. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include "fsutil.h"
+#include "memory.h"
+#include "mount_rec.h"
+#include "mountinfo.h"
+#include "redirect.h"
+#include "stats.h"
+#include "tracer_internal.h"
+
+/* The task's mountinfo (mount points as the task names them), or NULL. */
+static const char *task_mountinfo(struct task *t)
+{
+	static char text[1 << 20];
+	char name[64];
+	snprintf(name, sizeof name, "/proc/%d/mountinfo", (int)t->tid);
+	stats_tracer_call();
+	return fs_read_text(name, text, sizeof text) > 0 ? text : NULL;
+}
+
+/* Whether the path at addr, as the kernel walks it for t, is the canonical path: no ".."
+   (folded lexically by path.h) and no symbolic link on the way, checked in t's own root
+   and mounts through /proc/TID/root. */
+static bool canonical_path(struct task *t, uint64_t addr, char path[PATH_MAX])
+{
+	char raw[PATH_MAX], walk[PATH_MAX + 64];
+	if (mem_read_string(t, addr, raw, sizeof raw) <= 0)
+		return false;
+	for (const char *c = raw; (c = strstr(c, "..")); c += 2)
+		if ((c == raw || c[-1] == '/') && (c[2] == '/' || !c[2]))
+			return false;
+	if (redirect_task_path(t, tracer_cfg->store, addr, path) < 0)
+		return false;
+	int n = snprintf(walk, sizeof walk, "/proc/%d/root", (int)t->tid);
+	for (const char *c = path + 1; *c; c++) {
+		const char *end = strchr(c, '/');
+		size_t len = end ? (size_t)(end - c) : strlen(c);
+		struct stat st;
+		n += snprintf(walk + n, sizeof walk - (size_t)n, "/%.*s", (int)len, c);
+		stats_tracer_call();
+		if ((size_t)n >= sizeof walk || lstat(walk, &st) < 0 || S_ISLNK(st.st_mode))
+			return false;
+		c += len;
+		if (!*c)
+			break;
+	}
+	return true;
+}
+
+uint64_t mount_rec_flags(struct task *t, const arch_regs *regs)
+{
+	uint64_t flags = arch_arg(regs, 3);
+	const uint64_t propagation = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
+	if (!(flags & MS_REC) || (flags & (MS_REMOUNT | MS_MOVE)))
+		return flags;
+	if (flags & MS_BIND) {
+		/* A recursive bind of a mount with nothing mounted beneath the source is that
+		   one bind. */
+		char source[PATH_MAX];
+		const char *mi;
+		if (!(flags & propagation) && canonical_path(t, arch_arg(regs, 0), source) && (mi = task_mountinfo(t)) &&
+		    !mount_beneath(mi, source))
+			return flags & ~(uint64_t)MS_REC;
+		return flags;
+	}
+	/* Making every mount of a tree private or a slave, where no mount of the namespace
+	   has peers or a master: each one is private already, and Linux leaves a private
+	   mount private for MS_SLAVE too. The call still names its target mount, so the kernel
+	   still checks it. */
+	uint64_t kind = flags & propagation;
+	const char *mi;
+	if ((kind == MS_PRIVATE || kind == MS_SLAVE) && (mi = task_mountinfo(t)) && !mount_any_propagation(mi))
+		return (flags & ~(uint64_t)(MS_REC | MS_SLAVE)) | MS_PRIVATE;
+	return flags;
+}
