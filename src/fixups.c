@@ -80,6 +80,12 @@ static bool needs_pipe_chown(void)
 	return needed;
 }
 
+/* An id lookup, which creates nothing (KEYCTL_GET_KEYRING_ID of the user keyring). */
+static bool needs_keys_enosys(void)
+{
+	return syscall(SYS_keyctl, 0L, -4L, 0L) < 0 && errno == EACCES;
+}
+
 static const struct {
 	const char *name;
 	size_t offset;
@@ -91,6 +97,7 @@ static const struct {
 	{ "child-subreaper", offsetof(struct fixups, child_subreaper), needs_child_subreaper },
 	{ "mount-rec", offsetof(struct fixups, mount_rec), needs_mount_rec },
 	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown },
+	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys },
 };
 
 int fixup_index(const char *name)

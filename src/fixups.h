@@ -32,10 +32,15 @@ struct fixups {
 	   cannot give a container its stdio: a chown to the owner the pipe has succeeds
 	   (pipe_chown.h). */
 	bool pipe_chown;
+	/* keys-enosys: every keyctl, add_key and request_key is EACCES (runsc 20221219;
+	   there is no /proc/keys either), and runc refuses to start a container when it cannot
+	   join a session keyring, unless the kernel has no keys at all: the calls fail with
+	   ENOSYS, as on a kernel built without CONFIG_KEYS. */
+	bool keys_enosys;
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 6
+#define FIXUP_COUNT 7
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

@@ -423,6 +423,14 @@ void intercept_entry(struct task *t, arch_regs regs)
 		fix_mount(t, d, &regs);
 		return;
 	}
+	if (d->access == ACCESS_KEYS) {
+		if (tracer_cfg->fixups.keys_enosys) {
+			stats_answered(d, "keys-enosys", -ENOSYS);
+			tracer_skip_call(t, &regs, -ENOSYS);
+		} else
+			finish_entry(t);
+		return;
+	}
 	if (d->access == ACCESS_CHOWN) {
 		if (tracer_cfg->fixups.pipe_chown && pipe_chown_is_noop(t, &regs)) {
 			stats_answered(d, "pipe-chown", 0);

@@ -33,7 +33,7 @@ static void usage(FILE *out)
 	      "                           probed at start-up and on only where the kernel needs it\n"
 	      "      --no-fixup NAME      not this one (repeatable): strip-no-automount,\n"
 	      "                           statfs-enosys, no-openat2, child-subreaper, mount-rec,\n"
-	      "                           pipe-chown\n"
+	      "                           pipe-chown, keys-enosys\n"
 	      "      --fixup NAME         this one on whatever the kernel says (repeatable)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"

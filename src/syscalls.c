@@ -80,6 +80,9 @@ static const struct syscall_entry table[] = {
 	{ SYS_prctl,      { "prctl",      -1, -1,  0, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, PR_SET_CHILD_SUBREAPER, FOR_SUBREAPER } },
 	{ SYS_mount,      { "mount",      -1,  1,  3, FLAGS_NONE,     ACCESS_MOUNT,    F, FS_KEEP, STAT_NONE, 0, MS_REC, FOR_MOUNT_REC } },
 	{ SYS_fchown,     { "fchown",      0, -1, -1, FLAGS_NONE,     ACCESS_CHOWN,    F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIPE_CHOWN } },
+	{ SYS_keyctl,     { "keyctl",     -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
+	{ SYS_add_key,    { "add_key",    -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
+	{ SYS_request_key, { "request_key", -1, -1, -1, FLAGS_NONE,   ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 };

@@ -21,6 +21,7 @@ enum access_kind {
 	ACCESS_CHILDREN, /* no path: prctl and the waits, for the child-subreaper fix-up */
 	ACCESS_MOUNT,    /* mount(2) with MS_REC, for the mount-rec fix-up (mount_rec.h) */
 	ACCESS_CHOWN,    /* fchown(2), for the pipe-chown fix-up (pipe_chown.h) */
+	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -62,6 +63,7 @@ enum traced_for {
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 	FOR_MOUNT_REC, /* the mount-rec fix-up (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
+	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
 };
 #define TRACE_FOR(kind) (1u << (kind)) /* a set of traced_for kinds */
 

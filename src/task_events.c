@@ -1,5 +1,6 @@
 /* Task events; see task_events.h. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@
 #define CLONE_THREAD 0x00010000
 #define CLONE_FILES 0x00000400
 #define CLONE_FS 0x00000200
+#endif
+#ifndef CLONE_PARENT
+#define CLONE_PARENT 0x00008000
 #endif
 
 static unsigned long clone_flags(struct task *t, int event)
@@ -58,18 +62,103 @@ static void join_creator(struct task *child, struct task *parent, unsigned long 
 	}
 }
 
+/* Tgid and PPid of a task, from /proc/TID/status; -1 where unknown. */
+static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
+{
+	char path[64], line[256];
+	*tgid = *ppid = -1;
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	stats_tracer_call();
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof line, f) && (*tgid < 0 || *ppid < 0)) {
+		if (strncmp(line, "Tgid:", 5) == 0)
+			*tgid = (pid_t)atoi(line + 5);
+		else if (strncmp(line, "PPid:", 5) == 0)
+			*ppid = (pid_t)atoi(line + 5);
+	}
+	fclose(f);
+}
+
+/* Whether task tid's pid namespace is fakesys's own (one tracer call; true if unknown). */
+static bool in_own_pid_ns(pid_t tid)
+{
+	static char own[64];
+	char link[64], ns[64];
+	if (!own[0] && readlink("/proc/self/ns/pid", own, sizeof own - 1) < 0)
+		return true;
+	snprintf(link, sizeof link, "/proc/%d/ns/pid", (int)tid);
+	stats_tracer_call();
+	ssize_t n = readlink(link, ns, sizeof ns - 1);
+	if (n < 0)
+		return true;
+	ns[n] = '\0';
+	return !strcmp(ns, own);
+}
+
+/* Whether tid is a task that no clone event has claimed yet. */
+static bool unclaimed(pid_t tid)
+{
+	const struct task *t = task_find(tid);
+	return !t || (!t->claimed && !t->exited);
+}
+
+/* The new task a clone event of a creator in another pid namespace names. Linux gives
+   its tid in fakesys's namespace, gVisor (runsc 20221219) in the creator's: there, a
+   container's threads would wait for their event forever. /proc/PID/status has no NSpid
+   in gVisor, so the new task is found among those nobody claimed yet: a thread of the
+   creator's group, or a child of its process (of its parent's, with CLONE_PARENT). The
+   lowest such tid is the oldest; two creators of one group cloning at once may get each
+   other's thread, which shares their group's records all the same. */
+static pid_t task_in_own_ns(struct task *parent, pid_t msg, unsigned long flags)
+{
+	if (in_own_pid_ns(parent->tid))
+		return msg;
+	pid_t group_parent = -1, best = -1;
+	if (flags & CLONE_PARENT)
+		read_ids(parent->tgid, &(pid_t){0}, &group_parent);
+	char dir[64];
+	if (flags & CLONE_THREAD)
+		snprintf(dir, sizeof dir, "/proc/%d/task", (int)parent->tgid);
+	else
+		snprintf(dir, sizeof dir, "/proc");
+	stats_tracer_call();
+	DIR *d = opendir(dir);
+	if (!d)
+		return msg;
+	for (struct dirent *e; (e = readdir(d));) {
+		pid_t tid = (pid_t)atoi(e->d_name), tgid, ppid;
+		if (tid <= 0 || !unclaimed(tid))
+			continue;
+		if (!(flags & CLONE_THREAD)) {
+			read_ids(tid, &tgid, &ppid);
+			if (tgid != tid || (ppid != parent->tgid && ppid != group_parent))
+				continue;
+		}
+		if (tid == msg) {
+			best = msg; /* Linux's answer */
+			break;
+		}
+		if (best < 0 || tid < best)
+			best = tid;
+	}
+	closedir(d);
+	return best > 0 ? best : msg;
+}
+
 void task_event_clone(struct task *parent, int event)
 {
 	unsigned long msgval;
 	stats_tracer_call();
 	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msgval) < 0)
 		return;
-	pid_t tid = (pid_t)msgval;
-	if (tid <= 0) { /* gVisor: the child is gone already (reaped), its tid unknown */
+	if ((pid_t)msgval <= 0) { /* gVisor: the child is gone already (reaped), its tid unknown */
 		tracer_resume(parent, 0);
 		return;
 	}
 	unsigned long flags = clone_flags(parent, event);
+	pid_t tid = task_in_own_ns(parent, (pid_t)msgval, flags);
 	struct task *child = task_find(tid);
 	if (child && child->exited) {
 		task_remove(child); /* it came and went before this event */
@@ -92,25 +181,6 @@ void task_event_clone(struct task *parent, int event)
 			tracer_resume(child, 0);
 	}
 	tracer_resume(parent, 0);
-}
-
-/* Tgid and PPid of a task, from /proc/TID/status; -1 where unknown. */
-static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
-{
-	char path[64], line[256];
-	*tgid = *ppid = -1;
-	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
-	stats_tracer_call();
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return;
-	while (fgets(line, sizeof line, f) && (*tgid < 0 || *ppid < 0)) {
-		if (strncmp(line, "Tgid:", 5) == 0)
-			*tgid = (pid_t)atoi(line + 5);
-		else if (strncmp(line, "PPid:", 5) == 0)
-			*ppid = (pid_t)atoi(line + 5);
-	}
-	fclose(f);
 }
 
 bool task_event_early_start(struct task *t, bool dying)
