@@ -5,6 +5,7 @@
 #include <linux/openat2.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -69,6 +70,60 @@ static bool needs_mount_rec(void)
 	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
 }
 
+/* A tmpfs mounted on a directory through its fd link, in a child with a mount namespace
+   of its own: on Linux the directory is then another filesystem. */
+static bool needs_mount_fd_target(void)
+{
+	char dir[] = "/tmp/fakesys-probe-XXXXXX";
+	if (!mkdtemp(dir))
+		return false;
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct stat before, after;
+		char link[64];
+		int fd = open(dir, O_PATH | O_CLOEXEC);
+		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+		_exit(fd >= 0 && stat(dir, &before) == 0 && unshare(CLONE_NEWNS) == 0 &&
+		      mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 && mount("tmpfs", link, "tmpfs", 0, NULL) == 0 &&
+		      stat(dir, &after) == 0 && after.st_dev == before.st_dev ? 1 : 0);
+	}
+	int status;
+	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
+	rmdir(dir);
+	return needed;
+}
+
+static bool needs_mount_strictatime(void)
+{
+	char dir[] = "/tmp/fakesys-probe-XXXXXX";
+	if (!mkdtemp(dir))
+		return false;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 &&
+		      mount("tmpfs", dir, "tmpfs", MS_STRICTATIME, NULL) < 0 && errno == EINVAL &&
+		      mount("tmpfs", dir, "tmpfs", 0, NULL) == 0 ? 1 : 0);
+	int status;
+	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
+	rmdir(dir);
+	return needed;
+}
+
+static bool needs_devpts_single(void)
+{
+	char dir[] = "/tmp/fakesys-probe-XXXXXX";
+	if (!mkdtemp(dir))
+		return false;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 &&
+		      mount("devpts", dir, "devpts", 0, "newinstance") < 0 && errno == ENODEV ? 1 : 0);
+	int status;
+	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
+	rmdir(dir);
+	return needed;
+}
+
 static bool needs_pipe_chown(void)
 {
 	int fds[2];
@@ -96,6 +151,9 @@ static const struct {
 	{ "no-openat2", offsetof(struct fixups, no_openat2), needs_no_openat2 },
 	{ "child-subreaper", offsetof(struct fixups, child_subreaper), needs_child_subreaper },
 	{ "mount-rec", offsetof(struct fixups, mount_rec), needs_mount_rec },
+	{ "mount-fd-target", offsetof(struct fixups, mount_fd_target), needs_mount_fd_target },
+	{ "mount-strictatime", offsetof(struct fixups, mount_strictatime), needs_mount_strictatime },
+	{ "devpts-single", offsetof(struct fixups, devpts_single), needs_devpts_single },
 	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown },
 	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys },
 };

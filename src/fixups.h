@@ -26,8 +26,19 @@ struct fixups {
 	bool child_subreaper;
 	/* mount-rec: mount(2) with MS_REC is EINVAL, and MS_SLAVE too (runsc 20221219), so
 	   containerd cannot unpack an image and runc cannot prepare a rootfs: such a call
-	   runs without MS_REC where that is the same operation (mount_rec.h). */
+	   runs without MS_REC where that is the same operation (mount_fixups.h). */
 	bool mount_rec;
+	/* mount-fd-target: a mount on /proc/self/fd/N mounts on the magic link itself
+	   (runsc 20221219), and runc mounts every filesystem of a container so: the target
+	   becomes the path the fd names (mount_fixups.h). */
+	bool mount_fd_target;
+	/* mount-strictatime: MS_STRICTATIME is EINVAL (runsc 20221219), and runc mounts a
+	   container's /dev so; the flag goes, as every read updates the access time there
+	   anyway (mount_fixups.h). */
+	bool mount_strictatime;
+	/* devpts-single: devpts cannot be mounted (runsc 20221219: ENODEV), and runc mounts
+	   one in every container: it binds the sandbox's one instance (mount_fixups.h). */
+	bool devpts_single;
 	/* pipe-chown: fchown of a pipe is EPERM (runsc 20221219), and containerd's shim
 	   cannot give a container its stdio: a chown to the owner the pipe has succeeds
 	   (pipe_chown.h). */
@@ -40,7 +51,7 @@ struct fixups {
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 7
+#define FIXUP_COUNT 10
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

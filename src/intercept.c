@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,7 +21,7 @@
 #include "learn.h"
 #include "log.h"
 #include "memory.h"
-#include "mount_rec.h"
+#include "mount_fixups.h"
 #include "mountinfo.h"
 #include "pipe_chown.h"
 #include "provider.h"
@@ -388,17 +389,41 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 	tracer_skip_call(t, regs, -err);
 }
 
-/* mount(2) with MS_REC (traced only with the mount-rec fix-up): its flags as
-   mount_rec.h decides. */
+/* mount(2) (traced only with the mount fix-ups): its flags and target as
+   mount_fixups.h decides. */
 static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *regs)
 {
+	static char target[PATH_MAX];
 	uint64_t flags = tracer_cfg->fixups.mount_rec ? mount_rec_flags(t, regs) : arch_arg(regs, d->flags_arg);
+	if (tracer_cfg->fixups.mount_strictatime)
+		flags = mount_strictatime_flags(flags);
+	bool retarget = tracer_cfg->fixups.mount_fd_target && mount_fd_target(t, regs, target);
+	bool devpts = tracer_cfg->fixups.devpts_single && mount_devpts_single(t, regs);
+	if ((retarget || devpts) && !scratch_intact(t)) {
+		if (!t->mm->scratch_failed) {
+			inject_scratch(t, regs);
+			return;
+		}
+		retarget = devpts = false;
+	}
+	uint64_t addr;
+	if (devpts && scratch_place(t, DEVPTS_INSTANCE, true, &addr) == 0) {
+		arch_set_arg(regs, 0, addr);
+		arch_set_arg(regs, 2, 0);
+		arch_set_arg(regs, 4, 0);
+		flags = MS_BIND;
+		stats_answered(d, "devpts-single", 0);
+	}
+	if (retarget && scratch_place(t, target, false, &addr) == 0) {
+		arch_set_arg(regs, d->path_arg, addr);
+		stats_answered(d, "mount-fd-target", 0);
+	}
 	if (flags != arch_arg(regs, d->flags_arg)) {
 		arch_set_arg(regs, d->flags_arg, flags);
-		if (arch_set_regs(t->tid, regs) < 0)
-			return;
 		stats_answered(d, "mount-rec", 0);
 	}
+	if (arch_set_regs(t->tid, regs) < 0)
+		return;
 	finish_entry(t);
 }
 

@@ -434,7 +434,7 @@ static int write_devices(struct store *s, const char *list_vpath, bool allow, co
 		list[0] = '\0';
 	bool allow_all = !strcmp(list, "a *:* rwm\n");
 	char type, maj[16], min[16], acc[8] = "rwm";
-	if (!strcmp(rule, "a"))
+	if (rule[0] == 'a') /* "a", and "a *:* rwm" as runc writes it: the kernel reads no further */
 		return store_put(s, list_vpath, allow ? "a *:* rwm\n" : "", allow ? 10 : 0);
 	if (sscanf(rule, "%c %15[0-9*]:%15[0-9*] %7[rwm]", &type, maj, min, acc) < 3 || !strchr("abc", type))
 		return -EINVAL;

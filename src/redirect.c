@@ -337,6 +337,13 @@ int redirect_task_path(struct task *t, const struct store *store, uint64_t addr,
 	return rc;
 }
 
+int redirect_fd_path(struct task *t, const struct store *store, const char *link, char out[PATH_MAX])
+{
+	struct view v = { .t = t, .store = store };
+	int rc = read_magic(&v, link, out);
+	return rc == MAGIC_PATH ? 0 : rc < 0 ? rc : -ENOTDIR;
+}
+
 bool redirect_cwd_in_mirror(struct task *t, const struct store *store, char virt[PATH_MAX])
 {
 	struct view v = { .t = t, .store = store };

@@ -55,6 +55,11 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
    that is empty, unreadable or cannot be resolved). */
 int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);
 
+/* The file a magic link of a task leads to (link: /proc/TID/fd/N of fakesys's view),
+   as the task names it, in out. Returns 0, or -errno (no such fd, not a path, a file
+   outside the task's root). */
+int redirect_fd_path(struct task *t, const struct store *store, const char *link, char out[PATH_MAX]);
+
 /* How the call changes the caller's fs_struct (cwd, root, sharing). */
 enum fs_change redirect_fs_change(const struct syscall_desc *d, const arch_regs *regs);
 

@@ -39,8 +39,9 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 		kinds |= TRACE_FOR(FOR_UNAME);
 	if (tracer_cfg->fixups.child_subreaper)
 		kinds |= TRACE_FOR(FOR_SUBREAPER);
-	if (tracer_cfg->fixups.mount_rec)
-		kinds |= TRACE_FOR(FOR_MOUNT_REC);
+	if (tracer_cfg->fixups.mount_rec || tracer_cfg->fixups.mount_fd_target || tracer_cfg->fixups.mount_strictatime ||
+	    tracer_cfg->fixups.devpts_single)
+		kinds |= TRACE_FOR(FOR_MOUNT);
 	if (tracer_cfg->fixups.pipe_chown)
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
 	if (tracer_cfg->fixups.keys_enosys)

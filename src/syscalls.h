@@ -19,7 +19,7 @@ enum access_kind {
 	ACCESS_FD,       /* no path: the call names an fd (fstatfs); answered if it is a fake's */
 	ACCESS_UNAME,    /* uname(2): its release and version are the fakes' (kernel_identity.h) */
 	ACCESS_CHILDREN, /* no path: prctl and the waits, for the child-subreaper fix-up */
-	ACCESS_MOUNT,    /* mount(2) with MS_REC, for the mount-rec fix-up (mount_rec.h) */
+	ACCESS_MOUNT,    /* mount(2), for the mount fix-ups (mount_fixups.h) */
 	ACCESS_CHOWN,    /* fchown(2), for the pipe-chown fix-up (pipe_chown.h) */
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
 };
@@ -61,7 +61,8 @@ enum traced_for {
 	               (fixups.h), or learn mode (learn.h) */
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
-	FOR_MOUNT_REC, /* the mount-rec fix-up (fixups.h) */
+	FOR_MOUNT,     /* a mount fix-up: mount-rec, mount-fd-target, mount-strictatime,
+	                  devpts-single (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
 	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
 };

@@ -1,6 +1,6 @@
 /* State and helpers shared by the pieces of the tracer: the loop (tracer.c), start-up
    (startup.c), task events (task_events.c), signals (signals.c), interception
-   (intercept.c) and the fix-ups that act on calls (subreaper.c, mount_rec.c). Nothing
+   (intercept.c) and the fix-ups that act on calls (subreaper.c, mount_fixups.c). Nothing
    outside those files includes this. */
 #ifndef FAKESYS_TRACER_INTERNAL_H
 #define FAKESYS_TRACER_INTERNAL_H

@@ -1,6 +1,6 @@
-/* The mount-rec fix-up (fixups.h): mount(2) with MS_REC, run without it where that is
-   the same operation. */
+/* The fix-ups of mount(2); see mount_fixups.h. */
 #include <errno.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include "fsutil.h"
 #include "memory.h"
-#include "mount_rec.h"
+#include "mount_fixups.h"
 #include "mountinfo.h"
 #include "redirect.h"
 #include "stats.h"
@@ -78,4 +78,53 @@ uint64_t mount_rec_flags(struct task *t, const arch_regs *regs)
 	if ((kind == MS_PRIVATE || kind == MS_SLAVE) && (mi = task_mountinfo(t)) && !mount_any_propagation(mi))
 		return (flags & ~(uint64_t)(MS_REC | MS_SLAVE)) | MS_PRIVATE;
 	return flags;
+}
+
+uint64_t mount_strictatime_flags(uint64_t flags)
+{
+	return flags & ~(uint64_t)MS_STRICTATIME;
+}
+
+bool mount_devpts_single(struct task *t, const arch_regs *regs)
+{
+	char type[16];
+	struct mount_entry m;
+	const char *mi;
+	return !(arch_arg(regs, 3) & (MS_REMOUNT | MS_BIND | MS_MOVE)) &&
+	       mem_read_string(t, arch_arg(regs, 2), type, sizeof type) > 0 && !strcmp(type, "devpts") &&
+	       (mi = task_mountinfo(t)) && mount_holding(mi, DEVPTS_INSTANCE, &m) && !strcmp(m.point, DEVPTS_INSTANCE) &&
+	       !strcmp(m.fstype, "devpts");
+}
+
+bool mount_fd_target(struct task *t, const arch_regs *regs, char out[PATH_MAX])
+{
+	char target[PATH_MAX], link[96];
+	if (mem_read_string(t, arch_arg(regs, 1), target, sizeof target) <= 0 || strncmp(target, "/proc/", 6))
+		return false;
+	/* /proc/self/fd/N, /proc/thread-self/fd/N, /proc/PID/fd/N, /proc/PID/task/TID/fd/N */
+	const char *p = target + 6, *fd;
+	if (!strncmp(p, "self/", 5))
+		p += 5;
+	else if (!strncmp(p, "thread-self/", 12))
+		p += 12;
+	else {
+		char *end;
+		if (strtol(p, &end, 10) <= 0 || *end != '/')
+			return false;
+		p = end + 1;
+		if (!strncmp(p, "task/", 5) && (strtol(p + 5, &end, 10) <= 0 || *end != '/'))
+			return false;
+		if (!strncmp(p, "task/", 5))
+			p = end + 1;
+	}
+	if (strncmp(p, "fd/", 3))
+		return false;
+	fd = p + 3;
+	char *end;
+	long n = strtol(fd, &end, 10);
+	if (end == fd || *end || n < 0)
+		return false;
+	/* The fd is the caller's own (runc's): a path of fakesys's view, made the caller's. */
+	snprintf(link, sizeof link, "/proc/%d/fd/%ld", (int)t->tid, n);
+	return redirect_fd_path(t, tracer_cfg->store, link, out) == 0;
 }
