@@ -44,84 +44,107 @@ static bool needs_no_openat2(void)
 	return dir < 0 && errno == ENOSYS;
 }
 
-/* Probed in a child: the attribute must not stay on fakesys, and gVisor accepts it
-   from init (fakesys under `runsc do`) while it refuses PR_GET and every other process. */
-static bool needs_child_subreaper(void)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		int value = 0; /* valgrind does not know PR_GET_CHILD_SUBREAPER writes it */
-		_exit(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 && prctl(PR_GET_CHILD_SUBREAPER, &value, 0, 0, 0) == 0 &&
-		      value == 1 ? 0 : 1);
-	}
-	int status;
-	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
-}
-
-/* Probed in a child with a mount namespace of its own, so that nothing fakesys can see
-   changes. Without the privilege to mount, nothing can need the fix-up. */
-static bool needs_mount_rec(void)
-{
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 &&
-		      errno == EINVAL && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 ? 1 : 0);
-	int status;
-	return pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
-}
-
-/* A tmpfs mounted on a directory through its fd link, in a child with a mount namespace
-   of its own: on Linux the directory is then another filesystem. */
-static bool needs_mount_fd_target(void)
+/* Whether probe(dir), run in a child so that nothing it changes stays with fakesys, says
+   that the fix-up is needed; dir is an empty directory made for it (removed after). */
+static bool child_says(bool (*probe)(const char *dir))
 {
 	char dir[] = "/tmp/fakesys-probe-XXXXXX";
 	if (!mkdtemp(dir))
 		return false;
 	pid_t pid = fork();
-	if (pid == 0) {
-		struct stat before, after;
-		char link[64];
-		int fd = open(dir, O_PATH | O_CLOEXEC);
-		snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-		_exit(fd >= 0 && stat(dir, &before) == 0 && unshare(CLONE_NEWNS) == 0 &&
-		      mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 && mount("tmpfs", link, "tmpfs", 0, NULL) == 0 &&
-		      stat(dir, &after) == 0 && after.st_dev == before.st_dev ? 1 : 0);
-	}
+	if (pid == 0)
+		_exit(probe(dir) ? 1 : 0);
 	int status;
 	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
 	rmdir(dir);
 	return needed;
+}
+
+/* gVisor accepts the attribute from init (fakesys under `runsc do`) while it refuses
+   PR_GET and every other process. */
+static bool child_subreaper_refused(const char *dir)
+{
+	(void)dir;
+	int value = 0; /* valgrind does not know PR_GET_CHILD_SUBREAPER writes it */
+	return !(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 && prctl(PR_GET_CHILD_SUBREAPER, &value, 0, 0, 0) == 0 &&
+	         value == 1);
+}
+
+static bool needs_child_subreaper(void)
+{
+	return child_says(child_subreaper_refused);
+}
+
+/* The mount probes run in a mount namespace of their own, every mount private where the
+   kernel can make them so, and unmount what they mounted: gVisor's unshare(CLONE_NEWNS)
+   leaves the caller in the sandbox's one namespace (runsc 20221219). Without the
+   privilege to mount, nothing can need these fix-ups. */
+static bool private_mounts(void)
+{
+	return unshare(CLONE_NEWNS) == 0 &&
+	       (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 || mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0);
+}
+
+static bool mount_rec_refused(const char *dir)
+{
+	(void)dir;
+	return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 && errno == EINVAL &&
+	       mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0;
+}
+
+/* On Linux a tmpfs mounted on a directory's fd link makes the directory another
+   filesystem. */
+static bool mount_fd_target_missed(const char *dir)
+{
+	struct stat before, after;
+	char link[64];
+	int fd = open(dir, O_PATH | O_CLOEXEC);
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	if (fd < 0 || stat(dir, &before) < 0 || !private_mounts() || mount("tmpfs", link, "tmpfs", 0, NULL) < 0)
+		return false;
+	bool missed = stat(dir, &after) == 0 && after.st_dev == before.st_dev;
+	umount2(link, MNT_DETACH); /* the link itself (gVisor), or the directory it names */
+	return missed;
+}
+
+static bool mount_strictatime_refused(const char *dir)
+{
+	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", MS_STRICTATIME, NULL) == 0 || errno != EINVAL ||
+	    mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
+		return false;
+	umount2(dir, MNT_DETACH);
+	return true;
+}
+
+static bool devpts_refused(const char *dir)
+{
+	if (!private_mounts())
+		return false;
+	if (mount("devpts", dir, "devpts", 0, "newinstance") == 0) {
+		umount2(dir, MNT_DETACH);
+		return false;
+	}
+	return errno == ENODEV;
+}
+
+static bool needs_mount_rec(void)
+{
+	return child_says(mount_rec_refused);
+}
+
+static bool needs_mount_fd_target(void)
+{
+	return child_says(mount_fd_target_missed);
 }
 
 static bool needs_mount_strictatime(void)
 {
-	char dir[] = "/tmp/fakesys-probe-XXXXXX";
-	if (!mkdtemp(dir))
-		return false;
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 &&
-		      mount("tmpfs", dir, "tmpfs", MS_STRICTATIME, NULL) < 0 && errno == EINVAL &&
-		      mount("tmpfs", dir, "tmpfs", 0, NULL) == 0 ? 1 : 0);
-	int status;
-	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
-	rmdir(dir);
-	return needed;
+	return child_says(mount_strictatime_refused);
 }
 
 static bool needs_devpts_single(void)
 {
-	char dir[] = "/tmp/fakesys-probe-XXXXXX";
-	if (!mkdtemp(dir))
-		return false;
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0 &&
-		      mount("devpts", dir, "devpts", 0, "newinstance") < 0 && errno == ENODEV ? 1 : 0);
-	int status;
-	bool needed = pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 1;
-	rmdir(dir);
-	return needed;
+	return child_says(devpts_refused);
 }
 
 static bool needs_pipe_chown(void)
@@ -168,7 +191,7 @@ int fixup_index(const char *name)
 
 const char *fixup_names(void)
 {
-	static char names[128];
+	static char names[256];
 	if (!names[0])
 		for (int i = 0; i < FIXUP_COUNT; i++)
 			snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "", table[i].name);

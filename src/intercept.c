@@ -394,11 +394,12 @@ static void cannot_redirect(struct task *t, const struct request *req, arch_regs
 static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *regs)
 {
 	static char target[PATH_MAX];
-	uint64_t flags = tracer_cfg->fixups.mount_rec ? mount_rec_flags(t, regs) : arch_arg(regs, d->flags_arg);
-	if (tracer_cfg->fixups.mount_strictatime)
-		flags = mount_strictatime_flags(flags);
-	bool retarget = tracer_cfg->fixups.mount_fd_target && mount_fd_target(t, regs, target);
-	bool devpts = tracer_cfg->fixups.devpts_single && mount_devpts_single(t, regs);
+	const struct fixups *f = &tracer_cfg->fixups;
+	uint64_t asked = arch_arg(regs, d->flags_arg);
+	uint64_t unrec = f->mount_rec ? mount_rec_flags(t, regs) : asked;
+	bool strictatime = f->mount_strictatime && (asked & MS_STRICTATIME);
+	bool retarget = f->mount_fd_target && mount_fd_target(t, regs, target);
+	bool devpts = f->devpts_single && mount_devpts_single(t, regs);
 	if ((retarget || devpts) && !scratch_intact(t)) {
 		if (!t->mm->scratch_failed) {
 			inject_scratch(t, regs);
@@ -406,7 +407,11 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 		}
 		retarget = devpts = false;
 	}
-	uint64_t addr;
+	uint64_t flags = strictatime ? unrec & ~(uint64_t)MS_STRICTATIME : unrec, addr;
+	if (unrec != asked)
+		stats_answered(d, "mount-rec", 0);
+	if (strictatime)
+		stats_answered(d, "mount-strictatime", 0);
 	if (devpts && scratch_place(t, DEVPTS_INSTANCE, true, &addr) == 0) {
 		arch_set_arg(regs, 0, addr);
 		arch_set_arg(regs, 2, 0);
@@ -418,10 +423,7 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 		arch_set_arg(regs, d->path_arg, addr);
 		stats_answered(d, "mount-fd-target", 0);
 	}
-	if (flags != arch_arg(regs, d->flags_arg)) {
-		arch_set_arg(regs, d->flags_arg, flags);
-		stats_answered(d, "mount-rec", 0);
-	}
+	arch_set_arg(regs, d->flags_arg, flags);
 	if (arch_set_regs(t->tid, regs) < 0)
 		return;
 	finish_entry(t);

@@ -80,11 +80,6 @@ uint64_t mount_rec_flags(struct task *t, const arch_regs *regs)
 	return flags;
 }
 
-uint64_t mount_strictatime_flags(uint64_t flags)
-{
-	return flags & ~(uint64_t)MS_STRICTATIME;
-}
-
 bool mount_devpts_single(struct task *t, const arch_regs *regs)
 {
 	char type[16];

@@ -26,10 +26,6 @@
    Otherwise its own flags, and the kernel's EINVAL. */
 uint64_t mount_rec_flags(struct task *t, const arch_regs *regs);
 
-/* mount-strictatime: the flags without MS_STRICTATIME (the behaviour it asks for is this
-   kernel's only one). */
-uint64_t mount_strictatime_flags(uint64_t flags);
-
 /* devpts-single: whether the mount(2) in regs mounts a devpts while the caller's /dev/pts
    is one: it is then to bind that one instance, as Linux did before 4.7 where it was
    built without CONFIG_DEVPTS_MULTIPLE_INSTANCES (newinstance and the mode options are

@@ -341,6 +341,8 @@ int redirect_fd_path(struct task *t, const struct store *store, const char *link
 {
 	struct view v = { .t = t, .store = store };
 	int rc = read_magic(&v, link, out);
+	if (rc == MAGIC_PATH && v.through_mirror)
+		return -EXDEV; /* a fake's file in the store: never the real file it stands for */
 	return rc == MAGIC_PATH ? 0 : rc < 0 ? rc : -ENOTDIR;
 }
 

@@ -57,7 +57,7 @@ int redirect_task_path(struct task *t, const struct store *store, uint64_t addr,
 
 /* The file a magic link of a task leads to (link: /proc/TID/fd/N of fakesys's view),
    as the task names it, in out. Returns 0, or -errno (no such fd, not a path, a file
-   outside the task's root). */
+   outside the task's root, a file of the store). */
 int redirect_fd_path(struct task *t, const struct store *store, const char *link, char out[PATH_MAX]);
 
 /* How the call changes the caller's fs_struct (cwd, root, sharing). */

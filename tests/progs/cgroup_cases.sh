@@ -67,7 +67,7 @@ w freezer freezer.state FROZEN THAWED FREEZING bad THAWED
 w blkio blkio.bfq.weight 0 1 1000 1001 abc 100
 w devices devices.deny a
 w devices devices.allow 'c 1:3 rwm' 'c 1:5 r' 'b *:* m'
-w devices devices.deny 'c 1:5 r'
+w devices devices.deny 'c 1:5 r' 'a *:* rwm'
 
 # A hierarchy's root refuses what only children have (its own value written back, so a
 # real root is never changed).
