@@ -57,8 +57,12 @@ uint64_t mount_rec_flags(struct task *t, const arch_regs *regs)
 {
 	uint64_t flags = arch_arg(regs, 3);
 	const uint64_t propagation = MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE;
-	if (!(flags & MS_REC) || (flags & (MS_REMOUNT | MS_MOVE)))
+	if (!(flags & MS_REC))
 		return flags;
+	/* Linux ignores MS_REC in a remount, and in a move (which it runs only without
+	   MS_BIND and the propagation flags); runc remounts a bind read-only with it. */
+	if ((flags & MS_REMOUNT) || ((flags & MS_MOVE) && !(flags & (MS_BIND | propagation))))
+		return flags & ~(uint64_t)MS_REC;
 	if (flags & MS_BIND) {
 		/* A recursive bind of a mount with nothing mounted beneath the source is that
 		   one bind. */

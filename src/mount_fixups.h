@@ -19,6 +19,7 @@
 
 /* mount-rec: the flags the mount(2) call in regs is to run with: without MS_REC where
    that is the same operation, that is
+   - a remount, or a move (MS_REC means nothing to either);
    - a recursive bind (MS_BIND|MS_REC) whose source has nothing mounted beneath it, named
      by a path without ".." or symbolic links (so that the mounts beneath it are known);
    - MS_PRIVATE|MS_REC or MS_SLAVE|MS_REC where no mount of the caller's mount namespace

@@ -29,7 +29,7 @@ def check(r):
     return r
 '"$code" "$@"
 }
-mkdir -p "$d"/{src/sub,rbind,rbind-sub,fs,pts,fd}
+mkdir -p "$d"/{src/sub,rbind,rbind-sub,ro,fs,pts,fd}
 echo f >"$d/src/file"
 # containerd's snapshotters mount a layer so (mount -o rbind).
 outcome "rbind-of-plain-directory" sh -c "mount --rbind '$d/src' '$d/rbind' && cat '$d/rbind/file'"
@@ -40,6 +40,17 @@ outcome "make-rslave" mount --make-rslave /
 # A recursive bind carries what is mounted beneath its source (the kernel does it).
 outcome "rbind-carries-submount" sh -c "mount -t tmpfs sub '$d/src/sub' && echo g >'$d/src/sub/g' &&
 	mount --rbind '$d/src' '$d/rbind-sub' && cat '$d/rbind-sub/sub/g'"
+# runc remounts a bind read-only with MS_REC (which a remount ignores).
+outcome "bind-remount-readonly-rec" ctypes '
+MS_RDONLY, MS_REMOUNT, MS_BIND, MS_REC = 1, 32, 4096, 16384
+check(l.mount(sys.argv[1].encode(), sys.argv[2].encode(), None, MS_BIND, None))
+try:
+    check(l.mount(None, sys.argv[2].encode(), None, MS_REMOUNT | MS_BIND | MS_REC | MS_RDONLY, None))
+    open(sys.argv[2] + "/new", "w")
+except OSError as e:
+    print(e.strerror)
+finally:
+    l.umount2(sys.argv[2].encode(), 2)' "$d/src" "$d/ro"
 # runc mounts a container's /dev a tmpfs with strictatime, its /dev/pts a new devpts.
 outcome "tmpfs-strictatime" sh -c "mount -t tmpfs -o strictatime,mode=755 tmpfs '$d/fs' && stat -f -c %T '$d/fs'"
 outcome "devpts-newinstance" sh -c "mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts '$d/pts' &&
