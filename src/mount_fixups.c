@@ -1,6 +1,5 @@
 /* The fix-ups of mount(2); see mount_fixups.h. */
 #include <errno.h>
-#include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,32 +97,16 @@ bool mount_devpts_single(struct task *t, const arch_regs *regs)
 bool mount_fd_target(struct task *t, const arch_regs *regs, char out[PATH_MAX])
 {
 	char target[PATH_MAX], link[96];
-	if (mem_read_string(t, arch_arg(regs, 1), target, sizeof target) <= 0 || strncmp(target, "/proc/", 6))
+	if (mem_read_string(t, arch_arg(regs, 1), target, sizeof target) <= 0)
 		return false;
-	/* /proc/self/fd/N, /proc/thread-self/fd/N, /proc/PID/fd/N, /proc/PID/task/TID/fd/N */
-	const char *p = target + 6, *fd;
-	if (!strncmp(p, "self/", 5))
-		p += 5;
-	else if (!strncmp(p, "thread-self/", 12))
-		p += 12;
-	else {
-		char *end;
-		if (strtol(p, &end, 10) <= 0 || *end != '/')
-			return false;
-		p = end + 1;
-		if (!strncmp(p, "task/", 5) && (strtol(p + 5, &end, 10) <= 0 || *end != '/'))
-			return false;
-		if (!strncmp(p, "task/", 5))
-			p = end + 1;
-	}
-	if (strncmp(p, "fd/", 3))
+	/* Only the caller's own fds: /proc/PID/fd/N would name PID in the caller's pid
+	   namespace, which need not be fakesys's. */
+	const char *fd = !strncmp(target, "/proc/self/fd/", 14)          ? target + 14
+	               : !strncmp(target, "/proc/thread-self/fd/", 21) ? target + 21
+	                                                                : NULL;
+	size_t digits = fd ? strspn(fd, "0123456789") : 0;
+	if (!digits || fd[digits] || digits > 9)
 		return false;
-	fd = p + 3;
-	char *end;
-	long n = strtol(fd, &end, 10);
-	if (end == fd || *end || n < 0)
-		return false;
-	/* The fd is the caller's own (runc's): a path of fakesys's view, made the caller's. */
-	snprintf(link, sizeof link, "/proc/%d/fd/%ld", (int)t->tid, n);
+	snprintf(link, sizeof link, "/proc/%d/fd/%.9s", (int)t->tid, fd);
 	return redirect_fd_path(t, tracer_cfg->store, link, out) == 0;
 }

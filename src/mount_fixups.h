@@ -34,8 +34,8 @@ uint64_t mount_rec_flags(struct task *t, const arch_regs *regs);
 bool mount_devpts_single(struct task *t, const arch_regs *regs);
 #define DEVPTS_INSTANCE "/dev/pts"
 
-/* mount-fd-target: if the target of the mount(2) call in regs is a task's fd link
-   (/proc/self/fd/N, /proc/PID/fd/N, /proc/thread-self/fd/N), the path of the file it
+/* mount-fd-target: if the target of the mount(2) call in regs is one of the caller's fd
+   links (/proc/self/fd/N, /proc/thread-self/fd/N), the path of the file it
    names, as the caller names it, in out (true). The kernel then walks that path again,
    where Linux takes the file itself: a symbolic link put in its way meanwhile would be
    followed (docs/security.md). */
