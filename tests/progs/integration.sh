@@ -618,7 +618,7 @@ profile_sysctls() {
 	"$FS" -p "$1" --print-profile | while IFS= read -r line; do
 		line=${line#real-first }
 		case $line in
-		'#'* | '') ;;
+		'#'* | '' | 'read-only '*) ;; # read-only keys refuse writes (groups identity, kernelchecks)
 		'file /proc/sys/'*) printf 'UNPARSED %s\n' "$line" ;;
 		file\ * | dir\ * | generated\ * | cgroupfs\ *) ;;
 		*' = '*) printf '%s=%s\n' "${line%% = *}" "${line#* = }" ;;
@@ -695,9 +695,10 @@ group_profiles() {
 			second_set+=("${kv%%=*}=$v")
 		done
 		if [ ${#first_set[@]} = 0 ]; then
-			# cgroups: a tree and generated files, no sysctl; its own groups test it.
-			"$FS" -p "$p" --print-profile | grep -q '^cgroupfs ' && pass "$p:no-sysctls" ||
-				fail "$p:no-sysctls" "profile $p has neither a sysctl nor a cgroup tree"
+			# cgroups (a tree and generated files) and runc (a generated file): no sysctl
+			# to write; their own groups test them.
+			"$FS" -p "$p" --print-profile | grep -qE '^(cgroupfs|generated) ' && pass "$p:no-sysctls" ||
+				fail "$p:no-sysctls" "profile $p has neither a sysctl, a cgroup tree nor a generated file"
 			continue
 		fi
 		before=$(real_values "${first_set[@]}")
@@ -2118,6 +2119,48 @@ group_subreaper() {
 	want_rc "unknown-fixup-name" 2
 }
 
+# kernelchecks (fakesys issue 12): what a container stack asks of the kernel before it
+# starts a container (tests/progs/kernelchecks, on Debian's docker, containerd and runc
+# Go packages): k3s's release check, containerd's seccomp profile and runc's capability
+# map. The kernel is the oracle for cap_last_cap: its real file on the host, and the
+# highest capability prctl(PR_CAPBSET_READ) accepts (the test behind that file) in both.
+group_kernelchecks() {
+	local C=$K/cap_last_cap probe
+	probe=$(python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True)
+n = 0
+while l.prctl(23, n + 1, 0, 0, 0) >= 0: n += 1
+print(n)')
+	fsr -p runc -- cat $C
+	want "cap-last-cap-is-kernels-capbset" 0 "$probe"
+	local oracle=$BIN/../oracle/cap_last_cap
+	if [ -s "$oracle" ]; then
+		fsr -p runc -- sh -c "echo \"mode \$(stat -c %a $C)\"; { echo 1 >$C; } 2>&1 | sed 's/.*: //'"
+		want "mode-and-write-refusal-as-kernels" 0 "$(cat "$oracle")"
+	else
+		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
+	fi
+	if [ "$KIND" = host ]; then
+		runc cat $C
+		want "kernel-capbset-is-cap-last-cap" 0 "$probe"
+		# On a kernel with its own osrelease, -p k3s changes no answer (real-first).
+		runc "$BIN/kernelchecks"
+		local native=$OUT
+		fsr -p k3s -- "$BIN/kernelchecks"
+		want "k3s-identity-is-the-real-kernels" 0 "$native"
+	else
+		runc cat $C
+		[ "$RC" != 0 ] && [ -z "$OUT" ] && pass "native-lacks-cap-last-cap" || fail "native-lacks-cap-last-cap" "$(ctx)"
+		runc "$BIN/kernelchecks"
+		want_lines "native-fails-the-checks" 0 "release 4.4.0" "k3s unprivileged false" "seccomp ptrace false" "last cap 63"
+		fsr -p k3s -- "$BIN/kernelchecks"
+		want "k3s-passes-the-checks" 0 "release 4.14.0"$'\n'"k3s unprivileged true"$'\n'"seccomp ptrace true"$'\n'"last cap $probe"$'\n'"capabilities applied"
+		[ "$probe" -lt 40 ] && grep -q 'ignoring unknown or unavailable capabilities: \[CAP_BPF CAP_CHECKPOINT_RESTORE CAP_PERFMON\]' <<<"$ERR" &&
+			pass "runc-drops-what-the-kernel-lacks" || fail "runc-drops-what-the-kernel-lacks" "probe $probe; $(ctx)"
+		fsr -p k3s -- sh -c "uname -r; cat $K/osrelease; set -- \$(cat /proc/version); echo \$3"
+		want "k3s-release-everywhere" 0 $'4.14.0\n4.14.0\n4.14.0'
+	fi
+}
+
 # learn (fakesys issue 10): `fakesys learn` runs a program once, changing nothing, and
 # writes the profile it needs; under that profile the program passes. The kernel is the
 # oracle twice: the program fails without fakesys (every access it makes fails natively),
@@ -2280,7 +2323,7 @@ group_learn() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks)
 	"group_$GROUP"
 	;;
 *)
