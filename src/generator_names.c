@@ -7,7 +7,7 @@ bool generator_known(const char *name)
 {
 	static const char *const names[] = {"cgroup",  "mountinfo", "mounts",       "diskstats",
 	                                    "block",   "boot_id",   "product_uuid", "topology",
-	                                    "proc_version"};
+	                                    "proc_version", "cap_last_cap"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++)
 		if (!strcmp(name, names[i]))
 			return true;

@@ -14,11 +14,15 @@
      topology   /sys/devices/system/cpu/cpuN/topology/FILE: the real file, or where there
                 is none, one core per cpu in one package (what gVisor's cpu count implies)
      proc_version  /proc/version with the release and version of kernel_identity.h
+     cap_last_cap  the highest capability this kernel knows: the last one whose bounding
+                set bit prctl(PR_CAPBSET_READ) can read, which is the kernel's own
+                cap_valid() test behind /proc/sys/kernel/cap_last_cap
    Generated files are read-only, as their procfs originals are. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -167,6 +171,14 @@ static void gen_topology(const char *path, char *out, size_t outlen)
 		cpu_set_text(0, last, list, out, outlen); /* core_siblings, package_cpus, die_cpus, cluster_cpus */
 }
 
+static void gen_cap_last_cap(char *out, size_t outlen)
+{
+	int last = 0;
+	while (prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) >= 0)
+		last++;
+	snprintf(out, outlen, "%d\n", last);
+}
+
 static int generated_read_target(struct store *s, const struct fake *f, const char **target, bool *stable)
 {
 	static char content[GENERATED_MAX], path[PATH_MAX];
@@ -186,6 +198,8 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 		gen_topology(f->rule->path, content, sizeof content);
 	else if (!strcmp(g, "proc_version"))
 		identity_proc_version(s, f->pid, content, sizeof content);
+	else if (!strcmp(g, "cap_last_cap"))
+		gen_cap_last_cap(content, sizeof content);
 	else
 		gen_boot_id(content, sizeof content);
 	int rc = store_put_generated(s, f->rule->path, f->pid, content, strlen(content), path);
@@ -199,9 +213,9 @@ static int generated_read_target(struct store *s, const struct fake *f, const ch
 static int generated_open_write(struct store *s, const struct fake *f, int flags)
 {
 	(void)s, (void)flags;
-	/* sysfs refuses to open a read-only attribute for writing, even for root; procfs
-	   lets root open a 0444 file, whose write then fails. */
-	if (!strncmp(f->path, "/sys/", 5))
+	/* sysfs and sysctl refuse to open a read-only file for writing, even for root;
+	   the rest of procfs lets root open a 0444 file, whose write then fails. */
+	if (!strncmp(f->path, "/sys/", 5) || !strncmp(f->path, "/proc/sys/", 10))
 		return -EACCES;
 	return readonly_open_write(f->pid);
 }

@@ -238,27 +238,11 @@ static void process_exiting(struct proc *p)
 	}
 }
 
-struct living_threads {
-	pid_t tgid;
-	bool any;
-};
-
-static void count_living(struct task *t, void *arg)
-{
-	struct living_threads *l = arg;
-	if (t->tgid == l->tgid && !t->exiting)
-		l->any = true;
-}
-
 void subreaper_task_exiting(struct task *t)
 {
-	t->exiting = true;
+	task_set_exiting(t);
 	struct proc *p = proc_find(t->tgid);
-	if (!p || p->exiting)
-		return;
-	struct living_threads l = { t->tgid, false };
-	task_for_each(count_living, &l);
-	if (!l.any)
+	if (p && !p->exiting && !task_living_threads(t->tgid))
 		process_exiting(p);
 }
 

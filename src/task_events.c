@@ -170,7 +170,7 @@ void task_event_clone(struct task *parent, int event)
 			child = task_add(tid);
 		stats_task_added();
 		child->claimed = true;
-		child->tgid = (flags & CLONE_THREAD) ? parent->tgid : tid;
+		task_set_tgid(child, (flags & CLONE_THREAD) ? parent->tgid : tid);
 		if (!(flags & CLONE_THREAD))
 			subreaper_process_started(tid, subreaper_parent_of_new(parent, flags));
 		task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
@@ -198,7 +198,7 @@ bool task_event_early_start(struct task *t, bool dying)
 	   fakes opened for writing. */
 	stats_task_added();
 	t->started_early = true;
-	t->tgid = tgid > 0 ? tgid : t->tid;
+	task_set_tgid(t, tgid > 0 ? tgid : t->tid);
 	if (t->tgid == t->tid)
 		subreaper_process_started(t->tgid, ppid);
 	task_set_mm(t, mm_new());

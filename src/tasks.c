@@ -23,7 +23,48 @@ struct task *task_find(pid_t tid)
 	return NULL;
 }
 
-struct task *task_add(pid_t tid)
+/* Each process's recorded tasks (tombstones aside), and those of them not exiting, so
+   that neither question walks every task: an exit stop asks it for each thread. */
+struct process_counts {
+	pid_t tgid;
+	unsigned members, living;
+	struct process_counts *next;
+};
+static struct process_counts *counts[NBUCKETS];
+
+static struct process_counts *counts_of(pid_t tgid, bool make)
+{
+	struct process_counts **p = &counts[(unsigned)tgid % NBUCKETS];
+	for (; *p; p = &(*p)->next)
+		if ((*p)->tgid == tgid)
+			return *p;
+	if (!make)
+		return NULL;
+	if (!(*p = calloc(1, sizeof **p)))
+		die_oom();
+	(*p)->tgid = tgid;
+	return *p;
+}
+
+/* t joins (delta 1) or leaves (-1) its process's counts. */
+static void count(const struct task *t, int delta)
+{
+	if (t->exited)
+		return;
+	struct process_counts *c = counts_of(t->tgid, delta > 0);
+	c->members += (unsigned)delta;
+	if (!t->exiting)
+		c->living += (unsigned)delta;
+	if (!c->members) {
+		struct process_counts **p = &counts[(unsigned)t->tgid % NBUCKETS];
+		while (*p != c)
+			p = &(*p)->next;
+		*p = c->next;
+		free(c);
+	}
+}
+
+static struct task *new_task(pid_t tid)
 {
 	struct task *t = calloc(1, sizeof *t);
 	if (!t)
@@ -34,6 +75,34 @@ struct task *task_add(pid_t tid)
 	t->next = *bucket(tid);
 	*bucket(tid) = t;
 	return t;
+}
+
+struct task *task_add(pid_t tid)
+{
+	struct task *t = new_task(tid);
+	count(t, 1);
+	return t;
+}
+
+void task_set_tgid(struct task *t, pid_t tgid)
+{
+	count(t, -1);
+	t->tgid = tgid;
+	count(t, 1);
+}
+
+void task_set_exiting(struct task *t)
+{
+	if (t->exiting || t->exited)
+		return;
+	counts_of(t->tgid, false)->living--;
+	t->exiting = true;
+}
+
+unsigned task_living_threads(pid_t tgid)
+{
+	const struct process_counts *c = counts_of(tgid, false);
+	return c ? c->living : 0;
 }
 
 static void release_slot(struct task *t)
@@ -55,6 +124,7 @@ void task_set_mm(struct task *t, struct mm *mm)
 
 void task_remove(struct task *t)
 {
+	count(t, -1);
 	for (struct task **p = bucket(t->tid); *p; p = &(*p)->next) {
 		if (*p == t) {
 			*p = t->next;
@@ -103,6 +173,8 @@ struct task *task_of_process(pid_t tgid)
 	struct task *leader = task_find(tgid);
 	if (leader && leader->tgid == tgid && !leader->exited)
 		return leader;
+	if (!counts_of(tgid, false))
+		return NULL;
 	struct process_search s = { tgid, NULL };
 	task_for_each(find_member, &s);
 	return s.found;
@@ -115,7 +187,7 @@ void task_exited(struct task *t)
 	stats_task_gone();
 	task_remove(t);
 	if (event_to_come)
-		task_add(tid)->exited = true;
+		new_task(tid)->exited = true;
 }
 
 struct mm *mm_new(void)

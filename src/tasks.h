@@ -114,6 +114,12 @@ struct task {
 
 struct task *task_find(pid_t tid);
 struct task *task_add(pid_t tid);
+/* The task is of process tgid (a clone event or /proc said so). */
+void task_set_tgid(struct task *t, pid_t tgid);
+/* Its PTRACE_EVENT_EXIT stop came. */
+void task_set_exiting(struct task *t);
+/* How many recorded tasks of process tgid have not reached their exit stop. */
+unsigned task_living_threads(pid_t tgid);
 void task_remove(struct task *t);
 /* Calls fn for every task (fn may remove the task it is given). */
 void task_for_each(void (*fn)(struct task *t, void *arg), void *arg);

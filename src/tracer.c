@@ -4,12 +4,14 @@
    What happens at each kind of stop lives elsewhere: intercept.c (path syscalls),
    task_events.c (clone, exec, group-stops), startup.c and signals.c. */
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "fake_fds.h"
+#include "grow.h"
 #include "intercept.h"
 #include "metrics.h"
 #include "signals.h"
@@ -139,70 +141,103 @@ static void dispatch(struct task *t, int status)
 	tracer_resume(t, sig);
 }
 
+/* A stop or an exit, as wait4 reported it. */
+struct report {
+	pid_t tid;
+	int status;
+	struct rusage ru; /* an adopted orphan's, for its emulated reaper (subreaper.c) */
+};
+
+static void handle(pid_t tid, int status, const struct rusage *ru)
+{
+	struct timespec stopped;
+	clock_gettime(CLOCK_MONOTONIC, &stopped);
+	struct task *t = task_find(tid);
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (tid == tracer_main_pid) {
+			main_status = status;
+			main_exited = true;
+			tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
+			signals_cmd_exited();
+		}
+		if (t && !t->exited) {
+			pid_t tgid = t->tgid;
+			task_exited(t);
+			subreaper_task_reaped(tid, tgid, status, ru);
+		}
+		return;
+	}
+	if (!WIFSTOPPED(status))
+		return;
+	stats.stops++;
+	if (t && t->exited) {
+		task_remove(t); /* a tombstone, and its tid is in use again */
+		t = NULL;
+	}
+	if (!t && (unsigned)status >> 16 == PTRACE_EVENT_EXEC) {
+		/* A leader whose death was reported comes back after a thread's exec. */
+		t = task_add(tid);
+		t->attached = t->claimed = true;
+	}
+	if (!t) {
+		/* A new task stopped before its creator's clone event. */
+		t = task_add(tid);
+		if (!task_event_early_start(t, (unsigned)status >> 16 == PTRACE_EVENT_EXIT)) {
+			t->attached = true; /* held until the event */
+			return;
+		}
+	}
+	if (!t->attached) {
+		/* The first stop of a task. */
+		t->attached = true;
+		if ((unsigned)status >> 16 == PTRACE_EVENT_STOP) {
+			tracer_resume(t, 0);
+			return;
+		}
+	}
+	dispatch(t, status);
+	struct timespec resumed;
+	clock_gettime(CLOCK_MONOTONIC, &resumed);
+	stats_stop_handled((double)(resumed.tv_sec - stopped.tv_sec) * 1e6 +
+	                   (double)(resumed.tv_nsec - stopped.tv_nsec) / 1e3);
+}
+
+/* Every report pending now, waiting for the first; 0 if a signal came first, -1 once
+   every tracee is gone. Linux's wait reports the most recently attached tracees
+   first, so a loop that handled one report per wait starved the oldest tasks while
+   new threads kept stopping (a process that made threads in a loop never saw its
+   main thread resumed): each round handles all of them, as strace does. A stopped
+   task has one report at most, so the rounds are as big as the tree at most. */
+static long wait_round(struct report **reports, size_t *cap)
+{
+	size_t n = 0;
+	for (;;) {
+		*reports = grow_for_one(*reports, n, cap, sizeof **reports, 64);
+		struct report *r = &(*reports)[n];
+		r->tid = wait4(-1, &r->status, __WALL | (n ? WNOHANG : 0), &r->ru);
+		if (r->tid > 0)
+			n++;
+		else if (n || errno == EINTR)
+			return (long)n;
+		else
+			return -1; /* ECHILD */
+	}
+}
+
 static void loop(void)
 {
+	struct report *reports = NULL;
+	size_t cap = 0;
 	for (;;) {
-		int status;
-		struct rusage ru; /* an adopted orphan's, for its emulated reaper (subreaper.c) */
 		signals_pass_on_pending();
 		metrics_poll();
-		pid_t tid = wait4(-1, &status, __WALL, &ru);
-		if (tid < 0) {
-			if (errno == EINTR)
-				continue;
-			break; /* ECHILD: every tracee is gone */
-		}
-		struct timespec stopped;
-		clock_gettime(CLOCK_MONOTONIC, &stopped);
-		struct task *t = task_find(tid);
-		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			if (tid == tracer_main_pid) {
-				main_status = status;
-				main_exited = true;
-				tracer_main_pid = 0; /* the pid may be reused: forward no more signals */
-				signals_cmd_exited();
-			}
-			if (t && !t->exited) {
-				pid_t tgid = t->tgid;
-				task_exited(t);
-				subreaper_task_reaped(tid, tgid, status, &ru);
-			}
-			continue;
-		}
-		if (!WIFSTOPPED(status))
-			continue;
-		stats.stops++;
-		if (t && t->exited) {
-			task_remove(t); /* a tombstone, and its tid is in use again */
-			t = NULL;
-		}
-		if (!t && (unsigned)status >> 16 == PTRACE_EVENT_EXEC) {
-			/* A leader whose death was reported comes back after a thread's exec. */
-			t = task_add(tid);
-			t->attached = t->claimed = true;
-		}
-		if (!t) {
-			/* A new task stopped before its creator's clone event. */
-			t = task_add(tid);
-			if (!task_event_early_start(t, (unsigned)status >> 16 == PTRACE_EVENT_EXIT)) {
-				t->attached = true; /* held until the event */
-				continue;
-			}
-		}
-		if (!t->attached) {
-			/* The first stop of a task. */
-			t->attached = true;
-			if ((unsigned)status >> 16 == PTRACE_EVENT_STOP) {
-				tracer_resume(t, 0);
-				continue;
-			}
-		}
-		dispatch(t, status);
-		struct timespec resumed;
-		clock_gettime(CLOCK_MONOTONIC, &resumed);
-		stats_stop_handled((double)(resumed.tv_sec - stopped.tv_sec) * 1e6 +
-		                   (double)(resumed.tv_nsec - stopped.tv_nsec) / 1e3);
+		long n = wait_round(&reports, &cap);
+		if (n < 0)
+			break;
+		for (long i = 0; i < n; i++)
+			handle(reports[i].tid, reports[i].status, &reports[i].ru);
 	}
+	free(reports);
 }
 
 int tracer_run(const struct tracer_config *config)

@@ -9,7 +9,7 @@ util-linux iproute2 make gcc libc6-dev libclang-rt-14-dev valgrind file
 binutils golang-github-opencontainers-runc-dev
 golang-github-sirupsen-logrus-dev golang-golang-x-sys-dev containerd
 containernetworking-plugins fuse-overlayfs fuse3 iptables nftables conntrack
-prometheus buildah"
+prometheus golang-github-docker-docker-dev golang-github-containerd-containerd-dev buildah"
 
 # The packages of $PKGS that are not installed, space-separated.
 not_installed() {

@@ -357,6 +357,10 @@ group_forks() {
 	# fix-up), such a thread's first stop is its exit, and its group's death waits for it.
 	fsr --fixup child-subreaper -- "$BIN/orphans" -w 100 -t
 	want "threads-born-into-dying-groups-exit" 0 "orphans 100 workers, bad reads 0"
+	# The same without it: run with --no-seccomp, threads made in a loop stop so often
+	# that a tracer taking the newest report first never resumed the main thread.
+	fsr --no-fixup child-subreaper -- "$BIN/orphans" -w 100 -t
+	want "thread-making-loops-do-not-starve-their-process" 0 "orphans 100 workers, bad reads 0"
 	TMO=60
 	# A deep chain of processes: each level reads the fake, then forks the next level.
 	printf '#!/bin/sh\ncat %s/panic_on_oops\nif [ "$1" -gt 0 ]; then sh "$0" $(($1 - 1)); fi\ntrue\n' "$K" >"$W/chain.sh"
@@ -614,7 +618,7 @@ profile_sysctls() {
 	"$FS" -p "$1" --print-profile | while IFS= read -r line; do
 		line=${line#real-first }
 		case $line in
-		'#'* | '') ;;
+		'#'* | '' | 'read-only '*) ;; # read-only keys refuse writes (groups identity, kernelchecks)
 		'file /proc/sys/'*) printf 'UNPARSED %s\n' "$line" ;;
 		file\ * | dir\ * | generated\ * | cgroupfs\ *) ;;
 		*' = '*) printf '%s=%s\n' "${line%% = *}" "${line#* = }" ;;
@@ -691,9 +695,10 @@ group_profiles() {
 			second_set+=("${kv%%=*}=$v")
 		done
 		if [ ${#first_set[@]} = 0 ]; then
-			# cgroups: a tree and generated files, no sysctl; its own groups test it.
-			"$FS" -p "$p" --print-profile | grep -q '^cgroupfs ' && pass "$p:no-sysctls" ||
-				fail "$p:no-sysctls" "profile $p has neither a sysctl nor a cgroup tree"
+			# cgroups (a tree and generated files) and runc (a generated file): no sysctl
+			# to write; their own groups test them.
+			"$FS" -p "$p" --print-profile | grep -qE '^(cgroupfs|generated) ' && pass "$p:no-sysctls" ||
+				fail "$p:no-sysctls" "profile $p has neither a sysctl, a cgroup tree nor a generated file"
 			continue
 		fi
 		before=$(real_values "${first_set[@]}")
@@ -1342,13 +1347,16 @@ group_cgroupfs() {
 		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host's real cgroup v1 tree)"
 		return
 	fi
+	# The real tree's directories, but those of gVisor sandboxes that other runs on this
+	# host start or end meanwhile (runsc makes runsc-PID in each hierarchy).
+	real_cgroup_dirs() { find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | grep -Ev '/runsc-[0-9]+(/|$)' | sort; }
 	local before=""
-	[ "$KIND" = host ] && before=$(find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | sort)
+	[ "$KIND" = host ] && before=$(real_cgroup_dirs)
 	fsr -p cgroups -- bash "$PROGS/cgroup_cases.sh" /sys/fs/cgroup
 	want "same-as-kernel" 0 "$(cat "$oracle")"
 	if [ "$KIND" = host ]; then
 		local after
-		after=$(find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | sort)
+		after=$(real_cgroup_dirs)
 		[ "$before" = "$after" ] && pass "real-tree-untouched" ||
 			fail "real-tree-untouched" "$(show "$(diff <(echo "$before") <(echo "$after") | head -n 5)")"
 	fi
@@ -2121,6 +2129,48 @@ group_subreaper() {
 	want_rc "unknown-fixup-name" 2
 }
 
+# kernelchecks (fakesys issue 12): what a container stack asks of the kernel before it
+# starts a container (tests/progs/kernelchecks, on Debian's docker, containerd and runc
+# Go packages): k3s's release check, containerd's seccomp profile and runc's capability
+# map. The kernel is the oracle for cap_last_cap: its real file on the host, and the
+# highest capability prctl(PR_CAPBSET_READ) accepts (the test behind that file) in both.
+group_kernelchecks() {
+	local C=$K/cap_last_cap probe
+	probe=$(python3 -c 'import ctypes; l = ctypes.CDLL(None, use_errno=True)
+n = 0
+while l.prctl(23, n + 1, 0, 0, 0) >= 0: n += 1
+print(n)')
+	fsr -p runc -- cat $C
+	want "cap-last-cap-is-kernels-capbset" 0 "$probe"
+	local oracle=$BIN/../oracle/cap_last_cap
+	if [ -s "$oracle" ]; then
+		fsr -p runc -- sh -c "echo \"mode \$(stat -c %a $C)\"; { echo 1 >$C; } 2>&1 | sed 's/.*: //'"
+		want "mode-and-write-refusal-as-kernels" 0 "$(cat "$oracle")"
+	else
+		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
+	fi
+	if [ "$KIND" = host ]; then
+		runc cat $C
+		want "kernel-capbset-is-cap-last-cap" 0 "$probe"
+		# On a kernel with its own osrelease, -p k3s changes no answer (real-first).
+		runc "$BIN/kernelchecks"
+		local native=$OUT
+		fsr -p k3s -- "$BIN/kernelchecks"
+		want "k3s-identity-is-the-real-kernels" 0 "$native"
+	else
+		runc cat $C
+		[ "$RC" != 0 ] && [ -z "$OUT" ] && pass "native-lacks-cap-last-cap" || fail "native-lacks-cap-last-cap" "$(ctx)"
+		runc "$BIN/kernelchecks"
+		want_lines "native-fails-the-checks" 0 "release 4.4.0" "k3s unprivileged false" "seccomp ptrace false" "last cap 63"
+		fsr -p k3s -- "$BIN/kernelchecks"
+		want "k3s-passes-the-checks" 0 "release 4.14.0"$'\n'"k3s unprivileged true"$'\n'"seccomp ptrace true"$'\n'"last cap $probe"$'\n'"capabilities applied"
+		[ "$probe" -lt 40 ] && grep -q 'ignoring unknown or unavailable capabilities: \[CAP_BPF CAP_CHECKPOINT_RESTORE CAP_PERFMON\]' <<<"$ERR" &&
+			pass "runc-drops-what-the-kernel-lacks" || fail "runc-drops-what-the-kernel-lacks" "probe $probe; $(ctx)"
+		fsr -p k3s -- sh -c "uname -r; cat $K/osrelease; set -- \$(cat /proc/version); echo \$3"
+		want "k3s-release-everywhere" 0 $'4.14.0\n4.14.0\n4.14.0'
+	fi
+}
+
 # learn (fakesys issue 10): `fakesys learn` runs a program once, changing nothing, and
 # writes the profile it needs; under that profile the program passes. The kernel is the
 # oracle twice: the program fails without fakesys (every access it makes fails natively),
@@ -2470,7 +2520,7 @@ containers_ctr() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | containers)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks | containers)
 	"group_$GROUP"
 	;;
 *)

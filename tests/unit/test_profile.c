@@ -118,9 +118,10 @@ static void test_embedded(void)
 	      rules_match(&rs, "/sys/fs/cgroupx").kind == MATCH_NONE,
 	      "cgroups: everything below /sys/fs/cgroup is the tree");
 	rules_free(&rs);
-	/* kubelet's own 3, kube-proxy's 9, containerd's 2, cni's 8, fuse-overlayfs's 2, k3s's 5 */
-	check(build(&rs, k3s) == 0 && k3s_rules == 6 + cg_rules + 29,
-	      "k3s: default's 6 rules, cgroups' %zu, plus 29 (got %zu)", cg_rules, k3s_rules);
+	/* kubelet's own 3, kube-proxy's 9, containerd's 2, cni's 8, fuse-overlayfs's 2, runc's 1,
+	   k3s's 5 and its kernel release (osrelease, /proc/version) */
+	check(build(&rs, k3s) == 0 && k3s_rules == 6 + cg_rules + 32,
+	      "k3s: default's 6 rules, cgroups' %zu, plus 32 (got %zu)", cg_rules, k3s_rules);
 	check(has_value(&rs, "/proc/sys/kernel/panic", "10\n"), "k3s: includes default");
 	const struct rule *r = rule(&rs, "/proc/sys/net/ipv4/ip_forward");
 	check(r && r->policy == POLICY_REAL_FIRST && has_value(&rs, r->path, "1\n"), "k3s: ip_forward is real-first 1");
