@@ -104,6 +104,24 @@ static bool unclaimed(pid_t tid)
 	return !t || (!t->claimed && !t->exited);
 }
 
+/* Whether tid, in dir (/proc/TGID/task for a thread, /proc for a process), is a task no
+   clone event has claimed yet that parent's clone can have made: a thread of its group,
+   or a child of its process (of its parent's, with CLONE_PARENT). */
+static bool made_by(const struct task *parent, const char *dir, pid_t tid, unsigned long flags, pid_t group_parent)
+{
+	char path[96];
+	if (tid <= 0 || !unclaimed(tid))
+		return false;
+	if (flags & CLONE_THREAD) {
+		snprintf(path, sizeof path, "%s/%d", dir, (int)tid);
+		stats_tracer_call();
+		return access(path, F_OK) == 0;
+	}
+	pid_t tgid, ppid;
+	read_ids(tid, &tgid, &ppid);
+	return tgid == tid && (ppid == parent->tgid || ppid == group_parent);
+}
+
 /* The new task a clone event of a creator in another pid namespace names. Linux gives
    its tid in fakesys's namespace, gVisor (runsc 20221219) in the creator's: there, a
    container's threads would wait for their event forever. /proc/PID/status has no NSpid
@@ -123,24 +141,16 @@ static pid_t task_in_own_ns(struct task *parent, pid_t msg, unsigned long flags)
 		snprintf(dir, sizeof dir, "/proc/%d/task", (int)parent->tgid);
 	else
 		snprintf(dir, sizeof dir, "/proc");
+	/* Linux's answer first: then no directory is listed. */
+	if (made_by(parent, dir, msg, flags, group_parent))
+		return msg;
 	stats_tracer_call();
 	DIR *d = opendir(dir);
 	if (!d)
 		return msg;
 	for (struct dirent *e; (e = readdir(d));) {
-		pid_t tid = (pid_t)atoi(e->d_name), tgid, ppid;
-		if (tid <= 0 || !unclaimed(tid))
-			continue;
-		if (!(flags & CLONE_THREAD)) {
-			read_ids(tid, &tgid, &ppid);
-			if (tgid != tid || (ppid != parent->tgid && ppid != group_parent))
-				continue;
-		}
-		if (tid == msg) {
-			best = msg; /* Linux's answer */
-			break;
-		}
-		if (best < 0 || tid < best)
+		pid_t tid = (pid_t)atoi(e->d_name);
+		if (tid > 0 && (best < 0 || tid < best) && made_by(parent, dir, tid, flags, group_parent))
 			best = tid;
 	}
 	closedir(d);
