@@ -79,17 +79,20 @@ static bool needs_child_subreaper(void)
    kernel can make them so, and unmount what they mounted: gVisor's unshare(CLONE_NEWNS)
    leaves the caller in the sandbox's one namespace (runsc 20221219). Without the
    privilege to mount, nothing can need these fix-ups. */
+/* A propagation change ignores the source and type; valgrind checks them as strings. */
+#define PROPAGATION_ONLY "none"
+
 static bool private_mounts(void)
 {
 	return unshare(CLONE_NEWNS) == 0 &&
-	       (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 || mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0);
+	       (mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_REC | MS_PRIVATE, NULL) == 0 || mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_PRIVATE, NULL) == 0);
 }
 
 static bool mount_rec_refused(const char *dir)
 {
 	(void)dir;
-	return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 && errno == EINVAL &&
-	       mount(NULL, "/", NULL, MS_PRIVATE, NULL) == 0;
+	return unshare(CLONE_NEWNS) == 0 && mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_REC | MS_PRIVATE, NULL) < 0 && errno == EINVAL &&
+	       mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_PRIVATE, NULL) == 0;
 }
 
 /* On Linux a tmpfs mounted on a directory's fd link makes the directory another
