@@ -215,12 +215,11 @@ static long wait_round(struct report **reports, size_t *cap)
 		*reports = grow_for_one(*reports, n, cap, sizeof **reports, 64);
 		struct report *r = &(*reports)[n];
 		r->tid = wait4(-1, &r->status, __WALL | (n ? WNOHANG : 0), &r->ru);
-		if (r->tid > 0)
-			n++;
-		else if (n || errno == EINTR)
+		if (r->tid <= 0)
+			return n || errno == EINTR ? (long)n : -1; /* -1: ECHILD */
+		/* One traced task cannot be starved: no extra wait4 per stop then. */
+		if (++n && stats.live_tasks <= 1)
 			return (long)n;
-		else
-			return -1; /* ECHILD */
 	}
 }
 
