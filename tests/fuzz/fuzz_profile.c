@@ -262,7 +262,12 @@ static void check_ruleset(const struct ruleset *rs)
 	                                      "/sys", "/nonexistent", "relative", "/proc/sys/kernel/panic/" };
 	for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
 		struct match m = rules_match(rs, probes[i]);
-		CHECK(m.kind == MATCH_NONE || m.kind == MATCH_FILE || m.kind == MATCH_DIR);
+		CHECK(m.kind == MATCH_NONE || m.kind == MATCH_FILE || m.kind == MATCH_DIR || m.kind == MATCH_TREE);
+		/* A tree holds its root and everything below it. */
+		if (m.kind == MATCH_TREE) {
+			size_t n = strlen(m.rule->path);
+			CHECK(!strncmp(m.rule->path, probes[i], n) && (probes[i][n] == '\0' || probes[i][n] == '/'));
+		}
 		if (m.kind == MATCH_FILE)
 			CHECK(!strcmp(m.rule->path, probes[i]) || pattern_for(m, probes[i]));
 		if (m.kind == MATCH_DIR)
