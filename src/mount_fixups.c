@@ -25,25 +25,33 @@ static const char *task_mountinfo(struct task *t)
 
 /* Whether the path at addr, as the kernel walks it for t, is the canonical path: no ".."
    (folded lexically by path.h) and no symbolic link on the way, checked in t's own root
-   and mounts through /proc/TID/root. */
+   and mounts through /proc/TID/root (or, in a chroot, through the root's path: gVisor
+   cannot walk /proc/TID/root of a chrooted task). A path that does not exist counts: the
+   call fails with ENOENT either way, and gVisor would say EINVAL for MS_REC first. */
 static bool canonical_path(struct task *t, uint64_t addr, char path[PATH_MAX])
 {
-	char raw[PATH_MAX], walk[PATH_MAX + 64];
+	char raw[PATH_MAX], where[PATH_MAX], walk[PATH_MAX + 64];
 	if (mem_read_string(t, addr, raw, sizeof raw) <= 0)
 		return false;
 	for (const char *c = raw; (c = strstr(c, "..")); c += 2)
 		if ((c == raw || c[-1] == '/') && (c[2] == '/' || !c[2]))
 			return false;
-	if (redirect_task_path(t, tracer_cfg->store, addr, path) < 0)
+	if (redirect_task_path(t, tracer_cfg->store, addr, path) < 0 ||
+	    redirect_sandbox_path(t, tracer_cfg->store, addr, where) < 0)
 		return false;
-	int n = snprintf(walk, sizeof walk, "/proc/%d/root", (int)t->tid);
+	int n = strcmp(where, path) ? snprintf(walk, sizeof walk, "%s", where) - (int)strlen(path)
+	                            : snprintf(walk, sizeof walk, "/proc/%d/root", (int)t->tid);
 	for (const char *c = path + 1; *c; c++) {
 		const char *end = strchr(c, '/');
 		size_t len = end ? (size_t)(end - c) : strlen(c);
 		struct stat st;
 		n += snprintf(walk + n, sizeof walk - (size_t)n, "/%.*s", (int)len, c);
 		stats_tracer_call();
-		if ((size_t)n >= sizeof walk || lstat(walk, &st) < 0 || S_ISLNK(st.st_mode))
+		if ((size_t)n >= sizeof walk)
+			return false;
+		if (lstat(walk, &st) < 0)
+			return errno == ENOENT;
+		if (S_ISLNK(st.st_mode))
 			return false;
 		c += len;
 		if (!*c)

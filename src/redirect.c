@@ -16,6 +16,7 @@ struct view {
 	struct task *t;
 	const struct store *store;
 	bool through_mirror; /* a cwd, dirfd or magic link pointed into a store mirror */
+	bool outside_root;   /* a cwd, dirfd or magic link pointed outside the task's root */
 };
 
 /* Reads a magic link of a task (one tracer call). Returns a magic_target, or -errno. */
@@ -50,7 +51,9 @@ static int task_root(struct task *t, char root[PATH_MAX])
 
 /* A path as fakesys reads it from /proc, turned into the name the task itself would give:
    a path in a store mirror stands for the virtual directory, and inside a chroot the root's
-   prefix goes. A path outside the task's root has no such name: unknown. */
+   prefix goes. A path outside the task's root (an fd or cwd from before a chroot, which
+   runc uses for its exec fifo) has no such name: it stays fakesys's, marked outside_root,
+   and is matched so (the file it names is the one the kernel reaches). */
 static int task_view(struct view *v, char path[PATH_MAX])
 {
 	char virt[PATH_MAX], root[PATH_MAX];
@@ -63,8 +66,10 @@ static int task_view(struct view *v, char path[PATH_MAX])
 	if (rc < 0 || !strcmp(root, "/"))
 		return rc;
 	size_t n = strlen(root);
-	if (strncmp(path, root, n) || (path[n] != '/' && path[n] != '\0'))
-		return -EACCES;
+	if (strncmp(path, root, n) || (path[n] != '/' && path[n] != '\0')) {
+		v->outside_root = true;
+		return MAGIC_PATH;
+	}
 	if (!path[n])
 		strcpy(path, "/");
 	else
@@ -319,15 +324,16 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	return true;
 }
 
-int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+/* The canonical path at addr for t; *v says whether it went through a mirror or left the
+   task's root on the way. */
+static int resolve_task_path(struct view *v, uint64_t addr, char out[PATH_MAX])
 {
 	char path[PATH_MAX], base[PATH_MAX] = "/";
-	long len = mem_read_string(t, addr, path, sizeof path);
+	long len = mem_read_string(v->t, addr, path, sizeof path);
 	if (len <= 0)
 		return len < 0 ? (int)len : -ENOENT;
-	struct view v = { .t = t, .store = store };
-	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic, .arg = &v };
-	int rc = path[0] == '/' ? MAGIC_PATH : base_dir(&v, AT_FDCWD, base);
+	struct alias_task who = { .tgid = v->t->tgid, .tid = v->t->tid, .read_magic = read_magic, .arg = v };
+	int rc = path[0] == '/' ? MAGIC_PATH : base_dir(v, AT_FDCWD, base);
 	if (rc != MAGIC_PATH)
 		return rc < 0 ? rc : -ENOTDIR;
 	struct resolved r;
@@ -337,12 +343,37 @@ int redirect_task_path(struct task *t, const struct store *store, uint64_t addr,
 	return rc;
 }
 
+int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+{
+	struct view v = { .t = t, .store = store };
+	int rc = resolve_task_path(&v, addr, out);
+	return rc == 0 && v.outside_root ? -EACCES : rc;
+}
+
+int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+{
+	char root[PATH_MAX], path[PATH_MAX];
+	struct view v = { .t = t, .store = store };
+	int rc = resolve_task_path(&v, addr, path);
+	if (rc == 0 && !v.outside_root)
+		rc = task_root(t, root);
+	if (rc < 0)
+		return rc;
+	if (v.outside_root || !strcmp(root, "/"))
+		memcpy(out, path, strlen(path) + 1);
+	else if (snprintf(out, PATH_MAX, "%s%s", root, strcmp(path, "/") ? path : "") >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 int redirect_fd_path(struct task *t, const struct store *store, const char *link, char out[PATH_MAX])
 {
 	struct view v = { .t = t, .store = store };
 	int rc = read_magic(&v, link, out);
 	if (rc == MAGIC_PATH && v.through_mirror)
 		return -EXDEV; /* a fake's file in the store: never the real file it stands for */
+	if (rc == MAGIC_PATH && v.outside_root)
+		return -EACCES; /* no name the task could give */
 	return rc == MAGIC_PATH ? 0 : rc < 0 ? rc : -ENOTDIR;
 }
 

@@ -55,6 +55,10 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
    that is empty, unreadable or cannot be resolved). */
 int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);
 
+/* The same path as fakesys names it (the task's root prefixed): one name for a file across
+   tasks of different roots (the mount fix-ups record mount points so). */
+int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);
+
 /* The file a magic link of a task leads to (link: /proc/TID/fd/N of fakesys's view),
    as the task names it, in out. Returns 0, or -errno (no such fd, not a path, a file
    outside the task's root, a file of the store). */
