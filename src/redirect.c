@@ -290,6 +290,14 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		}
 	}
 	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
+	if (v.outside_root && req->match.kind != MATCH_NONE) {
+		/* A fake reached from outside the task's root: its store file is out of the
+		   task's reach too, so it is handled as a path fakesys cannot resolve. */
+		req->match = (struct match){ .kind = MATCH_NONE };
+		req->error = EACCES;
+		req->action = writes(req) ? ACTION_SKIP : ACTION_PASS;
+		return req->action == ACTION_SKIP;
+	}
 	switch (req->match.kind) {
 	case MATCH_NONE:
 		req->action = req->through_mirror ? ACTION_REAL : ACTION_PASS;
