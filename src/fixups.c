@@ -130,6 +130,18 @@ static bool devpts_refused(const char *dir)
 	return errno == ENODEV;
 }
 
+/* Linux pivots into a mount point of a private namespace; gVisor says EINVAL. The child
+   leaves its root in the (on Linux, dying) namespace. */
+static bool pivot_root_refused(const char *dir)
+{
+	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
+		return false;
+	bool refused = chdir(dir) == 0 && syscall(SYS_pivot_root, ".", ".") < 0 && errno == EINVAL;
+	if (refused && chdir("/") == 0)
+		umount2(dir, MNT_DETACH);
+	return refused;
+}
+
 static bool needs_mount_rec(void)
 {
 	return child_says(mount_rec_refused);
@@ -148,6 +160,11 @@ static bool needs_mount_strictatime(void)
 static bool needs_devpts_single(void)
 {
 	return child_says(devpts_refused);
+}
+
+static bool needs_pivot_root_chroot(void)
+{
+	return child_says(pivot_root_refused);
 }
 
 static bool needs_pipe_chown(void)
@@ -182,6 +199,7 @@ static const struct {
 	{ "devpts-single", offsetof(struct fixups, devpts_single), needs_devpts_single },
 	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown },
 	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys },
+	{ "pivot-root-chroot", offsetof(struct fixups, pivot_root_chroot), needs_pivot_root_chroot },
 };
 
 int fixup_index(const char *name)

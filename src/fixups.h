@@ -48,10 +48,14 @@ struct fixups {
 	   join a session keyring, unless the kernel has no keys at all: the calls fail with
 	   ENOSYS, as on a kernel built without CONFIG_KEYS. */
 	bool keys_enosys;
+	/* pivot-root-chroot: pivot_root(2) is EINVAL (runsc 20221219), and runc cannot jail
+	   a container: runc's pivot_root(".", ".") runs as chroot(".") (pivot_chroot.h),
+	   and the container's processes reach the store through a handle (store_handle.h). */
+	bool pivot_root_chroot;
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 10
+#define FIXUP_COUNT 11
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

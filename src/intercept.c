@@ -27,6 +27,8 @@
 #include "provider.h"
 #include "redirect.h"
 #include "stats.h"
+#include "pivot_chroot.h"
+#include "store_handle.h"
 #include "subreaper.h"
 #include "tracer_internal.h"
 
@@ -429,6 +431,77 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	finish_entry(t);
 }
 
+/* Runs the store handle's call (store_handle.h) in place of the current one, which is
+   re-run at its exit stop. */
+static void inject_handle_call(struct task *t, const arch_regs *regs, const arch_regs *inj)
+{
+	t->saved = *regs;
+	if (arch_set_regs(t->tid, inj) < 0)
+		return;
+	stats.injected++;
+	t->handle_injected = true;
+	tracer_resume_to_exit(t, PHASE_STORE_HANDLE);
+}
+
+/* pivot_root(2): with the pivot-root-chroot fix-up, runc's pivot_root(".", ".") runs as
+   chroot("."), once the store handle is open in the caller (pivot_chroot.h); any other
+   pivot_root goes to the kernel. */
+static void pivot_root_entry(struct task *t, const struct syscall_desc *d, arch_regs *regs)
+{
+	bool retry = t->handle_injected;
+	t->handle_injected = false;
+	if (!tracer_cfg->fixups.pivot_root_chroot || !pivot_emulable(t, regs)) {
+		fs_change_begin(t, FS_ALL);
+		finish_entry(t);
+		return;
+	}
+	uint64_t addr;
+	if (!retry && store_handle_fd(t, tracer_cfg->store) < 0) {
+		if (!scratch_intact(t)) {
+			if (!t->mm->scratch_failed) {
+				inject_scratch(t, regs);
+				return;
+			}
+		} else if (scratch_place(t, store_dir(tracer_cfg->store), true, &addr) == 0) {
+			arch_regs inj = *regs;
+			store_handle_open_call(&inj, addr);
+			inject_handle_call(t, regs, &inj);
+			return;
+		}
+	}
+	arch_set_syscall_nr(regs, SYS_chroot);
+	if (arch_set_regs(t->tid, regs) < 0)
+		return;
+	stats_answered(d, "pivot-root-chroot", 0);
+	fs_change_begin(t, FS_ROOT);
+	t->pivoting = true;
+	finish_entry(t);
+}
+
+/* umount2(2) of the old root an emulated pivot_root left "stacked": nothing to do. */
+static void umount_entry(struct task *t, const struct syscall_desc *d, arch_regs *regs)
+{
+	if (!pivot_old_root_umount(t, regs)) {
+		finish_entry(t);
+		return;
+	}
+	t->fs->old_root_stacked = false;
+	stats_answered(d, "pivot-root-chroot", 0);
+	tracer_skip_call(t, regs, 0);
+}
+
+/* execve(2): the store handle must survive it (store_handle.h). */
+static void exec_entry(struct task *t, arch_regs *regs)
+{
+	arch_regs inj = *regs;
+	bool retry = t->handle_injected;
+	t->handle_injected = false;
+	if (!retry && store_handle_keep_call(t, tracer_cfg->store, &inj))
+		inject_handle_call(t, regs, &inj);
+	else
+		tracer_resume(t, 0);
+}
+
 void intercept_entry(struct task *t, arch_regs regs)
 {
 	const struct syscall_desc *d = syscall_lookup(arch_syscall_nr(&regs));
@@ -448,6 +521,18 @@ void intercept_entry(struct task *t, arch_regs regs)
 	stats_intercepted(d);
 	if (d->access == ACCESS_MOUNT) {
 		fix_mount(t, d, &regs);
+		return;
+	}
+	if (d->access == ACCESS_PIVOT) {
+		pivot_root_entry(t, d, &regs);
+		return;
+	}
+	if (d->access == ACCESS_UMOUNT) {
+		umount_entry(t, d, &regs);
+		return;
+	}
+	if (d->access == ACCESS_EXEC) {
+		exec_entry(t, &regs);
 		return;
 	}
 	if (d->access == ACCESS_KEYS) {
@@ -571,6 +656,11 @@ void intercept_entry(struct task *t, arch_regs regs)
 		cannot_redirect(t, &req, &regs, req.error);
 		return;
 	}
+	static char through_handle[PATH_MAX];
+	if (store_handle_target(t, tracer_cfg->store, target, through_handle)) {
+		target = through_handle;
+		stable = false;
+	}
 	if (scratch_place(t, target, stable, &addr) < 0) {
 		if (errno != ESRCH) /* (a thread that is exiting) */
 			msg("cannot write to the scratch area of task %d; %s not redirected", (int)t->tid, req.where.path);
@@ -661,6 +751,16 @@ void intercept_exit(struct task *t)
 	case PHASE_CHILD_WAIT:
 		subreaper_wait_exit(t);
 		return;
+	case PHASE_STORE_HANDLE: {
+		arch_regs regs;
+		if (arch_get_regs(t->tid, &regs) < 0)
+			return;
+		if (arch_syscall_nr(&regs) == SYS_openat)
+			store_handle_opened(t, arch_result(&regs));
+		if (rerun_interrupted_call(t) < 0)
+			return;
+		break;
+	}
 	case PHASE_UNMAPPING:
 		if (rerun_interrupted_call(t) < 0)
 			return;
@@ -673,9 +773,13 @@ void intercept_exit(struct task *t)
 		break;
 	case PHASE_AFTER_CALL:
 		if (t->fs_change != FS_KEEP) {
-			/* Only unshare's result matters: it decides whether the fs_struct is shared. */
-			if (t->fs_change == FS_UNSHARE && arch_peek_result(t->tid, &result) < 0)
+			/* Only unshare's result matters: it decides whether the fs_struct is shared;
+			   and an emulated pivot_root's, which leaves the old root stacked. */
+			if ((t->fs_change == FS_UNSHARE || t->pivoting) && arch_peek_result(t->tid, &result) < 0)
 				return;
+			if (t->pivoting)
+				t->fs->old_root_stacked = result == 0;
+			t->pivoting = false;
 			fs_change_end(t, result == 0);
 		}
 		if (t->uname_buf) {

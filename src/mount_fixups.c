@@ -13,8 +13,7 @@
 #include "stats.h"
 #include "tracer_internal.h"
 
-/* The task's mountinfo (mount points as the task names them), or NULL. */
-static const char *task_mountinfo(struct task *t)
+const char *task_mountinfo(struct task *t)
 {
 	static char text[1 << 20];
 	char name[64];

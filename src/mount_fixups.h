@@ -17,6 +17,10 @@
 #include "arch.h"
 #include "tasks.h"
 
+/* The task's mountinfo (mount points as the task names them), or NULL; valid until the
+   next call. */
+const char *task_mountinfo(struct task *t);
+
 /* mount-rec: the flags the mount(2) call in regs is to run with: without MS_REC where
    that is the same operation, that is
    - a remount, or a move (MS_REC means nothing to either);

@@ -46,6 +46,8 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
 	if (tracer_cfg->fixups.keys_enosys)
 		kinds |= TRACE_FOR(FOR_KEYS);
+	if (tracer_cfg->fixups.pivot_root_chroot)
+		kinds |= TRACE_FOR(FOR_PIVOT);
 	int rc = want_seccomp ? seccomp_install(kinds) : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);

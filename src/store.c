@@ -153,6 +153,8 @@ void store_path(const struct store *s, const char *vpath, char out[PATH_MAX])
 	snprintf(out, PATH_MAX, "%s%s", s->root, vpath);
 }
 
+const char *store_dir(const struct store *s) { return s->dir; }
+
 int store_put_generated(struct store *s, const char *vpath, pid_t pid, const char *data, size_t len,
                         char out[PATH_MAX])
 {

@@ -81,6 +81,8 @@ const struct ruleset *store_rules(const struct store *s);
 int store_put(struct store *s, const char *vpath, const char *data, size_t len);
 int store_open_dir(struct store *s, const char *vpath, bool create);
 void store_path(const struct store *s, const char *vpath, char out[PATH_MAX]);
+/* The store directory: every path a call is redirected to lies beneath it. */
+const char *store_dir(const struct store *s);
 /* Replaces this run's generated file vpath for process pid by data and names it in out.
    Generated files live in the run's own directory (gen/<pid>/<vpath>), so no other run
    sees them. */

@@ -72,7 +72,7 @@ static const struct syscall_entry table[] = {
 	/* Rare calls, traced only to keep the cached cwd and root true. */
 	{ SYS_chroot,     { "chroot",     -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_setns,      { "setns",      -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ROOT, STAT_NONE, -1, 0, FOR_ALL } },
-	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_NONE,     F, FS_ALL, STAT_NONE, -1, 0, FOR_ALL } },
+	{ SYS_pivot_root, { "pivot_root", -1, -1, -1, FLAGS_NONE,     ACCESS_PIVOT,    F, FS_ALL, STAT_NONE, -1, 0, FOR_ALL } },
 	{ SYS_unshare,    { "unshare",    -1, -1,  0, FLAGS_CLONE,    ACCESS_NONE,     F, FS_UNSHARE, STAT_NONE, -1, 0, FOR_ALL } },
 	/* An emulated child subreaper and the waits for its adopted orphans. */
 	/* prctl only when its option holds PR_SET_CHILD_SUBREAPER's bits (36 = 0x24: 36 to 39
@@ -83,6 +83,10 @@ static const struct syscall_entry table[] = {
 	{ SYS_keyctl,     { "keyctl",     -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_add_key,    { "add_key",    -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_request_key, { "request_key", -1, -1, -1, FLAGS_NONE,   ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
+	/* An emulated pivot_root's umount of the old root, and the store handle's exec. */
+	{ SYS_umount2,    { "umount2",    -1, -1, -1, FLAGS_NONE,     ACCESS_UMOUNT,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
+	{ SYS_execve,     { "execve",     -1, -1, -1, FLAGS_NONE,     ACCESS_EXEC,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
+	{ SYS_execveat,   { "execveat",   -1, -1, -1, FLAGS_NONE,     ACCESS_EXEC,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
 	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 };

@@ -22,6 +22,9 @@ enum access_kind {
 	ACCESS_MOUNT,    /* mount(2), for the mount fix-ups (mount_fixups.h) */
 	ACCESS_CHOWN,    /* fchown(2), for the pipe-chown fix-up (pipe_chown.h) */
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
+	ACCESS_PIVOT,    /* pivot_root(2): for its fs change, and the pivot-root-chroot fix-up */
+	ACCESS_UMOUNT,   /* umount2(2), for the pivot-root-chroot fix-up (pivot_chroot.h) */
+	ACCESS_EXEC,     /* execve(2), execveat(2): a store handle is kept (store_handle.h) */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -65,6 +68,7 @@ enum traced_for {
 	                  devpts-single (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
 	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
+	FOR_PIVOT,     /* the pivot-root-chroot fix-up (fixups.h) */
 };
 #define TRACE_FOR(kind) (1u << (kind)) /* a set of traced_for kinds */
 

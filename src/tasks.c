@@ -244,6 +244,7 @@ struct fs *fs_new(const char *root)
 		die_oom();
 	fs->refs = 1;
 	fs->root = dup_path(root);
+	fs->store_fd = -1;
 	return fs;
 }
 
@@ -257,15 +258,18 @@ static void fs_put(struct fs *fs)
 }
 
 /* A copy made by the kernel at some moment fakesys did not see: the cwd may have changed
-   since (another thread's chdir), so it is read again when needed. */
-static struct fs *fs_copy(void)
+   since (another thread's chdir), so it is read again when needed. The fd table is
+   copied with it (fork), so the store's fd is the same one. */
+static struct fs *fs_copy(const struct fs *from)
 {
-	return fs_new(roots_changed ? NULL : "/");
+	struct fs *fs = fs_new(roots_changed ? NULL : "/");
+	fs->store_fd = from->store_fd;
+	return fs;
 }
 
 void task_set_fs_from(struct task *child, const struct task *parent, bool shared)
 {
-	struct fs *fs = shared ? parent->fs : fs_copy();
+	struct fs *fs = shared ? parent->fs : fs_copy(parent->fs);
 	if (shared)
 		fs->refs++;
 	fs_put(child->fs);
@@ -359,7 +363,8 @@ void fs_change_end(struct task *t, bool succeeded)
 	t->fs->changing--;
 	forget_changes(t, what);
 	if (what == FS_UNSHARE && succeeded) {
+		struct fs *copy = fs_copy(t->fs);
 		fs_put(t->fs);
-		t->fs = fs_copy();
+		t->fs = copy;
 	}
 }

@@ -2455,7 +2455,46 @@ group_containers() {
 	want "pidns-native" 0 $'ok\npid 1'
 	fsr -- "${pidns_cmd[@]}"
 	want "pidns-fork-and-thread-followed" 0 $'ok\npid 1'
+	pivot_cases
 	containers_ctr
+}
+
+# pivot_cases: runc's jail (tests/progs/pivot.c: pivot_root(".", "."), umount2 of the
+# old root, every fd close-on-exec, exec) into a tmpfs root holding busybox and a procfs,
+# then ls / and the default profile's kernel.panic there. The host kernel's lines
+# (recorded by tests/run, the value line left out) are the oracle; the value must be the
+# fake's, reached through the store handle (store_handle.h).
+pivot_cases() {
+	local oracle=$BIN/../oracle/pivot r=$W/pivot fake ns=(unshare -m) jail
+	if [ ! -s "$oracle" ]; then
+		fail "pivot-oracle" "$oracle is missing (tests/run records it on the host)"
+		return
+	fi
+	[ "$KIND" = gvisor ] && ns+=(--propagation unchanged)
+	mkdir -p "$r"
+	jail=(sh -c "mount -t tmpfs none $r && mkdir $r/bin $r/proc && cp $BB $r/bin/busybox && mount -t proc proc $r/proc &&
+		exec $BIN/pivot $r /bin/busybox sh -c 'ls /; cat /proc/sys/kernel/panic'")
+	fsr -- cat /proc/sys/kernel/panic
+	fake=$OUT
+	if [ "$KIND" = host ]; then
+		fsr --fixup pivot-root-chroot -- "${ns[@]}" "${jail[@]}"
+	else
+		runc "${ns[@]}" "${jail[@]}"
+		echo "pivot natively: $(show "$OUT") $(show "$ERR")"
+		if printf '%s\n' "$OUT" | grep -qx 'pivot_root: Invalid argument'; then pass "pivot-root-native-einval"; else
+			fail "pivot-root-native-einval" "$(ctx)"; fi
+		unmount_under "$r"
+		fsr --no-fixup pivot-root-chroot -- "${ns[@]}" "${jail[@]}"
+		if printf '%s\n' "$OUT" | grep -qx 'pivot_root: Invalid argument'; then pass "pivot-root-no-fixup-einval"; else
+			fail "pivot-root-no-fixup-einval" "$(ctx)"; fi
+		unmount_under "$r"
+		fsr -- "${ns[@]}" "${jail[@]}"
+	fi
+	unmount_under "$r"
+	if [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | sed '$d')" = "$(cat "$oracle")" ]; then pass "pivot-root-as-kernel"; else
+		fail "pivot-root-as-kernel" "$(ctx); kernel $(show "$(cat "$oracle")")"; fi
+	if [ -n "$fake" ] && [ "$(printf '%s\n' "$OUT" | tail -n 1)" = "$fake" ]; then pass "fake-reached-after-pivot-and-exec"; else
+		fail "fake-reached-after-pivot-and-exec" "want the fake's $(show "$fake"); $(ctx)"; fi
 }
 
 # unmount_under DIR: every mount beneath DIR, the latest first (gVisor's mounts of a
