@@ -450,7 +450,8 @@ static void pivot_root_entry(struct task *t, const struct syscall_desc *d, arch_
 {
 	bool retry = t->handle_injected;
 	t->handle_injected = false;
-	if (!tracer_cfg->fixups.pivot_root_chroot || !pivot_emulable(t, regs)) {
+	char *old_root = tracer_cfg->fixups.pivot_root_chroot ? pivot_emulable(t, regs) : NULL;
+	if (!old_root) {
 		fs_change_begin(t, FS_ALL);
 		finish_entry(t);
 		return;
@@ -459,22 +460,27 @@ static void pivot_root_entry(struct task *t, const struct syscall_desc *d, arch_
 	if (!retry && store_handle_fd(t, tracer_cfg->store) < 0) {
 		if (!scratch_intact(t)) {
 			if (!t->mm->scratch_failed) {
+				free(old_root);
 				inject_scratch(t, regs);
 				return;
 			}
 		} else if (scratch_place(t, store_dir(tracer_cfg->store), true, &addr) == 0) {
 			arch_regs inj = *regs;
+			free(old_root);
 			store_handle_open_call(&inj, addr);
 			inject_handle_call(t, regs, &inj);
 			return;
 		}
 	}
 	arch_set_syscall_nr(regs, SYS_chroot);
-	if (arch_set_regs(t->tid, regs) < 0)
+	if (arch_set_regs(t->tid, regs) < 0) {
+		free(old_root);
 		return;
+	}
 	stats_answered(d, "pivot-root-chroot", 0);
 	fs_change_begin(t, FS_ROOT);
-	t->pivoting = true;
+	free(t->pivot_old_root);
+	t->pivot_old_root = old_root;
 	finish_entry(t);
 }
 
@@ -485,7 +491,8 @@ static void umount_entry(struct task *t, const struct syscall_desc *d, arch_regs
 		finish_entry(t);
 		return;
 	}
-	t->fs->old_root_stacked = false;
+	free(t->fs->stacked_old_root);
+	t->fs->stacked_old_root = NULL;
 	stats_answered(d, "pivot-root-chroot", 0);
 	tracer_skip_call(t, regs, 0);
 }
@@ -775,11 +782,14 @@ void intercept_exit(struct task *t)
 		if (t->fs_change != FS_KEEP) {
 			/* Only unshare's result matters: it decides whether the fs_struct is shared;
 			   and an emulated pivot_root's, which leaves the old root stacked. */
-			if ((t->fs_change == FS_UNSHARE || t->pivoting) && arch_peek_result(t->tid, &result) < 0)
+			if ((t->fs_change == FS_UNSHARE || t->pivot_old_root) && arch_peek_result(t->tid, &result) < 0)
 				return;
-			if (t->pivoting)
-				t->fs->old_root_stacked = result == 0;
-			t->pivoting = false;
+			if (t->pivot_old_root && result == 0) {
+				free(t->fs->stacked_old_root);
+				t->fs->stacked_old_root = t->pivot_old_root;
+			} else
+				free(t->pivot_old_root);
+			t->pivot_old_root = NULL;
 			fs_change_end(t, result == 0);
 		}
 		if (t->uname_buf) {

@@ -18,10 +18,12 @@
 #include "tasks.h"
 
 /* Whether the pivot_root in regs names one directory twice, and that directory is a
-   mount point (as pivot_root requires of new_root). */
-bool pivot_emulable(struct task *t, const arch_regs *regs);
+   mount point (as pivot_root requires of new_root): then the root t leaves, as fakesys
+   names it (malloc'ed), else NULL. */
+char *pivot_emulable(struct task *t, const arch_regs *regs);
 /* Whether the umount2 in regs unmounts the old root an emulated pivot_root left
-   stacked on t's root (it names t's root, "/" or "." there). */
+   stacked on t's new root: it names that old root (runc: "." after an fchdir to a
+   descriptor of it) or the new root ("/", or "." from there: the mount on top). */
 bool pivot_old_root_umount(struct task *t, const arch_regs *regs);
 
 #endif

@@ -358,6 +358,12 @@ int redirect_task_path(struct task *t, const struct store *store, uint64_t addr,
 	return rc == 0 && v.outside_root ? -EACCES : rc;
 }
 
+int redirect_task_root(struct task *t, char root[PATH_MAX])
+{
+	int rc = task_root(t, root);
+	return rc < 0 ? rc : 0;
+}
+
 int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
 {
 	char root[PATH_MAX], path[PATH_MAX];

@@ -55,6 +55,10 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
    that is empty, unreadable or cannot be resolved). */
 int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);
 
+/* The task's root directory as fakesys names it ("/" unless it chrooted). Returns 0,
+   or -errno. */
+int redirect_task_root(struct task *t, char root[PATH_MAX]);
+
 /* The same path as fakesys names it (the task's root prefixed): one name for a file across
    tasks of different roots (the mount fix-ups record mount points so). */
 int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX]);

@@ -136,6 +136,7 @@ void task_remove(struct task *t)
 	if (t->fs && t->fs_change != FS_KEEP)
 		t->fs->changing--;
 	fs_put(t->fs);
+	free(t->pivot_old_root);
 	free(t->log);
 	free(t->statfs_fix);
 	free(t->child_wait);
@@ -254,6 +255,7 @@ static void fs_put(struct fs *fs)
 		return;
 	free(fs->cwd);
 	free(fs->root);
+	free(fs->stacked_old_root);
 	free(fs);
 }
 

@@ -45,8 +45,9 @@ struct fs {
 	char *root;   /* NULL if unknown; "/" unless the task chrooted or joined a namespace */
 	int store_fd; /* -1, or the fd of the store directory fakesys opened in these tasks
 	                 as their root left the store behind (store_handle.h) */
-	bool old_root_stacked; /* an emulated pivot_root(D, D) left the old root stacked on D
-	                          until its umount (pivot_chroot.h) */
+	char *stacked_old_root; /* an emulated pivot_root(D, D) left this old root (as
+	                           fakesys names it) stacked on D until its umount
+	                           (pivot_chroot.h); NULL if none */
 };
 
 /* What a task is waiting for. A thread is in exactly one phase at every stop; the
@@ -108,7 +109,8 @@ struct task {
 	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper fix-up) */
 	bool handle_injected; /* the call being re-run had a store handle call injected: it
 	                         runs on whatever that call did (no second try) */
-	bool pivoting;        /* an emulated pivot_root runs as chroot (pivot_chroot.h) */
+	char *pivot_old_root; /* an emulated pivot_root runs as chroot: the root it leaves
+	                         (pivot_chroot.h) */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;
