@@ -50,7 +50,7 @@ struct fixups {
 	bool keys_enosys;
 	/* pivot-root-chroot: pivot_root(2) is EINVAL (runsc 20221219), and runc cannot jail
 	   a container: runc's pivot_root(".", ".") runs as chroot(".") (pivot_chroot.h),
-	   and the container's processes reach the store through a handle (store_handle.h). */
+	   and the store is bound into the container (container_store.h). */
 	bool pivot_root_chroot;
 };
 

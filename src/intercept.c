@@ -27,8 +27,8 @@
 #include "provider.h"
 #include "redirect.h"
 #include "stats.h"
+#include "container_store.h"
 #include "pivot_chroot.h"
-#include "store_handle.h"
 #include "subreaper.h"
 #include "tracer_internal.h"
 
@@ -431,47 +431,62 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	finish_entry(t);
 }
 
-/* Runs the store handle's call (store_handle.h) in place of the current one, which is
-   re-run at its exit stop. */
-static void inject_handle_call(struct task *t, const arch_regs *regs, const arch_regs *inj)
+/* Runs a call of the store's bind (container_store.h) in place of the current one, which
+   is re-run at its exit stop. */
+static void inject_store_call(struct task *t, const arch_regs *regs, const arch_regs *inj)
 {
 	t->saved = *regs;
 	if (arch_set_regs(t->tid, inj) < 0)
 		return;
 	stats.injected++;
-	t->handle_injected = true;
-	tracer_resume_to_exit(t, PHASE_STORE_HANDLE);
+	t->store_bind_step++;
+	tracer_resume_to_exit(t, PHASE_STORE_BIND);
+}
+
+/* Has t bind the store into the new root: a mkdir of the place, then the bind. Returns
+   true if a call was injected (the pivot_root runs again after it). */
+static bool bind_store_into(struct task *t, const arch_regs *regs)
+{
+	char new_root[PATH_MAX], place[PATH_MAX];
+	uint64_t store_addr, place_addr;
+	if (t->store_bind_step >= 2 || redirect_task_path(t, tracer_cfg->store, arch_arg(regs, 0), new_root) < 0 ||
+	    !container_store_place(t, new_root, place))
+		return false;
+	if (!scratch_intact(t)) {
+		if (t->mm->scratch_failed)
+			return false;
+		inject_scratch(t, regs);
+		return true;
+	}
+	if (scratch_place(t, store_dir(tracer_cfg->store), true, &store_addr) < 0 ||
+	    scratch_place(t, place, false, &place_addr) < 0)
+		return false;
+	arch_regs inj = *regs;
+	if (t->store_bind_step == 0)
+		container_store_mkdir_call(&inj, place_addr);
+	else
+		container_store_bind_call(&inj, store_addr, place_addr);
+	inject_store_call(t, regs, &inj);
+	return true;
 }
 
 /* pivot_root(2): with the pivot-root-chroot fix-up, runc's pivot_root(".", ".") runs as
-   chroot("."), once the store handle is open in the caller (pivot_chroot.h); any other
-   pivot_root goes to the kernel. */
+   chroot("."), once the store is bound into the new root (pivot_chroot.h,
+   container_store.h); any other pivot_root goes to the kernel. */
 static void pivot_root_entry(struct task *t, const struct syscall_desc *d, arch_regs *regs)
 {
-	bool retry = t->handle_injected;
-	t->handle_injected = false;
 	char *old_root = tracer_cfg->fixups.pivot_root_chroot ? pivot_emulable(t, regs) : NULL;
 	if (!old_root) {
+		t->store_bind_step = 0;
 		fs_change_begin(t, FS_ALL);
 		finish_entry(t);
 		return;
 	}
-	uint64_t addr;
-	if (!retry && store_handle_fd(t, tracer_cfg->store) < 0) {
-		if (!scratch_intact(t)) {
-			if (!t->mm->scratch_failed) {
-				free(old_root);
-				inject_scratch(t, regs);
-				return;
-			}
-		} else if (scratch_place(t, store_dir(tracer_cfg->store), true, &addr) == 0) {
-			arch_regs inj = *regs;
-			free(old_root);
-			store_handle_open_call(&inj, addr);
-			inject_handle_call(t, regs, &inj);
-			return;
-		}
+	if (bind_store_into(t, regs)) {
+		free(old_root);
+		return;
 	}
+	t->store_bind_step = 0;
 	arch_set_syscall_nr(regs, SYS_chroot);
 	if (arch_set_regs(t->tid, regs) < 0) {
 		free(old_root);
@@ -495,18 +510,6 @@ static void umount_entry(struct task *t, const struct syscall_desc *d, arch_regs
 	t->fs->stacked_old_root = NULL;
 	stats_answered(d, "pivot-root-chroot", 0);
 	tracer_skip_call(t, regs, 0);
-}
-
-/* execve(2): the store handle must survive it (store_handle.h). */
-static void exec_entry(struct task *t, arch_regs *regs)
-{
-	arch_regs inj = *regs;
-	bool retry = t->handle_injected;
-	t->handle_injected = false;
-	if (!retry && store_handle_keep_call(t, tracer_cfg->store, &inj))
-		inject_handle_call(t, regs, &inj);
-	else
-		tracer_resume(t, 0);
 }
 
 void intercept_entry(struct task *t, arch_regs regs)
@@ -538,10 +541,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		umount_entry(t, d, &regs);
 		return;
 	}
-	if (d->access == ACCESS_EXEC) {
-		exec_entry(t, &regs);
-		return;
-	}
+
 	if (d->access == ACCESS_KEYS) {
 		if (tracer_cfg->fixups.keys_enosys) {
 			stats_answered(d, "keys-enosys", -ENOSYS);
@@ -663,9 +663,9 @@ void intercept_entry(struct task *t, arch_regs regs)
 		cannot_redirect(t, &req, &regs, req.error);
 		return;
 	}
-	static char through_handle[PATH_MAX];
-	if (store_handle_target(t, tracer_cfg->store, target, through_handle)) {
-		target = through_handle;
+	static char in_container[PATH_MAX];
+	if (tracer_cfg->fixups.pivot_root_chroot && container_store_target(t, tracer_cfg->store, target, in_container)) {
+		target = in_container;
 		stable = false;
 	}
 	if (scratch_place(t, target, stable, &addr) < 0) {
@@ -758,12 +758,13 @@ void intercept_exit(struct task *t)
 	case PHASE_CHILD_WAIT:
 		subreaper_wait_exit(t);
 		return;
-	case PHASE_STORE_HANDLE: {
-		arch_regs regs;
-		if (arch_get_regs(t->tid, &regs) < 0)
+	case PHASE_STORE_BIND: {
+		/* A mkdir that failed (but for EEXIST) leaves nothing to bind onto. */
+		long made;
+		if (arch_peek_result(t->tid, &made) < 0)
 			return;
-		if (arch_syscall_nr(&regs) == SYS_openat)
-			store_handle_opened(t, arch_result(&regs));
+		if (t->store_bind_step == 1 && made < 0 && made != -EEXIST)
+			t->store_bind_step = 2;
 		if (rerun_interrupted_call(t) < 0)
 			return;
 		break;

@@ -83,10 +83,8 @@ static const struct syscall_entry table[] = {
 	{ SYS_keyctl,     { "keyctl",     -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_add_key,    { "add_key",    -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_request_key, { "request_key", -1, -1, -1, FLAGS_NONE,   ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
-	/* An emulated pivot_root's umount of the old root, and the store handle's exec. */
+	/* An emulated pivot_root's umount of the old root. */
 	{ SYS_umount2,    { "umount2",    -1, -1, -1, FLAGS_NONE,     ACCESS_UMOUNT,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
-	{ SYS_execve,     { "execve",     -1, -1, -1, FLAGS_NONE,     ACCESS_EXEC,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
-	{ SYS_execveat,   { "execveat",   -1, -1, -1, FLAGS_NONE,     ACCESS_EXEC,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT } },
 	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER } },
 };

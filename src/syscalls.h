@@ -24,7 +24,6 @@ enum access_kind {
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
 	ACCESS_PIVOT,    /* pivot_root(2): for its fs change, and the pivot-root-chroot fix-up */
 	ACCESS_UMOUNT,   /* umount2(2), for the pivot-root-chroot fix-up (pivot_chroot.h) */
-	ACCESS_EXEC,     /* execve(2), execveat(2): a store handle is kept (store_handle.h) */
 };
 
 /* How a traced call changes the fs_struct of its caller. */

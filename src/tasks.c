@@ -245,7 +245,6 @@ struct fs *fs_new(const char *root)
 		die_oom();
 	fs->refs = 1;
 	fs->root = dup_path(root);
-	fs->store_fd = -1;
 	return fs;
 }
 
@@ -260,18 +259,15 @@ static void fs_put(struct fs *fs)
 }
 
 /* A copy made by the kernel at some moment fakesys did not see: the cwd may have changed
-   since (another thread's chdir), so it is read again when needed. The fd table is
-   copied with it (fork), so the store's fd is the same one. */
-static struct fs *fs_copy(const struct fs *from)
+   since (another thread's chdir), so it is read again when needed. */
+static struct fs *fs_copy(void)
 {
-	struct fs *fs = fs_new(roots_changed ? NULL : "/");
-	fs->store_fd = from->store_fd;
-	return fs;
+	return fs_new(roots_changed ? NULL : "/");
 }
 
 void task_set_fs_from(struct task *child, const struct task *parent, bool shared)
 {
-	struct fs *fs = shared ? parent->fs : fs_copy(parent->fs);
+	struct fs *fs = shared ? parent->fs : fs_copy();
 	if (shared)
 		fs->refs++;
 	fs_put(child->fs);
@@ -365,8 +361,7 @@ void fs_change_end(struct task *t, bool succeeded)
 	t->fs->changing--;
 	forget_changes(t, what);
 	if (what == FS_UNSHARE && succeeded) {
-		struct fs *copy = fs_copy(t->fs);
 		fs_put(t->fs);
-		t->fs = copy;
+		t->fs = fs_copy();
 	}
 }

@@ -43,8 +43,6 @@ struct fs {
 	int changing; /* tasks in a call that changes it: nothing is cached until they leave */
 	char *cwd;    /* NULL if unknown */
 	char *root;   /* NULL if unknown; "/" unless the task chrooted or joined a namespace */
-	int store_fd; /* -1, or the fd of the store directory fakesys opened in these tasks
-	                 as their root left the store behind (store_handle.h) */
 	char *stacked_old_root; /* an emulated pivot_root(D, D) left this old root (as
 	                           fakesys names it) stacked on D until its umount
 	                           (pivot_chroot.h); NULL if none */
@@ -60,8 +58,9 @@ enum phase {
 	PHASE_SKIPPED,       /* the call was cancelled; its exit stop sets the result */
 	PHASE_AFTER_CALL,    /* a call runs whose exit stop logs it or updates the fs record */
 	PHASE_CHILD_WAIT,    /* a wait runs without blocking; its exit stop decides (subreaper.c) */
-	PHASE_STORE_HANDLE,  /* an injected openat or fcntl of the store handle runs
-	                        (store_handle.h); its exit stop restores the call */
+	PHASE_STORE_BIND,    /* an injected mkdir or mount of the store's bind into a
+	                        container runs (container_store.h); its exit stop restores
+	                        the call */
 };
 
 struct pending_log;
@@ -107,8 +106,8 @@ struct task {
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
 	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper fix-up) */
-	bool handle_injected; /* the call being re-run had a store handle call injected: it
-	                         runs on whatever that call did (no second try) */
+	int store_bind_step;  /* calls of the store's bind injected so far, for the
+	                         pivot_root being re-run (container_store.h) */
 	char *pivot_old_root; /* an emulated pivot_root runs as chroot: the root it leaves
 	                         (pivot_chroot.h) */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */

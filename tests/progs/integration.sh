@@ -2460,10 +2460,10 @@ group_containers() {
 }
 
 # pivot_cases: runc's jail (tests/progs/pivot.c: pivot_root(".", "."), umount2 of the
-# old root, every fd close-on-exec, exec) into a tmpfs root holding busybox and a procfs,
-# then ls / and the default profile's kernel.panic there. The host kernel's lines
-# (recorded by tests/run, the value line left out) are the oracle; the value must be the
-# fake's, reached through the store handle (store_handle.h).
+# old root, every fd closed, exec) into a tmpfs root holding busybox, a procfs and a
+# tmpfs /dev, then ls / and the default profile's kernel.panic there. The host kernel's
+# lines (recorded by tests/run, the value line left out) are the oracle; the value must
+# be the fake's, reached through the store's bind in /dev (container_store.h).
 pivot_cases() {
 	local oracle=$BIN/../oracle/pivot r=$W/pivot fake ns=(unshare -m) jail
 	if [ ! -s "$oracle" ]; then
@@ -2472,7 +2472,7 @@ pivot_cases() {
 	fi
 	[ "$KIND" = gvisor ] && ns+=(--propagation unchanged)
 	mkdir -p "$r"
-	jail=(sh -c "mount -t tmpfs none $r && mkdir $r/bin $r/proc && cp $BB $r/bin/busybox && mount -t proc proc $r/proc &&
+	jail=(sh -c "mount -t tmpfs none $r && mkdir $r/bin $r/proc $r/dev && cp $BB $r/bin/busybox && mount -t proc proc $r/proc && mount -t tmpfs none $r/dev &&
 		exec $BIN/pivot $r /bin/busybox sh -c 'ls /; cat /proc/sys/kernel/panic'")
 	fsr -- cat /proc/sys/kernel/panic
 	fake=$OUT
@@ -2497,11 +2497,11 @@ pivot_cases() {
 		fail "fake-reached-after-pivot-and-exec" "want the fake's $(show "$fake"); $(ctx)"; fi
 }
 
-# unmount_under DIR: every mount beneath DIR, the latest first (gVisor's mounts of a
-# container stay in the sandbox's one namespace).
+# unmount_under DIR: every mount at or beneath DIR, the latest first (gVisor's mounts of
+# a container stay in the sandbox's one namespace).
 unmount_under() {
 	local p
-	awk -v d="$1/" 'substr($5, 1, length(d)) == d { print $5 }' /proc/self/mountinfo | tac | while read -r p; do
+	awk -v d="$1/" '$5 "/" == d || substr($5, 1, length(d)) == d { print $5 }' /proc/self/mountinfo | tac | while read -r p; do
 		umount -l "$p" 2>/dev/null
 	done
 }

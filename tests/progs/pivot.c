@@ -1,8 +1,8 @@
 /* runc's jail, step by step (libcontainer/rootfs_linux.go pivotRoot): in DIR, which must
    be a mount point of a mount namespace of the caller's own,
        pivot_root(".", "."); umount2(".", MNT_DETACH); chdir("/")
-   printing each result, then marks every fd from 3 close-on-exec (as runc's
-   CloseExecFrom does before it execs the container's program) and execs CMD.
+   printing each result, then closes every fd from 3 (as runc's UnsafeCloseFrom does
+   before it execs the container's program) and execs CMD.
    Usage: pivot DIR CMD [ARG...] */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	struct dirent *e;
 	while (fds && (e = readdir(fds)))
 		if (atoi(e->d_name) >= 3 && atoi(e->d_name) != dirfd(fds))
-			fcntl(atoi(e->d_name), F_SETFD, FD_CLOEXEC);
+			close(atoi(e->d_name));
 	execv(argv[2], argv + 2);
 	perror(argv[2]);
 	return 127;
