@@ -1,3 +1,16 @@
+		if [ $how = fakesys ] && [ "$KIND" = gvisor ]; then
+			# A container runs, unpatched (docs/k3s.md): it prints a fake /proc/sys key and a
+			# fake cgroup file, and its exit status reaches ctr. (--net-host: gVisor has no
+			# netlink link changes in a container's own network namespace; CAP_NET_RAW
+			# dropped: runsc without --net-raw has none to give.)
+			fsr -p k3s -- sh -c 'cat /proc/sys/kernel/panic /sys/fs/cgroup/memory/memory.limit_in_bytes'
+			local fakes=$OUT
+			runc "${ctr[@]}" run --rm --net-host --cap-drop CAP_NET_RAW fsk-busybox:1 fsk1 /bin/busybox sh -c \
+				'cat /proc/sys/kernel/panic /sys/fs/cgroup/memory/memory.limit_in_bytes; exit 7'
+			echo "ctr run under fakesys: $(ctx)"
+			want "ctr-run-container-sees-fakes-and-exit-status" 7 "$fakes"
+			unmount_under "$c/state"
+		fi
 #!/bin/bash
 # Integration tests for fakesys: one group per invocation. tests/run calls this on the host
 # (build/fakesys, build/asan/fakesys) and inside gVisor (build/fakesys-static, one
@@ -2556,6 +2569,19 @@ containers_ctr() {
 			fail "containerd-$how-stops" "exit $RC after SIGTERM; $(show "$(tail -n 5 "$c/$how.log.err")")"; fi
 		unmount_under "$c"
 	done
+	[ "$KIND" = gvisor ] || return
+	# The same run with containerd and its shim not traced fails, on the image imported above.
+	rm -rf "$c/state" "$c/sock"
+	start_bg_cmd "$c/native.log" containerd --config "$c/config.toml"
+	if await_bg 30 [ -S "$c/sock" ]; then
+		runc "${ctr[@]}" run --rm --net-host --cap-drop CAP_NET_RAW fsk-busybox:1 fsk2 /bin/busybox true
+		echo "ctr run without fakesys: $ERR"
+		if [ "$RC" != 0 ] && [ -n "$ERR" ]; then pass "ctr-run-without-fakesys-fails"; else
+			fail "ctr-run-without-fakesys-fails" "$(ctx)"; fi
+		kill -TERM "$BGPID"
+		ended_within "$BGPID" 20
+	else fail "ctr-run-without-fakesys-fails" "containerd did not start: $(show "$(tail -n 5 "$c/native.log.err")")"; fi
+	unmount_under "$c"
 }
 
 case "$GROUP" in
