@@ -25,6 +25,7 @@
 #include "mountinfo.h"
 #include "pipe_chown.h"
 #include "provider.h"
+#include "readonly_mounts.h"
 #include "redirect.h"
 #include "stats.h"
 #include "subreaper.h"
@@ -177,7 +178,8 @@ struct statfs_call {
    learned from. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn ||
+	    t->readonly_umount)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -400,6 +402,12 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	bool strictatime = f->mount_strictatime && (asked & MS_STRICTATIME);
 	bool retarget = f->mount_fd_target && mount_fd_target(t, regs, target);
 	bool devpts = f->devpts_single && mount_devpts_single(t, regs);
+	long result;
+	if (f->readonly_binds && readonly_remount(t, regs, retarget ? target : NULL, &result)) {
+		stats_answered(d, "readonly-binds", result);
+		tracer_skip_call(t, regs, result);
+		return;
+	}
 	if ((retarget || devpts) && !scratch_intact(t)) {
 		if (!t->mm->scratch_failed) {
 			inject_scratch(t, regs);
@@ -448,6 +456,16 @@ void intercept_entry(struct task *t, arch_regs regs)
 	stats_intercepted(d);
 	if (d->access == ACCESS_MOUNT) {
 		fix_mount(t, d, &regs);
+		return;
+	}
+	long refusal = tracer_cfg->fixups.readonly_binds && d->readonly != RO_NONE ? readonly_refusal(t, d, &regs) : 0;
+	if (refusal) {
+		stats_answered(d, "readonly-binds", refusal);
+		tracer_skip_call(t, &regs, refusal);
+		return;
+	}
+	if (d->access == ACCESS_READONLY) {
+		finish_entry(t);
 		return;
 	}
 	if (d->access == ACCESS_KEYS) {
@@ -686,9 +704,11 @@ void intercept_exit(struct task *t)
 			if (result == 0)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->readonly_umount) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
+			if (t->readonly_umount)
+				readonly_umount_exit(t, result);
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
 			if (t->learn)

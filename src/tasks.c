@@ -138,6 +138,7 @@ void task_remove(struct task *t)
 	fs_put(t->fs);
 	free(t->log);
 	free(t->statfs_fix);
+	free(t->readonly_umount);
 	free(t->child_wait);
 	learn_call_free(t->learn);
 	free(t->fd_op.path);
