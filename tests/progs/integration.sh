@@ -2390,7 +2390,7 @@ group_containers() {
 				fail "forced-$x-acted" "no '$x' answers in --stats: $(show "$stats")"; fi
 		done
 		mount_cases --stats --
-		if [ "$OUT" = "$(cat "$oracle")" ] && ! printf '%s\n' "$ERR" | grep -Eq "stats: (mount-|devpts-|pipe-)"; then
+		if [ "$OUT" = "$(cat "$oracle")" ] && ! printf '%s\n' "$ERR" | grep -Eq "stats: (mount-|devpts-|pipe-|readonly-)"; then
 			pass "probed-off-on-linux"; else fail "probed-off-on-linux" "$(ctx)"; fi
 		runc "${keyctl_join[@]}"
 		want "keys-native" 0 "ok"
@@ -2417,10 +2417,14 @@ group_containers() {
 					fail "fixed-as-kernel: $c" "$(show "$line"), kernel $(show "$(case_line "$(cat "$oracle")" "$c")")"; fi
 			done
 		done
+		# A read-only bind remount (MS_REC dropped, as a remount ignores it) is the
+		# readonly-binds fix-up's (group readonly).
+		c=bind-remount-readonly-rec
+		if [ "$(case_line "$OUT" $c)" = "$(case_line "$(cat "$oracle")" $c)" ]; then pass "fixed-as-kernel: $c"; else
+			fail "fixed-as-kernel: $c" "$(show "$(case_line "$OUT" $c)"), kernel $(show "$(case_line "$(cat "$oracle")" $c)")"; fi
 		# What no fix-up can do stays the kernel's, and fails: a recursive bind that would
-		# carry a submount; a read-only bind remount (MS_REC dropped, as a remount ignores
-		# it; gVisor has no read-only bind mounts).
-		for c in rbind-carries-submount bind-remount-readonly-rec; do
+		# carry a submount.
+		for c in rbind-carries-submount; do
 			if [ "$(case_line "$OUT" $c)" = "$(case_line "$native" $c)" ] && [ "$(case_line "$native" $c)" != "$(case_line "$(cat "$oracle")" $c)" ]; then
 				pass "$c-stays-kernels"; else fail "$c-stays-kernels" "$(show "$(case_line "$OUT" $c)"), natively $(show "$(case_line "$native" $c)")"; fi
 		done
@@ -2456,6 +2460,51 @@ group_containers() {
 	fsr -- "${pidns_cmd[@]}"
 	want "pidns-fork-and-thread-followed" 0 $'ok\npid 1'
 	containers_ctr
+}
+
+# readonly (fakesys issue 12): the readonly-binds fix-up (README, "Fix-ups for gVisor").
+# The kernel is the oracle: tests/progs/readonly_cases.sh's lines on the host natively
+# (tests/run records them) are those of the fix-up forced on the host and of fakesys in
+# gVisor; in gVisor natively, and without the fix-up, the remount fails and the writes
+# succeed.
+# readonly_cases [FAKESYS OPTIONS... --]: the cases' lines in a fresh $W/ro (natively
+# without options), in a mount namespace of their own.
+readonly_cases() {
+	local ns=(unshare -m)
+	[ "$KIND" = gvisor ] && ns+=(--propagation unchanged)
+	if [ $# = 0 ]; then
+		runc "${ns[@]}" bash "$PROGS/readonly_cases.sh" "$W/ro"
+	else
+		fsr "$@" "${ns[@]}" bash "$PROGS/readonly_cases.sh" "$W/ro"
+	fi
+}
+
+group_readonly() {
+	local oracle=$BIN/../oracle/readonly native
+	if [ ! -s "$oracle" ]; then
+		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
+		return
+	fi
+	readonly_cases
+	native=$OUT
+	if [ "$KIND" = host ]; then
+		want "native-is-oracle" 0 "$(cat "$oracle")"
+		readonly_cases --stats --fixup readonly-binds --
+		want "forced-same-as-kernel" 0 "$(cat "$oracle")"
+		if printf '%s\n' "$ERR" | grep -Eq "stats: readonly-binds +[1-9]"; then pass "forced-acted"; else
+			fail "forced-acted" "no 'readonly-binds' answers in --stats: $(show "$ERR")"; fi
+		readonly_cases --stats --
+		if [ "$OUT" = "$(cat "$oracle")" ] && ! printf '%s\n' "$ERR" | grep -q "stats: readonly-binds"; then
+			pass "probed-off-on-linux"; else fail "probed-off-on-linux" "$(ctx)"; fi
+	else
+		if [ "$(case_line "$native" remount-readonly)" != "remount-readonly: ok" ] &&
+			[ "$(case_line "$native" open-write)" = "open-write: ok" ]; then
+			pass "native-fails"; else fail "native-fails" "native $(show "$native")"; fi
+		readonly_cases --
+		want "fixed-as-kernel" 0 "$(cat "$oracle")"
+		readonly_cases --no-fixup readonly-binds --
+		want "no-fixup-fails-as-natively" 0 "$native"
+	fi
 }
 
 # unmount_under DIR: every mount beneath DIR, the latest first (gVisor's mounts of a
@@ -2520,7 +2569,7 @@ containers_ctr() {
 }
 
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks | containers)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks | containers | readonly)
 	"group_$GROUP"
 	;;
 *)
