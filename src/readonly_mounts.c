@@ -344,6 +344,11 @@ bool readonly_remount(struct task *t, const arch_regs *regs, const char *target,
 	struct stat st;
 	struct mount_entry m;
 	const char *mi;
+	/* A mount whose root is a symbolic link is gVisor's bind of a magic link (runc's bind
+	   of /proc/self/exe binds the link itself): its kernel's EINVAL stays, and runc then
+	   copies its binary instead of executing a link. */
+	if (task_stat(t, path, false, &st) == 0 && S_ISLNK(st.st_mode))
+		return false;
 	*result = 0;
 	if (task_stat(t, path, true, &st) < 0)
 		*result = -errno;
