@@ -21,7 +21,8 @@
 
 /* mount(2) in regs with MS_REMOUNT|MS_BIND: whether fakesys answers it (*result: 0, or
    the kernel's ENOENT, EINVAL or EBUSY for a target that is missing, no mount point, or
-   a mount with a file open for writing in a traced process); false:
+   a mount with a file open for writing in a traced process); false (a mount whose root
+   is a symbolic link among them: gVisor's bind of a magic link):
    the kernel's to run. target: the path the mount-fd-target fix-up put in place of the
    call's, or NULL. */
 bool readonly_remount(struct task *t, const arch_regs *regs, const char *target, long *result);
