@@ -179,7 +179,7 @@ struct statfs_call {
 static void finish_entry(struct task *t)
 {
 	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn ||
-	    t->readonly_umount)
+	    t->readonly_umount || t->readonly_statfs)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -523,6 +523,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 				answer_stat(t, &req, &regs);
 		} else {
 			expect_statfs_fixup(t, d, &regs);
+			if (tracer_cfg->fixups.readonly_binds)
+				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
 				learn_entry_fd(t, d, (int)arch_arg(&regs, d->dirfd_arg));
 			finish_entry(t);
@@ -531,6 +533,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
 		expect_statfs_fixup(t, d, &regs);
+		if (tracer_cfg->fixups.readonly_binds)
+			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)
 			learn_entry(tracer_cfg->learner, t, &req);
 		finish_entry(t);
@@ -704,13 +708,16 @@ void intercept_exit(struct task *t)
 			if (result == 0)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->readonly_umount) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->readonly_umount ||
+		    t->readonly_statfs) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
 			if (t->readonly_umount)
 				readonly_umount_exit(t, result);
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
+			if (t->readonly_statfs)
+				readonly_statfs_exit(t, result);
 			if (t->learn)
 				learn_exit(tracer_cfg->learner, t, result); /* what the program saw */
 			fake_fds_exit(t, result);

@@ -1,12 +1,15 @@
 /* The readonly-binds fix-up; see readonly_mounts.h. */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include "fsutil.h"
 #include "log.h"
@@ -106,12 +109,17 @@ static bool entry_of(struct task *t, int dirfd, uint64_t addr, char path[PATH_MA
 	return true;
 }
 
-/* An fd's file. */
-static long fd_refusal(struct task *t, int fd)
+static bool fd_on_readonly_mount(struct task *t, int fd)
 {
 	char link[64], path[PATH_MAX];
 	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, fd);
-	return redirect_fd_path(t, tracer_cfg->store, link, path) == 0 && on_readonly_mount(t, path) ? -EROFS : 0;
+	return redirect_fd_path(t, tracer_cfg->store, link, path) == 0 && on_readonly_mount(t, path);
+}
+
+/* An fd's file. */
+static long fd_refusal(struct task *t, int fd)
+{
+	return fd_on_readonly_mount(t, fd) ? -EROFS : 0;
 }
 
 /* A new entry: EEXIST (the kernel's) if it is there, ENOENT if its directory is not. */
@@ -228,6 +236,30 @@ void readonly_umount_exit(struct task *t, long result)
 	t->readonly_umount = NULL;
 }
 
+void readonly_expect_statfs(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+{
+	char path[PATH_MAX];
+	if (!points.count || d->readonly != RO_STATFS)
+		return;
+	bool beneath = d->path_arg < 0
+	                   ? fd_on_readonly_mount(t, (int)arch_arg(regs, d->dirfd_arg))
+	                   : redirect_task_path(t, tracer_cfg->store, arch_arg(regs, d->path_arg), path) == 0 &&
+	                         on_readonly_mount(t, path);
+	if (beneath)
+		t->readonly_statfs = arch_arg(regs, d->data_arg);
+}
+
+void readonly_statfs_exit(struct task *t, long result)
+{
+	uint64_t buf = t->readonly_statfs;
+	struct statfs sf;
+	t->readonly_statfs = 0;
+	if (result != 0 || mem_read(t, buf, &sf, sizeof sf) < 0)
+		return;
+	sf.f_flags |= ST_RDONLY;
+	mem_write_result(t, buf + offsetof(struct statfs, f_flags), &sf.f_flags, sizeof sf.f_flags);
+}
+
 long readonly_refusal(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
 {
 	if (!points.count)
@@ -242,6 +274,7 @@ long readonly_refusal(struct task *t, const struct syscall_desc *d, const arch_r
 	struct stat st;
 	switch (d->readonly) {
 	case RO_NONE:
+	case RO_STATFS:
 		break;
 	case RO_OPEN:
 		return open_refusal(t, d, regs, dirfd, addr);

@@ -10,7 +10,8 @@
    Linux), through a symbolic link other than /proc's magic ones on the way (fakesys
    resolves paths lexically), by an untraced process, or through an fd of a file whose
    name fakesys cannot give (outside the task's root); the remount's other flags
-   (MS_NOSUID, MS_NODEV, MS_NOEXEC) are not applied, and statfs does not say ST_RDONLY. */
+   (MS_NOSUID, MS_NODEV, MS_NOEXEC) are not applied (nor said by statfs, which says
+   ST_RDONLY). */
 #ifndef FAKESYS_READONLY_MOUNTS_H
 #define FAKESYS_READONLY_MOUNTS_H
 
@@ -30,6 +31,12 @@ bool readonly_remount(struct task *t, const arch_regs *regs, const char *target,
 /* The call in regs (d->readonly says what it changes): 0, or the -errno Linux fails it
    with on a read-only mount (EROFS). For umount2, its target is kept for its exit. */
 long readonly_refusal(struct task *t, const struct syscall_desc *d, const arch_regs *regs);
+
+/* A statfs or fstatfs (d) that the kernel answers: if its file is beneath a read-only
+   point, its buffer is kept for readonly_statfs_exit. */
+void readonly_expect_statfs(struct task *t, const struct syscall_desc *d, const arch_regs *regs);
+/* At its exit: ST_RDONLY in f_flags, if it succeeded. */
+void readonly_statfs_exit(struct task *t, long result);
 
 /* At the exit of an umount2 whose target readonly_refusal kept: its points go if it
    succeeded. */

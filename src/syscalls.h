@@ -42,6 +42,7 @@ enum readonly_check {
 	RO_LINK,   /* link, linkat: the second path a new entry, the first must exist */
 	RO_RENAME, /* rename, renameat, renameat2: either entry, within one mount */
 	RO_UMOUNT, /* umount2: drops the points at and beneath its target once it succeeds */
+	RO_STATFS, /* statfs, fstatfs: ST_RDONLY in f_flags beneath a point */
 };
 
 /* How a traced call changes the fs_struct of its caller. */

@@ -139,6 +139,9 @@ case("access-r", lambda: check(l.access(b(f"{ro}/file"), os.R_OK)))
 case("access-w-fifo", lambda: check(l.access(b(f"{ro}/fifo"), os.W_OK)))
 case("access-w-missing", lambda: check(l.access(b(f"{ro}/missing"), os.W_OK)))
 case("faccessat2-w", lambda: syscall("faccessat2", AT_FDCWD, b(f"{ro}/dir"), os.W_OK, 0))
+case("statvfs-says-readonly", lambda: str(os.statvfs(f"{ro}/dir").f_flag & os.ST_RDONLY))
+case("fstatvfs-says-readonly", lambda: with_fd(f"{ro}/file", os.O_RDONLY, lambda fd: str(os.fstatvfs(fd).f_flag & os.ST_RDONLY)))
+case("statvfs-source-writable", lambda: str(os.statvfs(f"{src}/dir").f_flag & os.ST_RDONLY))
 # What stays writable: the bind's source, a sibling whose name starts alike, and a mount
 # made beneath the read-only one.
 case("write-source", lambda: with_fd(f"{src}/new", os.O_WRONLY | os.O_CREAT, lambda fd: None))
