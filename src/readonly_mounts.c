@@ -1,8 +1,8 @@
 /* The readonly-binds fix-up; see readonly_mounts.h. */
 #include <dirent.h>
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
