@@ -79,7 +79,8 @@ static bool needs_child_subreaper(void)
    kernel can make them so, and unmount what they mounted: gVisor's unshare(CLONE_NEWNS)
    leaves the caller in the sandbox's one namespace (runsc 20221219). Without the
    privilege to mount, nothing can need these fix-ups. */
-/* A propagation change ignores the source and type; valgrind checks them as strings. */
+/* A propagation change and a remount ignore the source and type, a bind the type;
+   valgrind checks them as strings. */
 #define PROPAGATION_ONLY "none"
 
 static bool private_mounts(void)
@@ -142,6 +143,17 @@ static bool pivot_root_refused(const char *dir)
 	return refused;
 }
 
+/* A fresh bind of the probe's directory onto itself, remounted read-only. */
+static bool bind_remount_readonly_refused(const char *dir)
+{
+	if (!private_mounts() || mount(dir, dir, PROPAGATION_ONLY, MS_BIND, NULL) < 0)
+		return false;
+	bool refused = mount(PROPAGATION_ONLY, dir, PROPAGATION_ONLY, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0 &&
+	               errno == EINVAL;
+	umount2(dir, MNT_DETACH);
+	return refused;
+}
+
 static bool needs_mount_rec(void)
 {
 	return child_says(mount_rec_refused);
@@ -178,6 +190,11 @@ static bool needs_pipe_chown(void)
 	return needed;
 }
 
+static bool needs_readonly_binds(void)
+{
+	return child_says(bind_remount_readonly_refused);
+}
+
 /* An id lookup, which creates nothing (KEYCTL_GET_KEYRING_ID of the user keyring). */
 static bool needs_keys_enosys(void)
 {
@@ -200,6 +217,7 @@ static const struct {
 	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown },
 	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys },
 	{ "pivot-root-chroot", offsetof(struct fixups, pivot_root_chroot), needs_pivot_root_chroot },
+	{ "readonly-binds", offsetof(struct fixups, readonly_binds), needs_readonly_binds },
 };
 
 int fixup_index(const char *name)

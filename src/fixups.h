@@ -52,10 +52,16 @@ struct fixups {
 	   a container: runc's pivot_root(".", ".") runs as chroot(".") (pivot_chroot.h),
 	   and the store is bound into the container (container_store.h). */
 	bool pivot_root_chroot;
+	/* readonly-binds: a bind mount cannot be made read-only (runsc 20221219: the remount
+	   MS_REMOUNT|MS_BIND|MS_RDONLY is EINVAL, and a bind made with MS_RDONLY is
+	   writable), and runc makes a container's /etc/hosts, /etc/resolv.conf and /proc/sys
+	   so: fakesys records the point read-only and refuses every change beneath it with
+	   EROFS (readonly_mounts.h). */
+	bool readonly_binds;
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 11
+#define FIXUP_COUNT 12
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

@@ -25,6 +25,7 @@
 #include "mountinfo.h"
 #include "pipe_chown.h"
 #include "provider.h"
+#include "readonly_mounts.h"
 #include "redirect.h"
 #include "stats.h"
 #include "container_store.h"
@@ -179,7 +180,8 @@ struct statfs_call {
    learned from. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn ||
+	    t->readonly_umount || t->readonly_statfs)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -402,6 +404,12 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	bool strictatime = f->mount_strictatime && (asked & MS_STRICTATIME);
 	bool retarget = f->mount_fd_target && mount_fd_target(t, regs, target);
 	bool devpts = f->devpts_single && mount_devpts_single(t, regs);
+	long result;
+	if (f->readonly_binds && readonly_remount(t, regs, retarget ? target : NULL, &result)) {
+		stats_answered(d, "readonly-binds", result);
+		tracer_skip_call(t, regs, result);
+		return;
+	}
 	if ((retarget || devpts) && !scratch_intact(t)) {
 		if (!t->mm->scratch_failed) {
 			inject_scratch(t, regs);
@@ -508,6 +516,8 @@ static void umount_entry(struct task *t, const struct syscall_desc *d, arch_regs
 	}
 	free(t->fs->stacked_old_root);
 	t->fs->stacked_old_root = NULL;
+	free(t->readonly_umount); /* nothing is unmounted: no read-only point goes */
+	t->readonly_umount = NULL;
 	stats_answered(d, "pivot-root-chroot", 0);
 	tracer_skip_call(t, regs, 0);
 }
@@ -533,6 +543,16 @@ void intercept_entry(struct task *t, arch_regs regs)
 		fix_mount(t, d, &regs);
 		return;
 	}
+	long refusal = tracer_cfg->fixups.readonly_binds && d->readonly != RO_NONE ? readonly_refusal(t, d, &regs) : 0;
+	if (refusal) {
+		stats_answered(d, "readonly-binds", refusal);
+		tracer_skip_call(t, &regs, refusal);
+		return;
+	}
+	if (d->access == ACCESS_READONLY) {
+		finish_entry(t);
+		return;
+	}
 	if (d->access == ACCESS_PIVOT) {
 		pivot_root_entry(t, d, &regs);
 		return;
@@ -541,7 +561,6 @@ void intercept_entry(struct task *t, arch_regs regs)
 		umount_entry(t, d, &regs);
 		return;
 	}
-
 	if (d->access == ACCESS_KEYS) {
 		if (tracer_cfg->fixups.keys_enosys) {
 			stats_answered(d, "keys-enosys", -ENOSYS);
@@ -597,6 +616,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 				answer_stat(t, &req, &regs);
 		} else {
 			expect_statfs_fixup(t, d, &regs);
+			if (tracer_cfg->fixups.readonly_binds)
+				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
 				learn_entry_fd(t, d, (int)arch_arg(&regs, d->dirfd_arg));
 			finish_entry(t);
@@ -605,6 +626,8 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
 		expect_statfs_fixup(t, d, &regs);
+		if (tracer_cfg->fixups.readonly_binds)
+			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)
 			learn_entry(tracer_cfg->learner, t, &req);
 		finish_entry(t);
@@ -801,11 +824,16 @@ void intercept_exit(struct task *t)
 			if (result == 0)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->readonly_umount ||
+		    t->readonly_statfs) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
+			if (t->readonly_umount)
+				readonly_umount_exit(t, result);
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
+			if (t->readonly_statfs)
+				readonly_statfs_exit(t, result);
 			if (t->learn)
 				learn_exit(tracer_cfg->learner, t, result); /* what the program saw */
 			fake_fds_exit(t, result);

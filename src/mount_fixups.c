@@ -22,10 +22,22 @@ const char *task_mountinfo(struct task *t)
 	return fs_read_text(name, text, sizeof text) > 0 ? text : NULL;
 }
 
+int task_walk_root(struct task *t, char out[PATH_MAX])
+{
+	char root[PATH_MAX];
+	int rc = redirect_sandbox_name(t, "/", root);
+	if (rc < 0)
+		return rc;
+	if (strcmp(root, "/"))
+		snprintf(out, PATH_MAX, "%s", root);
+	else
+		snprintf(out, PATH_MAX, "/proc/%d/root", (int)t->tid);
+	return 0;
+}
+
 /* Whether the path at addr, as the kernel walks it for t, is the canonical path: no ".."
    (folded lexically by path.h) and no symbolic link on the way, checked in t's own root
-   and mounts through /proc/TID/root (or, in a chroot, through the root's path: gVisor
-   cannot walk /proc/TID/root of a chrooted task). A path that does not exist counts: the
+   and mounts (task_walk_root). A path that does not exist counts: the
    call fails with ENOENT either way, and gVisor would say EINVAL for MS_REC first. */
 static bool canonical_path(struct task *t, uint64_t addr, char path[PATH_MAX])
 {
@@ -35,11 +47,9 @@ static bool canonical_path(struct task *t, uint64_t addr, char path[PATH_MAX])
 	for (const char *c = raw; (c = strstr(c, "..")); c += 2)
 		if ((c == raw || c[-1] == '/') && (c[2] == '/' || !c[2]))
 			return false;
-	if (redirect_task_path(t, tracer_cfg->store, addr, path) < 0 ||
-	    redirect_sandbox_path(t, tracer_cfg->store, addr, where) < 0)
+	if (redirect_task_path(t, tracer_cfg->store, addr, path) < 0 || task_walk_root(t, where) < 0)
 		return false;
-	int n = strcmp(where, path) ? snprintf(walk, sizeof walk, "%s", where) - (int)strlen(path)
-	                            : snprintf(walk, sizeof walk, "/proc/%d/root", (int)t->tid);
+	int n = snprintf(walk, sizeof walk, "%s", where);
 	for (const char *c = path + 1; *c; c++) {
 		const char *end = strchr(c, '/');
 		size_t len = end ? (size_t)(end - c) : strlen(c);

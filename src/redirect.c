@@ -332,30 +332,37 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	return true;
 }
 
-/* The canonical path at addr for t; *v says whether it went through a mirror or left the
-   task's root on the way. */
-static int resolve_task_path(struct view *v, uint64_t addr, char out[PATH_MAX])
+/* The canonical path at addr for t, relative to dirfd (AT_FDCWD: the cwd), its last link
+   followed or not; *v says whether it went through a mirror or left the task's root on the
+   way. */
+static int resolve_task_path(struct view *v, int dirfd, uint64_t addr, bool follow_last, char out[PATH_MAX])
 {
 	char path[PATH_MAX], base[PATH_MAX] = "/";
 	long len = mem_read_string(v->t, addr, path, sizeof path);
 	if (len <= 0)
 		return len < 0 ? (int)len : -ENOENT;
 	struct alias_task who = { .tgid = v->t->tgid, .tid = v->t->tid, .read_magic = read_magic, .arg = v };
-	int rc = path[0] == '/' ? MAGIC_PATH : base_dir(v, AT_FDCWD, base);
+	int rc = path[0] == '/' ? MAGIC_PATH : base_dir(v, dirfd, base);
 	if (rc != MAGIC_PATH)
 		return rc < 0 ? rc : -ENOTDIR;
 	struct resolved r;
-	rc = path_resolve(&who, base, path, true, &r);
+	rc = path_resolve(&who, base, path, follow_last, &r);
 	if (rc == 0)
 		memcpy(out, r.path, sizeof r.path);
 	return rc;
 }
 
-int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+int redirect_task_path_at(struct task *t, const struct store *store, int dirfd, uint64_t addr, bool follow_last,
+                          char out[PATH_MAX])
 {
 	struct view v = { .t = t, .store = store };
-	int rc = resolve_task_path(&v, addr, out);
+	int rc = resolve_task_path(&v, dirfd, addr, follow_last, out);
 	return rc == 0 && v.outside_root ? -EACCES : rc;
+}
+
+int redirect_task_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+{
+	return redirect_task_path_at(t, store, AT_FDCWD, addr, true, out);
 }
 
 int redirect_task_root(struct task *t, char root[PATH_MAX])
@@ -364,20 +371,31 @@ int redirect_task_root(struct task *t, char root[PATH_MAX])
 	return rc < 0 ? rc : 0;
 }
 
-int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+int redirect_sandbox_name(struct task *t, const char *path, char out[PATH_MAX])
 {
-	char root[PATH_MAX], path[PATH_MAX];
-	struct view v = { .t = t, .store = store };
-	int rc = resolve_task_path(&v, addr, path);
-	if (rc == 0 && !v.outside_root)
-		rc = task_root(t, root);
+	char root[PATH_MAX];
+	int rc = task_root(t, root);
 	if (rc < 0)
 		return rc;
-	if (v.outside_root || !strcmp(root, "/"))
+	if (!strcmp(root, "/"))
 		memcpy(out, path, strlen(path) + 1);
 	else if (snprintf(out, PATH_MAX, "%s%s", root, strcmp(path, "/") ? path : "") >= PATH_MAX)
 		return -ENAMETOOLONG;
 	return 0;
+}
+
+int redirect_sandbox_path(struct task *t, const struct store *store, uint64_t addr, char out[PATH_MAX])
+{
+	char path[PATH_MAX];
+	struct view v = { .t = t, .store = store };
+	int rc = resolve_task_path(&v, AT_FDCWD, addr, true, path);
+	if (rc < 0)
+		return rc;
+	if (v.outside_root) {
+		memcpy(out, path, strlen(path) + 1);
+		return 0;
+	}
+	return redirect_sandbox_name(t, path, out);
 }
 
 int redirect_fd_path(struct task *t, const struct store *store, const char *link, char out[PATH_MAX])

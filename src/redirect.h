@@ -58,6 +58,14 @@ int redirect_task_path(struct task *t, const struct store *store, uint64_t addr,
 /* The task's root directory as fakesys names it ("/" unless it chrooted). Returns 0,
    or -errno. */
 int redirect_task_root(struct task *t, char root[PATH_MAX]);
+/* redirect_task_path relative to dirfd (AT_FDCWD: the cwd), its last link followed or not
+   (a call that names an entry: unlink, mkdir, lchown). */
+int redirect_task_path_at(struct task *t, const struct store *store, int dirfd, uint64_t addr, bool follow_last,
+                          char out[PATH_MAX]);
+
+/* A canonical path as task t names it, as fakesys names it (the task's root prefixed).
+   Returns 0, or -errno. */
+int redirect_sandbox_name(struct task *t, const char *path, char out[PATH_MAX]);
 
 /* The same path as fakesys names it (the task's root prefixed): one name for a file across
    tasks of different roots (the mount fix-ups record mount points so). */

@@ -40,8 +40,10 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	if (tracer_cfg->fixups.child_subreaper)
 		kinds |= TRACE_FOR(FOR_SUBREAPER);
 	if (tracer_cfg->fixups.mount_rec || tracer_cfg->fixups.mount_fd_target || tracer_cfg->fixups.mount_strictatime ||
-	    tracer_cfg->fixups.devpts_single)
+	    tracer_cfg->fixups.devpts_single || tracer_cfg->fixups.readonly_binds)
 		kinds |= TRACE_FOR(FOR_MOUNT);
+	if (tracer_cfg->fixups.readonly_binds)
+		kinds |= TRACE_FOR(FOR_READONLY);
 	if (tracer_cfg->fixups.pipe_chown)
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
 	if (tracer_cfg->fixups.keys_enosys)

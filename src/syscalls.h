@@ -24,6 +24,27 @@ enum access_kind {
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
 	ACCESS_PIVOT,    /* pivot_root(2): for its fs change, and the pivot-root-chroot fix-up */
 	ACCESS_UMOUNT,   /* umount2(2), for the pivot-root-chroot fix-up (pivot_chroot.h) */
+	ACCESS_READONLY, /* a change (unlink, chmod, umount2...) traced only for the
+	                    readonly-binds fix-up (readonly_mounts.h) */
+};
+
+/* What a call changes, for the readonly-binds fix-up: a call beneath a read-only point
+   fails with EROFS where Linux's would (readonly_mounts.h). The second path of a
+   two-path call (rename, link) is the argument after the first (without a dirfd) or the
+   dirfd and path two arguments on (renameat, linkat). */
+enum readonly_check {
+	RO_NONE,
+	RO_OPEN,   /* open, openat, openat2, creat: by the flags (write access, O_CREAT, O_TRUNC) */
+	RO_FILE,   /* the file the path names (chmod, truncate, utimes, setxattr...); a NULL or
+	              empty path with AT_EMPTY_PATH names the dirfd's file */
+	RO_FD,     /* the file of the fd in dirfd_arg (fchmod, fchown, fsetxattr) */
+	RO_ACCESS, /* access, faccessat, faccessat2 with W_OK in the argument after the path */
+	RO_CREATE, /* a new entry (mkdir, mknod, symlink): EEXIST if it is there */
+	RO_REMOVE, /* an entry removed (unlink, rmdir) */
+	RO_LINK,   /* link, linkat: the second path a new entry, the first must exist */
+	RO_RENAME, /* rename, renameat, renameat2: either entry, within one mount */
+	RO_UMOUNT, /* umount2: drops the points at and beneath its target once it succeeds */
+	RO_STATFS, /* statfs, fstatfs: ST_RDONLY in f_flags beneath a point */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -64,10 +85,12 @@ enum traced_for {
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 	FOR_MOUNT,     /* a mount fix-up: mount-rec, mount-fd-target, mount-strictatime,
-	                  devpts-single (fixups.h) */
+	                  devpts-single, readonly-binds (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
 	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
 	FOR_PIVOT,     /* the pivot-root-chroot fix-up (fixups.h) */
+	FOR_READONLY,  /* the readonly-binds fix-up (fixups.h); a call of another kind with a
+	                  readonly check is traced for it too, whatever its only_flags */
 };
 #define TRACE_FOR(kind) (1u << (kind)) /* a set of traced_for kinds */
 
@@ -86,12 +109,13 @@ struct syscall_desc {
 	uint64_t only_flags;     /* nonzero: traced only when the flags argument holds all of
 	                            these (unlinkat: only rmdir can touch a fake tree) */
 	enum traced_for needed;  /* which rule sets need it traced at all */
+	enum readonly_check readonly;
 };
 
 /* NULL if nr is not a path syscall fakesys handles. */
 const struct syscall_desc *syscall_lookup(long nr);
 /* The table's entries by index, for per-syscall counters (stats.h). */
-#define SYSCALLS_MAX 64
+#define SYSCALLS_MAX 96
 int syscall_count(void);
 int syscall_index(const struct syscall_desc *d);
 const char *syscall_name(int index);

@@ -139,6 +139,7 @@ void task_remove(struct task *t)
 	free(t->pivot_old_root);
 	free(t->log);
 	free(t->statfs_fix);
+	free(t->readonly_umount);
 	free(t->child_wait);
 	learn_call_free(t->learn);
 	free(t->fd_op.path);

@@ -116,6 +116,8 @@ struct task {
 	arch_regs saved;      /* registers of the call an injection interrupted */
 	struct pending_log *log;
 	struct statfs_call *statfs_fix; /* a statfs or fstatfs whose ENOSYS is answered at exit (fixups.h) */
+	uint64_t readonly_statfs; /* a statfs's buffer, to say ST_RDONLY in at exit (readonly_mounts.h) */
+	char *readonly_umount; /* an umount2's target, for the read-only points at its exit (readonly_mounts.h) */
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
 	struct child_wait *child_wait;  /* a wait that may have to report an adopted orphan (subreaper.c) */
 	struct learn_call *learn; /* learn mode: a call whose result is recorded at exit (learn.h) */
