@@ -22,6 +22,7 @@
 #include "log.h"
 #include "memory.h"
 #include "mount_fixups.h"
+#include "mount_namespaces.h"
 #include "mountinfo.h"
 #include "pipe_chown.h"
 #include "provider.h"
@@ -177,7 +178,8 @@ struct statfs_call {
    learned from. */
 static void finish_entry(struct task *t)
 {
-	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn)
+	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn ||
+	    t->mount_ns_call)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -426,6 +428,7 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	arch_set_arg(regs, d->flags_arg, flags);
 	if (arch_set_regs(t->tid, regs) < 0)
 		return;
+	mount_ns_expect_mount(t, regs);
 	finish_entry(t);
 }
 
@@ -448,6 +451,11 @@ void intercept_entry(struct task *t, arch_regs regs)
 	stats_intercepted(d);
 	if (d->access == ACCESS_MOUNT) {
 		fix_mount(t, d, &regs);
+		return;
+	}
+	if (d->access == ACCESS_UMOUNT) {
+		mount_ns_expect_umount(t, &regs);
+		finish_entry(t);
 		return;
 	}
 	if (d->access == ACCESS_KEYS) {
@@ -486,8 +494,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 	enum fs_change change = redirect_fs_change(d, &regs);
 	if (change != FS_KEEP)
 		fs_change_begin(t, change);
-	if (d->fs_change == FS_UNSHARE)
+	if (d->fs_change == FS_UNSHARE) {
 		fake_fds_expect_unshare(t, arch_arg(&regs, d->flags_arg));
+		mount_ns_expect_unshare(t, arch_arg(&regs, d->flags_arg));
+	}
 	if (d->access == ACCESS_GETCWD) {
 		answer_getcwd(t, &regs);
 		return;
@@ -686,9 +696,11 @@ void intercept_exit(struct task *t)
 			if (result == 0)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
-		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn) {
+		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->mount_ns_call) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
+			if (t->mount_ns_call)
+				mount_ns_call_exit(t, result);
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
 			if (t->learn)

@@ -34,7 +34,7 @@ static void usage(FILE *out)
 	      "      --no-fixup NAME      not this one (repeatable): strip-no-automount,\n"
 	      "                           statfs-enosys, no-openat2, child-subreaper, mount-rec,\n"
 	      "                           mount-fd-target, mount-strictatime, pipe-chown,\n"
-	      "                           devpts-single, keys-enosys\n"
+	      "                           devpts-single, keys-enosys, mount-ns-teardown\n"
 	      "      --fixup NAME         this one on whatever the kernel says (repeatable)\n"
 	      "  -v, --verbose            print each redirection to stderr\n"
 	      "      --log FILE           append one JSON object per redirection to FILE\n"

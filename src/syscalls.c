@@ -79,6 +79,7 @@ static const struct syscall_entry table[] = {
 	   and a few more), so runc's dozens of PR_CAPBSET_DROP do not stop. */
 	{ SYS_prctl,      { "prctl",      -1, -1,  0, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, PR_SET_CHILD_SUBREAPER, FOR_SUBREAPER } },
 	{ SYS_mount,      { "mount",      -1,  1,  3, FLAGS_NONE,     ACCESS_MOUNT,    F, FS_KEEP, STAT_NONE, 0, 0, FOR_MOUNT } },
+	{ SYS_umount2,    { "umount2",    -1,  0,  1, FLAGS_NONE,     ACCESS_UMOUNT,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_MOUNT_NS } },
 	{ SYS_fchown,     { "fchown",      0, -1, -1, FLAGS_NONE,     ACCESS_CHOWN,    F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIPE_CHOWN } },
 	{ SYS_keyctl,     { "keyctl",     -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },
 	{ SYS_add_key,    { "add_key",    -1, -1, -1, FLAGS_NONE,     ACCESS_KEYS,     F, FS_KEEP, STAT_NONE, -1, 0, FOR_KEYS } },

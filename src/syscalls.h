@@ -22,6 +22,7 @@ enum access_kind {
 	ACCESS_MOUNT,    /* mount(2), for the mount fix-ups (mount_fixups.h) */
 	ACCESS_CHOWN,    /* fchown(2), for the pipe-chown fix-up (pipe_chown.h) */
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
+	ACCESS_UMOUNT,   /* umount2(2), for the mount-ns-teardown fix-up (mount_namespaces.h) */
 };
 
 /* How a traced call changes the fs_struct of its caller. */
@@ -62,7 +63,8 @@ enum traced_for {
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 	FOR_MOUNT,     /* a mount fix-up: mount-rec, mount-fd-target, mount-strictatime,
-	                  devpts-single (fixups.h) */
+	                  devpts-single, mount-ns-teardown (fixups.h) */
+	FOR_MOUNT_NS,  /* the mount-ns-teardown fix-up (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
 	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
 };

@@ -61,6 +61,7 @@ struct pending_log;
 struct statfs_call;
 struct child_wait;
 struct learn_call;
+struct mount_ns_call;
 struct files;
 struct rule;
 
@@ -99,7 +100,8 @@ struct task {
 	                         may be either */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
-	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper fix-up) */
+	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper and
+	                         mount-ns-teardown fix-ups) */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
 	long skip_result;
@@ -109,6 +111,8 @@ struct task {
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
 	struct child_wait *child_wait;  /* a wait that may have to report an adopted orphan (subreaper.c) */
 	struct learn_call *learn; /* learn mode: a call whose result is recorded at exit (learn.h) */
+	struct mount_ns_call *mount_ns_call; /* a mount, umount2 or unshare whose exit stop
+	                                        records it (mount_namespaces.h) */
 	struct task *next;    /* hash chain */
 };
 
