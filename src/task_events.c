@@ -176,6 +176,9 @@ void task_event_clone(struct task *parent, int event)
 	} else if (child && child->started_early) {
 		child->claimed = true;
 		join_creator(child, parent, flags);
+		/* Its mount namespace was its parent's guess (CLONE_PARENT, CLONE_NEWNS). */
+		if (!(flags & CLONE_THREAD))
+			mount_ns_process_started(tid, parent->tgid, flags);
 	} else {
 		if (!child)
 			child = task_add(tid);
