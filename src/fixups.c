@@ -18,6 +18,8 @@
 #endif
 #include <unistd.h>
 #include "fixups.h"
+#include "fsutil.h"
+#include "mountinfo.h"
 
 static bool needs_strip_no_automount(void)
 {
@@ -195,6 +197,29 @@ static bool needs_readonly_binds(void)
 	return child_says(bind_remount_readonly_refused);
 }
 
+/* A tmpfs that a child mounted in a mount namespace of its own is still mounted after
+   the child exited (then unmounted here). */
+static bool mount_outlives_namespace(const char *dir)
+{
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(private_mounts() && mount("tmpfs", dir, "tmpfs", 0, NULL) == 0 ? 0 : 1);
+	int status;
+	static char mountinfo[1 << 20];
+	struct mount_entry m;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    fs_read_text("/proc/self/mountinfo", mountinfo, sizeof mountinfo) <= 0 ||
+	    !mount_holding(mountinfo, dir, &m) || strcmp(m.point, dir))
+		return false;
+	umount2(dir, MNT_DETACH);
+	return true;
+}
+
+static bool needs_mount_ns_teardown(void)
+{
+	return child_says(mount_outlives_namespace);
+}
+
 /* An id lookup, which creates nothing (KEYCTL_GET_KEYRING_ID of the user keyring). */
 static bool needs_keys_enosys(void)
 {
@@ -218,6 +243,7 @@ static const struct {
 	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys },
 	{ "pivot-root-chroot", offsetof(struct fixups, pivot_root_chroot), needs_pivot_root_chroot },
 	{ "readonly-binds", offsetof(struct fixups, readonly_binds), needs_readonly_binds },
+	{ "mount-ns-teardown", offsetof(struct fixups, mount_ns_teardown), needs_mount_ns_teardown },
 };
 
 int fixup_index(const char *name)

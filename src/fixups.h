@@ -58,10 +58,15 @@ struct fixups {
 	   so: fakesys records the point read-only and refuses every change beneath it with
 	   EROFS (readonly_mounts.h). */
 	bool readonly_binds;
+	/* mount-ns-teardown: unshare(CLONE_NEWNS) succeeds but the sandbox keeps one mount
+	   namespace (runsc 20221219): mounts made in a new one outlive its last process, and
+	   containerd cannot unmount a container's rootfs after its exit. fakesys unmounts
+	   them when the namespace's last process is gone (mount_namespaces.h). */
+	bool mount_ns_teardown;
 };
 
 enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
-#define FIXUP_COUNT 12
+#define FIXUP_COUNT 13
 
 /* The index of the fix-up called name (as above), or -1. */
 int fixup_index(const char *name);

@@ -22,6 +22,7 @@
 #include "log.h"
 #include "memory.h"
 #include "mount_fixups.h"
+#include "mount_namespaces.h"
 #include "mountinfo.h"
 #include "pipe_chown.h"
 #include "provider.h"
@@ -181,7 +182,7 @@ struct statfs_call {
 static void finish_entry(struct task *t)
 {
 	if (t->log || t->fs_change != FS_KEEP || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn ||
-	    t->readonly_umount || t->readonly_statfs)
+	    t->readonly_umount || t->readonly_statfs || t->mount_ns_call)
 		tracer_resume_to_exit(t, PHASE_AFTER_CALL);
 	else
 		tracer_resume(t, 0);
@@ -436,6 +437,7 @@ static void fix_mount(struct task *t, const struct syscall_desc *d, arch_regs *r
 	arch_set_arg(regs, d->flags_arg, flags);
 	if (arch_set_regs(t->tid, regs) < 0)
 		return;
+	mount_ns_expect_mount(t, regs);
 	finish_entry(t);
 }
 
@@ -507,10 +509,13 @@ static void pivot_root_entry(struct task *t, const struct syscall_desc *d, arch_
 	finish_entry(t);
 }
 
-/* umount2(2) of the old root an emulated pivot_root left "stacked": nothing to do. */
+/* umount2(2): of the old root an emulated pivot_root left "stacked", nothing to do;
+   any other is the kernel's, and the mount-ns-teardown fix-up's to follow. */
 static void umount_entry(struct task *t, const struct syscall_desc *d, arch_regs *regs)
 {
 	if (!pivot_old_root_umount(t, regs)) {
+		if (tracer_cfg->fixups.mount_ns_teardown)
+			mount_ns_expect_umount(t, regs);
 		finish_entry(t);
 		return;
 	}
@@ -597,8 +602,10 @@ void intercept_entry(struct task *t, arch_regs regs)
 	enum fs_change change = redirect_fs_change(d, &regs);
 	if (change != FS_KEEP)
 		fs_change_begin(t, change);
-	if (d->fs_change == FS_UNSHARE)
+	if (d->fs_change == FS_UNSHARE) {
 		fake_fds_expect_unshare(t, arch_arg(&regs, d->flags_arg));
+		mount_ns_expect_unshare(t, arch_arg(&regs, d->flags_arg));
+	}
 	if (d->access == ACCESS_GETCWD) {
 		answer_getcwd(t, &regs);
 		return;
@@ -825,11 +832,13 @@ void intercept_exit(struct task *t)
 				identity_answer_uname(t, buf, tracer_cfg->store);
 		}
 		if (t->log || t->fd_op.kind != FD_OP_NONE || t->statfs_fix || t->learn || t->readonly_umount ||
-		    t->readonly_statfs) {
+		    t->readonly_statfs || t->mount_ns_call) {
 			if (arch_peek_result(t->tid, &result) < 0)
 				return;
 			if (t->readonly_umount)
 				readonly_umount_exit(t, result);
+			if (t->mount_ns_call)
+				mount_ns_call_exit(t, result);
 			if (t->statfs_fix)
 				statfs_fixup_exit(t, &result);
 			if (t->readonly_statfs)

@@ -40,7 +40,8 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 	if (tracer_cfg->fixups.child_subreaper)
 		kinds |= TRACE_FOR(FOR_SUBREAPER);
 	if (tracer_cfg->fixups.mount_rec || tracer_cfg->fixups.mount_fd_target || tracer_cfg->fixups.mount_strictatime ||
-	    tracer_cfg->fixups.devpts_single || tracer_cfg->fixups.readonly_binds)
+	    tracer_cfg->fixups.devpts_single || tracer_cfg->fixups.readonly_binds || tracer_cfg->fixups.mount_ns_teardown ||
+	    tracer_cfg->fixups.pivot_root_chroot)
 		kinds |= TRACE_FOR(FOR_MOUNT);
 	if (tracer_cfg->fixups.readonly_binds)
 		kinds |= TRACE_FOR(FOR_READONLY);
@@ -48,8 +49,6 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
 	if (tracer_cfg->fixups.keys_enosys)
 		kinds |= TRACE_FOR(FOR_KEYS);
-	if (tracer_cfg->fixups.pivot_root_chroot)
-		kinds |= TRACE_FOR(FOR_PIVOT);
 	int rc = want_seccomp ? seccomp_install(kinds) : 1;
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
@@ -134,8 +133,9 @@ pid_t startup_child(void)
 	close(status[1]);
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 	            PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
-	/* The child-subreaper fix-up hands orphans on before the kernel does (subreaper.c). */
-	if (tracer_cfg->fixups.child_subreaper)
+	/* The child-subreaper fix-up hands orphans on before the kernel does (subreaper.c);
+	   mount-ns-teardown unmounts before the parent learns of the exit (mount_namespaces.c). */
+	if (tracer_cfg->fixups.child_subreaper || tracer_cfg->fixups.mount_ns_teardown)
 		opts |= PTRACE_O_TRACEEXIT;
 	int rc = -1;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {

@@ -133,8 +133,8 @@ static const struct syscall_entry table[] = {
 	{ SYS_fchmod,     { "fchmod",      0, -1, -1, FLAGS_NONE,     ACCESS_READONLY, F, FS_KEEP, STAT_NONE, -1, 0, FOR_READONLY, RO_FD } },
 	{ SYS_fsetxattr,  { "fsetxattr",   0, -1, -1, FLAGS_NONE,     ACCESS_READONLY, F, FS_KEEP, STAT_NONE, -1, 0, FOR_READONLY, RO_FD } },
 	{ SYS_fremovexattr, { "fremovexattr", 0, -1, -1, FLAGS_NONE,  ACCESS_READONLY, F, FS_KEEP, STAT_NONE, -1, 0, FOR_READONLY, RO_FD } },
-	/* Also an emulated pivot_root's umount of the old root (pivot_chroot.h). */
-	{ SYS_umount2,    { "umount2",    -1,  0, -1, FLAGS_NONE,     ACCESS_UMOUNT,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_PIVOT, RO_UMOUNT } },
+	/* For the mount-ns-teardown and pivot-root-chroot fix-ups too. */
+	{ SYS_umount2,    { "umount2",    -1,  0,  1, FLAGS_NONE,     ACCESS_UMOUNT,   F, FS_KEEP, STAT_NONE, -1, 0, FOR_MOUNT, RO_UMOUNT } },
 	{ SYS_wait4,      { "wait4",      -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER, RO_NONE } },
 	{ SYS_waitid,     { "waitid",     -1, -1, -1, FLAGS_NONE,     ACCESS_CHILDREN, F, FS_KEEP, STAT_NONE, -1, 0, FOR_SUBREAPER, RO_NONE } },
 };

@@ -23,7 +23,8 @@ enum access_kind {
 	ACCESS_CHOWN,    /* fchown(2), for the pipe-chown fix-up (pipe_chown.h) */
 	ACCESS_KEYS,     /* keyctl(2), add_key(2), request_key(2), for the keys-enosys fix-up */
 	ACCESS_PIVOT,    /* pivot_root(2): for its fs change, and the pivot-root-chroot fix-up */
-	ACCESS_UMOUNT,   /* umount2(2), for the pivot-root-chroot fix-up (pivot_chroot.h) */
+	ACCESS_UMOUNT,   /* umount2(2), for the pivot-root-chroot (pivot_chroot.h),
+	                    mount-ns-teardown (mount_namespaces.h) and readonly-binds fix-ups */
 	ACCESS_READONLY, /* a change (unlink, chmod, umount2...) traced only for the
 	                    readonly-binds fix-up (readonly_mounts.h) */
 };
@@ -85,10 +86,10 @@ enum traced_for {
 	FOR_UNAME,  /* a fake kernel.osrelease or kernel.version: uname(2) says the same */
 	FOR_SUBREAPER, /* the child-subreaper fix-up (fixups.h) */
 	FOR_MOUNT,     /* a mount fix-up: mount-rec, mount-fd-target, mount-strictatime,
-	                  devpts-single, readonly-binds (fixups.h) */
+	                  devpts-single, readonly-binds, mount-ns-teardown,
+	                  pivot-root-chroot (fixups.h) */
 	FOR_PIPE_CHOWN, /* the pipe-chown fix-up (fixups.h) */
 	FOR_KEYS,      /* the keys-enosys fix-up (fixups.h) */
-	FOR_PIVOT,     /* the pivot-root-chroot fix-up (fixups.h) */
 	FOR_READONLY,  /* the readonly-binds fix-up (fixups.h); a call of another kind with a
 	                  readonly check is traced for it too, whatever its only_flags */
 };

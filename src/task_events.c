@@ -12,6 +12,7 @@
 #include "fake_fds.h"
 #include "learn.h"
 #include "memory.h"
+#include "mount_namespaces.h"
 #include "stats.h"
 #include "subreaper.h"
 #include "task_events.h"
@@ -175,14 +176,19 @@ void task_event_clone(struct task *parent, int event)
 	} else if (child && child->started_early) {
 		child->claimed = true;
 		join_creator(child, parent, flags);
+		/* Its mount namespace was its parent's guess (CLONE_PARENT, CLONE_NEWNS). */
+		if (!(flags & CLONE_THREAD))
+			mount_ns_process_started(tid, parent->tgid, flags);
 	} else {
 		if (!child)
 			child = task_add(tid);
 		stats_task_added();
 		child->claimed = true;
 		task_set_tgid(child, (flags & CLONE_THREAD) ? parent->tgid : tid);
-		if (!(flags & CLONE_THREAD))
+		if (!(flags & CLONE_THREAD)) {
 			subreaper_process_started(tid, subreaper_parent_of_new(parent, flags));
+			mount_ns_process_started(tid, parent->tgid, flags);
+		}
 		task_set_mm(child, (flags & CLONE_VM) ? mm_get(parent->mm) : mm_fork(parent->mm));
 		task_set_fs_from(child, parent, flags & CLONE_FS);
 		files_put(child->files);
@@ -209,8 +215,10 @@ bool task_event_early_start(struct task *t, bool dying)
 	stats_task_added();
 	t->started_early = true;
 	task_set_tgid(t, tgid > 0 ? tgid : t->tid);
-	if (t->tgid == t->tid)
+	if (t->tgid == t->tid) {
 		subreaper_process_started(t->tgid, ppid);
+		mount_ns_process_started(t->tgid, ppid, 0);
+	}
 	task_set_mm(t, mm_new());
 	t->fs = fs_new(NULL);
 	struct task *parent = ppid > 0 ? task_of_process(ppid) : NULL;

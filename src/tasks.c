@@ -141,6 +141,7 @@ void task_remove(struct task *t)
 	free(t->statfs_fix);
 	free(t->readonly_umount);
 	free(t->child_wait);
+	free(t->mount_ns_call);
 	learn_call_free(t->learn);
 	free(t->fd_op.path);
 	free(t);

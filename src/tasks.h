@@ -67,6 +67,7 @@ struct pending_log;
 struct statfs_call;
 struct child_wait;
 struct learn_call;
+struct mount_ns_call;
 struct files;
 struct rule;
 
@@ -105,7 +106,8 @@ struct task {
 	                         may be either */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
-	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper fix-up) */
+	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper and
+	                         mount-ns-teardown fix-ups) */
 	int store_bind_step;  /* calls of the store's bind injected so far, for the
 	                         pivot_root being re-run (container_store.h) */
 	char *pivot_old_root; /* an emulated pivot_root runs as chroot: the root it leaves
@@ -121,6 +123,8 @@ struct task {
 	uint64_t uname_buf;   /* a uname(2) whose answer gets the fake identity at exit */
 	struct child_wait *child_wait;  /* a wait that may have to report an adopted orphan (subreaper.c) */
 	struct learn_call *learn; /* learn mode: a call whose result is recorded at exit (learn.h) */
+	struct mount_ns_call *mount_ns_call; /* a mount, umount2 or unshare whose exit stop
+	                                        records it (mount_namespaces.h) */
 	struct task *next;    /* hash chain */
 };
 

@@ -14,6 +14,7 @@
 #include "grow.h"
 #include "intercept.h"
 #include "metrics.h"
+#include "mount_namespaces.h"
 #include "signals.h"
 #include "startup.h"
 #include "stats.h"
@@ -127,8 +128,9 @@ static void dispatch(struct task *t, int status)
 			tracer_cmd_executed = true;
 			task_event_exec(t);
 			return;
-		case PTRACE_EVENT_EXIT: /* asked for by the child-subreaper fix-up only */
+		case PTRACE_EVENT_EXIT: /* asked for by the child-subreaper and mount-ns-teardown fix-ups only */
 			subreaper_task_exiting(t);
+			mount_ns_task_exiting(t);
 			tracer_resume(t, 0);
 			return;
 		default:
@@ -164,6 +166,7 @@ static void handle(pid_t tid, int status, const struct rusage *ru)
 			pid_t tgid = t->tgid;
 			task_exited(t);
 			subreaper_task_reaped(tid, tgid, status, ru);
+			mount_ns_task_reaped(tid, tgid);
 		}
 		return;
 	}
@@ -256,6 +259,7 @@ int tracer_run(const struct tracer_config *config)
 	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats_task_added();
 	subreaper_process_started(pid, getpid());
+	mount_ns_process_started(pid, 0, 0);
 	tracer_main_pid = pid;
 	metrics_start();
 	loop();

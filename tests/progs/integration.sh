@@ -2603,7 +2603,13 @@ containers_ctr() {
 				'cat /proc/sys/kernel/panic /sys/fs/cgroup/memory/memory.limit_in_bytes; exit 7'
 			echo "ctr run under fakesys: $(ctx)"
 			want "ctr-run-container-sees-fakes-and-exit-status" 7 "$fakes"
-			unmount_under "$c/state"
+			# The mounts runc made in the container's mount namespace went with it
+			# (mount-ns-teardown; without it its rootfs, /proc, /dev... stay), and containerd
+			# unmounted the rootfs.
+			local left
+			left=$(awk -v d="$c/" 'substr($5, 1, length(d)) == d { print $5 }' /proc/self/mountinfo)
+			if [ -z "$left" ]; then pass "ctr-run-leaves-no-mounts"; else fail "ctr-run-leaves-no-mounts" "$(show "$left")"; fi
+			unmount_under "$c"
 		fi
 		kill -TERM "$BGPID"
 		if ended_within "$BGPID" 20 && [ "$RC" = 0 ]; then pass "containerd-$how-stops"; else
@@ -2625,8 +2631,94 @@ containers_ctr() {
 	unmount_under "$c"
 }
 
+# mount-ns-teardown: the mounts of a mount namespace a tracee made (unshare -m) go with its
+# last process. Each case runs in a shell that lists, after the namespace's processes
+# exited, the mount points at and beneath its directory $D. On Linux (the oracle) they
+# vanish with the namespace, natively and with the fix-up forced on; gVisor keeps them
+# natively (one namespace for the sandbox), fakesys unmounts them. (gVisor has no MS_MOVE:
+# EINVAL.)
+MOUNTNS_CASES=(simple nested bind move umounted two-members initial-kept)
+mountns_case() {
+	case $1 in
+	simple) echo 'mount -t tmpfs none $D' ;;
+	nested) echo 'mount -t tmpfs none $D && mkdir $D/a $D/b && mount -t tmpfs none $D/a && mkdir $D/a/c && mount -t tmpfs none $D/a/c && mount --bind $D/a $D/b' ;;
+	bind) echo 'mkdir -p $D/src $D/dst && mount --bind $D/src $D/dst' ;;
+	move) echo 'mkdir -p $D/m $D/n && mount -t tmpfs none $D/m && mount --move $D/m $D/n' ;;
+	umounted) echo 'mkdir -p $D/a && mount -t tmpfs none $D/a && mount -t tmpfs none $D/a && umount $D/a' ;;
+	# The shell exits first; its child holds the namespace, and still sees the mount.
+	two-members) echo 'mount -t tmpfs none $D || exit 1; (sleep 1; grep -c " $D " /proc/self/mountinfo >$D.inside) & exit 0' ;;
+	# A mount of the initial namespace stays, with what a member mounted beneath it.
+	initial-kept) echo 'mkdir -p $D/keep/sub && mount -t tmpfs none $D/keep/sub' ;;
+	esac
+}
+# mountns_script CASE: the script of a case (its directory D and unshare U exported).
+mountns_script() {
+	local before='' after=''
+	[ "$1" = two-members ] && after='echo during $(list); sleep 3; cat $D.inside;'
+	[ "$1" = initial-kept ] && before='mkdir -p $D/keep && mount -t tmpfs none $D/keep && mkdir $D/keep/sub;'
+	printf '%s' 'list() { awk -v d="$D" '"'"'$5 == d { print "." } index($5, d "/") == 1 { print substr($5, length(d) + 2) }'"'"' /proc/self/mountinfo | sort | tr "\n" " "; }; '"$before"' $U sh -c '"'$(mountns_case "$1")'"'; echo inner $?; '"$after"' echo after $(list)'
+}
+# mountns_all [FAKESYS OPTIONS --]: every case, natively (none) or under fakesys; OUT is
+# "CASE: output" per case.
+mountns_all() {
+	local c all=''
+	for c in "${MOUNTNS_CASES[@]}"; do
+		MOUNTNS_RUNS=$((${MOUNTNS_RUNS:-0} + 1))
+		export D=$W/mn$MOUNTNS_RUNS-$c
+		mkdir -p "$D"
+		if [ $# = 0 ]; then runc sh -c "$(mountns_script "$c")"; else fsr "$@" sh -c "$(mountns_script "$c")"; fi
+		all+="$c: $(printf '%s' "$OUT" | tr '\n' ' ') rc $RC"$'\n'
+		unmount_under "$D"
+		umount -l "$D" 2>/dev/null
+	done
+	OUT=${all%$'\n'}
+}
+group_mountns() {
+	local native expect
+	if [ "$KIND" = host ]; then
+		export U='unshare -m --propagation private'
+		# The kernel: every namespace's mounts gone after it, those of the initial kept.
+		expect='simple: inner 0 after rc 0
+nested: inner 0 after rc 0
+bind: inner 0 after rc 0
+move: inner 0 after rc 0
+umounted: inner 0 after rc 0
+two-members: inner 0 during 1 after rc 0
+initial-kept: inner 0 after keep rc 0'
+		mountns_all
+		want "kernel" 0 "$expect"
+		mountns_all --stats --fixup mount-ns-teardown --
+		want "forced-same-as-kernel" 0 "$expect"
+		fsr --stats -- sh -c "$(mountns_script simple)"
+		if [ "$RC" = 0 ] && ! printf '%s\n' "$ERR" | grep -q "stats: umount2 "; then pass "probed-off-on-linux"; else
+			fail "probed-off-on-linux" "$(ctx)"; fi
+	else
+		export U='unshare -m --propagation unchanged'
+		mountns_all
+		native=$OUT
+		echo "natively: $native"
+		want "native-keeps-mounts" 0 'simple: inner 0 after . rc 0
+nested: inner 0 after . a a/c b rc 0
+bind: inner 0 after dst rc 0
+move: inner 32 after m rc 0
+umounted: inner 0 after a rc 0
+two-members: inner 0 during . 1 after . rc 0
+initial-kept: inner 0 after keep keep/sub rc 0'
+		mountns_all --
+		want "fakesys-tears-down" 0 'simple: inner 0 after rc 0
+nested: inner 0 after rc 0
+bind: inner 0 after rc 0
+move: inner 32 after rc 0
+umounted: inner 0 after rc 0
+two-members: inner 0 during . 1 after rc 0
+initial-kept: inner 0 after keep rc 0'
+		mountns_all --no-fixup mount-ns-teardown --
+		want "no-fixup-as-native" 0 "$native"
+	fi
+}
+
 case "$GROUP" in
-go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks | containers | readonly)
+go | sysctl | writes | cat | ls | forks | concur | rodata | matrix | signals | jobctl | paths | aliases | badinput | audit | store | k3s | cgroups | cgroupfs | patterns | profiles | fuse | launcher | identity | observe | subreaper | learn | kernelchecks | containers | readonly | mountns)
 	"group_$GROUP"
 	;;
 *)
