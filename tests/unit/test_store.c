@@ -145,15 +145,6 @@ static int write_value(struct store *s, const char *path, const char *data)
 	return provider_of(f.rule)->write(s, &f, data, strlen(data), 0);
 }
 
-/* The store directory, from a value path: <dir>/root/<rule path>. */
-static const char *store_dir(struct store *s)
-{
-	static char dir[PATH_MAX];
-	snprintf(dir, sizeof dir, "%s", store_value_path(s, rule(PANIC)));
-	dir[strlen(dir) - strlen("/root" PANIC)] = '\0';
-	return dir;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
