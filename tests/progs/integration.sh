@@ -53,6 +53,14 @@ runc() {
 # fsr ARGS...: fakesys with the extra options of this run.
 fsr() { runc "$FS" "${XOPT[@]}" "$@"; }
 
+# have_oracle FILE [HOW]: whether the kernel's answers tests/run recorded (HOW: how it
+# records them) are there; a failed check if not.
+have_oracle() {
+	[ -s "$1" ] && return 0
+	fail "kernel-oracle" "$1 is missing (tests/run records it ${2:-on the host})"
+	return 1
+}
+
 ctx() { echo "exit $RC; stdout $(show "$OUT"); stderr $(show "$ERR")"; }
 
 # want NAME RC STDOUT: exact exit status and stdout of the last run.
@@ -227,10 +235,7 @@ group_sysctl() {
 # fresh netns, whose real value must stay untouched; in gVisor it is kernel.panic.
 group_writes() {
 	local oracle=$BIN/../oracle/writes
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it with unshare -n)"
-		return
-	fi
+	have_oracle "$oracle" "with unshare -n" || return
 	local want_out
 	want_out=$(cat "$oracle")
 	if [ "$KIND" = host ]; then
@@ -1343,10 +1348,7 @@ privns() {
 # be as it was.
 group_cgroupfs() {
 	local oracle=$BIN/../oracle/cgroups
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host's real cgroup v1 tree)"
-		return
-	fi
+	have_oracle "$oracle" "on the host's real cgroup v1 tree" || return
 	# The real tree's directories, but those of gVisor sandboxes that other runs on this
 	# host start or end meanwhile (runsc makes runsc-PID in each hierarchy).
 	real_cgroup_dirs() { find /sys/fs/cgroup -maxdepth 3 -type d 2>/dev/null | grep -Ev '/runsc-[0-9]+(/|$)' | sort; }
@@ -2082,10 +2084,7 @@ PY
 # output, recorded by tests/run); in gVisor the kernel refuses the attribute.
 group_subreaper() {
 	local oracle=$BIN/../oracle/subreaper
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
-		return
-	fi
+	have_oracle "$oracle" || return
 	runc "$BIN/subreaper"
 	if [ "$KIND" = host ]; then
 		want "native-is-oracle" 0 "$(cat "$oracle")"
@@ -2371,10 +2370,7 @@ pidns_cmd=(unshare -pf sh -c "$BIN/threadexec /bin/echo ok; echo pid \$\$")
 
 group_containers() {
 	local oracle=$BIN/../oracle/mounts native forced x c line stats
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
-		return
-	fi
+	have_oracle "$oracle" || return
 	mount_cases
 	native=$OUT
 	if [ "$KIND" = host ]; then
@@ -2457,10 +2453,7 @@ group_containers() {
 # its own for time: a run of the cases takes ~9 s in gVisor.)
 group_mountfixups() {
 	local oracle=$BIN/../oracle/mounts native x c line
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
-		return
-	fi
+	have_oracle "$oracle" || return
 	if [ "$KIND" = gvisor ]; then
 		mount_cases
 		native=$OUT
@@ -2493,10 +2486,7 @@ group_ctr() {
 # be the fake's, reached through the store's bind in /dev (container_store.h).
 pivot_cases() {
 	local oracle=$BIN/../oracle/pivot r=$W/pivot fake ns=(unshare -m) jail
-	if [ ! -s "$oracle" ]; then
-		fail "pivot-oracle" "$oracle is missing (tests/run records it on the host)"
-		return
-	fi
+	have_oracle "$oracle" || return
 	[ "$KIND" = gvisor ] && ns+=(--propagation unchanged)
 	mkdir -p "$r"
 	jail=(sh -c "mount -t tmpfs none $r && mkdir $r/bin $r/proc $r/dev && cp $BB $r/bin/busybox && mount -t proc proc $r/proc && mount -t tmpfs none $r/dev &&
@@ -2545,10 +2535,7 @@ readonly_cases() {
 
 group_readonly() {
 	local oracle=$BIN/../oracle/readonly native
-	if [ ! -s "$oracle" ]; then
-		fail "kernel-oracle" "$oracle is missing (tests/run records it on the host)"
-		return
-	fi
+	have_oracle "$oracle" || return
 	readonly_cases
 	native=$OUT
 	if [ "$KIND" = host ]; then
