@@ -112,7 +112,8 @@ static void family(FILE *out, const char *name, const char *type, const char *he
 void metrics_print(FILE *out)
 {
 	double user, sys;
-	stats_tracer_cpu(&user, &sys);
+	long rss;
+	stats_tracer_usage(&user, &sys, &rss);
 	family(out, "fakesys_stops_total", "counter", "Tracee stops handled by the tracer.");
 	fprintf(out, "fakesys_stops_total %lu\n", stats.stops);
 	family(out, "fakesys_tracer_calls_total", "counter", "ptrace requests and /proc reads made on tracees' behalf.");
@@ -124,6 +125,8 @@ void metrics_print(FILE *out)
 	family(out, "fakesys_tracer_cpu_seconds_total", "counter", "CPU time of the tracer itself.");
 	fprintf(out, "fakesys_tracer_cpu_seconds_total{mode=\"user\"} %.6f\n", user);
 	fprintf(out, "fakesys_tracer_cpu_seconds_total{mode=\"system\"} %.6f\n", sys);
+	family(out, "fakesys_tracer_max_resident_bytes", "gauge", "Peak resident memory of the tracer itself.");
+	fprintf(out, "fakesys_tracer_max_resident_bytes %ld\n", rss * 1024);
 	family(out, "fakesys_tasks_started_total", "counter", "Traced tasks (threads) seen.");
 	fprintf(out, "fakesys_tasks_started_total %lu\n", stats.tasks);
 	family(out, "fakesys_tasks", "gauge", "Traced tasks alive now.");

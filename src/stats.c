@@ -62,13 +62,14 @@ void stats_stop_handled(double us)
 	stats.latency_sum_us += us;
 }
 
-void stats_tracer_cpu(double *user, double *system)
+void stats_tracer_usage(double *user, double *system, long *max_rss_kib)
 {
 	struct rusage ru;
 	if (getrusage(RUSAGE_SELF, &ru) < 0)
 		memset(&ru, 0, sizeof ru);
 	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
 	*system = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	*max_rss_kib = ru.ru_maxrss;
 }
 
 /* Stops whose handling was timed (those that reach the dispatcher). */
@@ -88,15 +89,16 @@ static unsigned long passed(const struct syscall_counts *c)
 void stats_print_table(FILE *out)
 {
 	double n = stats.intercepted ? (double)stats.intercepted : 1.0, user, sys;
-	stats_tracer_cpu(&user, &sys);
+	long rss;
+	stats_tracer_usage(&user, &sys, &rss);
 	/* The first two lines keep their form: bench/ parses them. */
 	fprintf(out,
 	        "fakesys: stats: tasks=%lu stops=%lu tracer_calls=%lu intercepted=%lu redirected=%lu injected=%lu\n"
 	        "fakesys: stats: per intercepted syscall: %.2f stops, %.2f tracer calls\n",
 	        stats.tasks, stats.stops, stats.tracer_calls, stats.intercepted, stats.redirected,
 	        stats.injected, (double)stats.stops / n, (double)stats.tracer_calls / n);
-	fprintf(out, "fakesys: stats: peak tasks %lu; tracer cpu %.3f s user, %.3f s system (%.1f us per intercepted syscall); fd writes played %lu\n",
-	        stats.peak_tasks, user, sys, (user + sys) * 1e6 / n, stats.fd_writes);
+	fprintf(out, "fakesys: stats: peak tasks %lu; tracer cpu %.3f s user, %.3f s system (%.1f us per intercepted syscall); tracer max RSS %ld KiB; fd writes played %lu\n",
+	        stats.peak_tasks, user, sys, (user + sys) * 1e6 / n, rss, stats.fd_writes);
 	fprintf(out, "fakesys: stats: %-18s %11s %11s %11s %11s\n", "syscall", "intercepted", "redirected", "passed", "failed");
 	for (int i = 0; i < syscall_count(); i++) {
 		const struct syscall_counts *c = &stats.syscalls[i];
@@ -121,12 +123,14 @@ void stats_print_table(FILE *out)
 void stats_print_json(FILE *out)
 {
 	double user, sys;
-	stats_tracer_cpu(&user, &sys);
+	long rss;
+	stats_tracer_usage(&user, &sys, &rss);
 	fprintf(out,
 	        "{\"tasks\":%lu,\"peak_tasks\":%lu,\"stops\":%lu,\"tracer_calls\":%lu,\"intercepted\":%lu,"
-	        "\"redirected\":%lu,\"injected\":%lu,\"fd_writes\":%lu,\"tracer_cpu_seconds\":{\"user\":%.6f,\"system\":%.6f},",
+	        "\"redirected\":%lu,\"injected\":%lu,\"fd_writes\":%lu,\"tracer_cpu_seconds\":{\"user\":%.6f,\"system\":%.6f},"
+	        "\"tracer_max_rss_kib\":%ld,",
 	        stats.tasks, stats.peak_tasks, stats.stops, stats.tracer_calls, stats.intercepted, stats.redirected,
-	        stats.injected, stats.fd_writes, user, sys);
+	        stats.injected, stats.fd_writes, user, sys, rss);
 	fputs("\"syscalls\":{", out);
 	const char *sep = "";
 	for (int i = 0; i < syscall_count(); i++) {

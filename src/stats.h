@@ -50,8 +50,8 @@ void stats_task_added(void);
 void stats_task_gone(void);
 /* The time the tracer held a tracee at one stop. */
 void stats_stop_handled(double us);
-/* The tracer's own CPU time so far, in seconds. */
-void stats_tracer_cpu(double *user, double *system);
+/* The tracer's own CPU time so far, in seconds, and its peak resident memory. */
+void stats_tracer_usage(double *user, double *system, long *max_rss_kib);
 
 /* The report: a table (stderr) or JSON. */
 void stats_print_table(FILE *out);
