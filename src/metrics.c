@@ -125,6 +125,9 @@ void metrics_print(FILE *out)
 	family(out, "fakesys_tracer_cpu_seconds_total", "counter", "CPU time of the tracer itself.");
 	fprintf(out, "fakesys_tracer_cpu_seconds_total{mode=\"user\"} %.6f\n", user);
 	fprintf(out, "fakesys_tracer_cpu_seconds_total{mode=\"system\"} %.6f\n", sys);
+	family(out, "fakesys_waits_polled_total", "counter", "Waits for a stop that polled first, by whether polling found one.");
+	fprintf(out, "fakesys_waits_polled_total{result=\"found\"} %lu\n", stats.poll_hits);
+	fprintf(out, "fakesys_waits_polled_total{result=\"missed\"} %lu\n", stats.polled_waits - stats.poll_hits);
 	family(out, "fakesys_tracer_max_resident_bytes", "gauge", "Peak resident memory of the tracer itself.");
 	fprintf(out, "fakesys_tracer_max_resident_bytes %ld\n", rss * 1024);
 	family(out, "fakesys_tasks_started_total", "counter", "Traced tasks (threads) seen.");

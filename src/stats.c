@@ -99,6 +99,8 @@ void stats_print_table(FILE *out)
 	        stats.injected, (double)stats.stops / n, (double)stats.tracer_calls / n);
 	fprintf(out, "fakesys: stats: peak tasks %lu; tracer cpu %.3f s user, %.3f s system (%.1f us per intercepted syscall); tracer max RSS %ld KiB; fd writes played %lu\n",
 	        stats.peak_tasks, user, sys, (user + sys) * 1e6 / n, rss, stats.fd_writes);
+	fprintf(out, "fakesys: stats: waits for a stop polled first %lu, of them found a stop so %lu\n",
+	        stats.polled_waits, stats.poll_hits);
 	fprintf(out, "fakesys: stats: %-18s %11s %11s %11s %11s\n", "syscall", "intercepted", "redirected", "passed", "failed");
 	for (int i = 0; i < syscall_count(); i++) {
 		const struct syscall_counts *c = &stats.syscalls[i];
@@ -128,9 +130,9 @@ void stats_print_json(FILE *out)
 	fprintf(out,
 	        "{\"tasks\":%lu,\"peak_tasks\":%lu,\"stops\":%lu,\"tracer_calls\":%lu,\"intercepted\":%lu,"
 	        "\"redirected\":%lu,\"injected\":%lu,\"fd_writes\":%lu,\"tracer_cpu_seconds\":{\"user\":%.6f,\"system\":%.6f},"
-	        "\"tracer_max_rss_kib\":%ld,",
+	        "\"tracer_max_rss_kib\":%ld,\"waits_polled\":{\"polled\":%lu,\"found\":%lu},",
 	        stats.tasks, stats.peak_tasks, stats.stops, stats.tracer_calls, stats.intercepted, stats.redirected,
-	        stats.injected, stats.fd_writes, user, sys, rss);
+	        stats.injected, stats.fd_writes, user, sys, rss, stats.polled_waits, stats.poll_hits);
 	fputs("\"syscalls\":{", out);
 	const char *sep = "";
 	for (int i = 0; i < syscall_count(); i++) {

@@ -32,6 +32,7 @@ struct stats {
 	unsigned long tasks;        /* tasks seen */
 	unsigned long live_tasks, peak_tasks;
 	unsigned long fd_writes;    /* writes on fakes' fds played by fakesys */
+	unsigned long polled_waits, poll_hits; /* waits that polled first, and found a stop so */
 	struct syscall_counts syscalls[SYSCALLS_MAX];
 	struct provider_counts providers[8];
 	size_t nproviders;
@@ -48,6 +49,12 @@ void stats_intercepted(const struct syscall_desc *d);
 void stats_answered(const struct syscall_desc *d, const char *provider, long result);
 void stats_task_added(void);
 void stats_task_gone(void);
+/* A wait that polled first (adaptive_wait.c), and whether that found a stop. */
+static inline void stats_wait_polled(bool found)
+{
+	stats.polled_waits++;
+	stats.poll_hits += found;
+}
 /* The time the tracer held a tracee at one stop. */
 void stats_stop_handled(double us);
 /* The tracer's own CPU time so far, in seconds, and its peak resident memory. */

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "adaptive_wait.h"
 #include "fake_fds.h"
 #include "grow.h"
 #include "intercept.h"
@@ -217,7 +218,7 @@ static long wait_round(struct report **reports, size_t *cap)
 	for (;;) {
 		*reports = grow_for_one(*reports, n, cap, sizeof **reports, 64);
 		struct report *r = &(*reports)[n];
-		r->tid = wait4(-1, &r->status, __WALL | (n ? WNOHANG : 0), &r->ru);
+		r->tid = n ? wait4(-1, &r->status, __WALL | WNOHANG, &r->ru) : adaptive_wait(&r->status, &r->ru);
 		if (r->tid <= 0)
 			return n || errno == EINTR ? (long)n : -1; /* -1: ECHILD */
 		/* One traced task cannot be starved: no extra wait4 per stop then. */
