@@ -59,13 +59,15 @@ int alias_at(const struct alias_task *t, const char *path, char target[PATH_MAX]
 		{ "/proc/mounts", "self/mounts" },     { "/proc/net", "self/net" },
 	};
 	if (strncmp(path, "/proc/", 6) && strncmp(path, "/dev/", 5))
-		return ALIAS_NONE; /* most paths end here */
+		return t->read_link ? t->read_link(t->arg, path, target) : ALIAS_NONE; /* most paths end here */
 	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
 		if (!strcmp(path, links[i][0])) {
 			snprintf(target, PATH_MAX, "%s", links[i][1]);
 			return ALIAS_LINK;
 		}
 	}
+	if (strncmp(path, "/proc/", 6))
+		return t->read_link ? t->read_link(t->arg, path, target) : ALIAS_NONE;
 	if (!strcmp(path, "/proc/self")) {
 		snprintf(target, PATH_MAX, "%d", (int)t->tgid);
 		return ALIAS_LINK;
@@ -132,7 +134,7 @@ bool alias_rule_spelling(const char *path, char *why, size_t whylen)
 	/* Walk it as a task would (pid 0 stands for any): no prefix may be a link, and the
 	   result must already have its one spelling. */
 	char p[PATH_MAX], target[PATH_MAX];
-	struct alias_task any = { 0, 0, NULL, NULL };
+	struct alias_task any = { .tgid = 0 };
 	alias_real_path(path, 0, p);
 	size_t shift = strlen(path) - strlen(p); /* "/proc/self" became "/proc/0" */
 	for (size_t end = 1;; end++) {

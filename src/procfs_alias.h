@@ -33,6 +33,11 @@ struct alias_task {
 	   (missing, unreadable, or pointing outside the task's root). Called only for paths
 	   that go through a magic link; NULL means no magic link can be resolved. */
 	int (*read_magic)(void *arg, const char *link, char target[PATH_MAX]);
+	/* Reads an ordinary name outside /proc (as the task names it) if it is a symbolic
+	   link: ALIAS_LINK with its text in target, ALIAS_NONE if it is none (or missing),
+	   or -errno if fakesys cannot tell. NULL: ordinary names are taken as they are, which
+	   costs nothing; set only for calls that change files (redirect.c). */
+	int (*read_link)(void *arg, const char *path, char target[PATH_MAX]);
 	void *arg;
 };
 
@@ -44,8 +49,9 @@ enum alias_kind {
 };
 
 /* Is the canonical absolute path (pids as fakesys sees them) a link the kernel would
-   follow? Returns an alias_kind, or -errno from read_magic. Costs a few byte compares for
-   every path, and a tracer call (read_magic) only for a magic link. */
+   follow? Returns an alias_kind, or -errno from read_magic or read_link. Costs a few byte
+   compares for every path, a tracer call (read_magic) for a magic link, and one
+   (read_link) for each ordinary name when read_link is set. */
 int alias_at(const struct alias_task *t, const char *path, char target[PATH_MAX]);
 
 /* Gives a resolved path its one spelling, in place: /proc/<tgid> and /proc/<tid> become

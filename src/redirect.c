@@ -83,6 +83,30 @@ static int read_magic(void *arg, const char *link, char target[PATH_MAX])
 	return rc == MAGIC_PATH ? task_view(arg, target) : rc;
 }
 
+/* An ordinary name the task gives, read as a symbolic link from fakesys's side of the
+   task's root. Only calls that change files pay for this: a link anywhere (say
+   /tmp/ttl -> /proc/sys/net/ipv4/ip_default_ttl) must lead such a call to the fake, or it
+   would write the real file behind it. A name fakesys cannot read leaves the path
+   unresolvable, and so the change refused (see writes()). */
+static int read_real_link(void *arg, const char *path, char target[PATH_MAX])
+{
+	struct view *v = arg;
+	char root[PATH_MAX], mine[PATH_MAX];
+	int rc = task_root(v->t, root);
+	if (rc < 0)
+		return rc;
+	if (snprintf(mine, sizeof mine, "%s%s", strcmp(root, "/") ? root : "", path) >= (int)sizeof mine)
+		return -ENAMETOOLONG;
+	stats_tracer_call();
+	ssize_t n = readlink(mine, target, PATH_MAX - 1);
+	if (n >= 0) {
+		target[n] = '\0';
+		return ALIAS_LINK;
+	}
+	/* not a link, or nothing there yet (a file about to be created) */
+	return errno == EINVAL || errno == ENOENT || errno == ENOTDIR ? ALIAS_NONE : -EACCES;
+}
+
 /* The directory a relative path starts from, as the task names it: the cwd, or the
    dirfd's target. Returns a magic_target, or -errno. */
 static int base_dir(struct view *v, int dirfd, char base[PATH_MAX])
@@ -144,6 +168,13 @@ static bool writes(const struct request *req)
 	default:
 		return false;
 	}
+}
+
+/* Whether the call makes or removes a name or changes a file's contents: symbolic links
+   on its way are followed (read_real_link). */
+static bool changes_files(const struct request *req)
+{
+	return writes(req) || req->desc->access == ACCESS_MKDIR || req->desc->access == ACCESS_RMDIR;
 }
 
 static enum action file_action(const struct request *req)
@@ -252,7 +283,8 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 
 	req->flags = call_flags(t, regs, d);
 	struct view v = { .t = t, .store = store };
-	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic, .arg = &v };
+	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic,
+	                          .read_link = changes_files(req) ? read_real_link : NULL, .arg = &v };
 	char base[PATH_MAX] = "/";
 	int dirfd = AT_FDCWD, rc = MAGIC_PATH;
 	if (path[0] != '/') {

@@ -318,7 +318,7 @@ static void check_canonical(const char *p, const char *path, bool follow)
 	}
 }
 
-static const struct alias_task task = { TGID, TID, read_magic, NULL };
+static const struct alias_task task = { .tgid = TGID, .tid = TID, .read_magic = read_magic };
 
 static void one(const char *base, const char *path, bool follow)
 {

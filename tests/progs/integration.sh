@@ -935,6 +935,16 @@ group_aliases() {
 	fake="" via "reopen-real-first-fd-for-writing" 42 "exec 3<$kp; echo 42 > /proc/self/fd/3; cat $kp" -p "$W/realfirst.conf"
 	# Links to pipes are left alone.
 	via "dev-stdout-pipe-untouched" ok "echo ok > /dev/stdout"
+	# Ordinary symbolic links anywhere, to the key or a directory above it, absolute or
+	# relative, chained, followed before "..": a write goes to the fake, never the real key.
+	rm -rf "$W/links" && mkdir -p "$W/links/sub"
+	ln -s "$kp" "$W/links/key" && ln -s "$d" "$W/links/dir" && ln -s key "$W/links/chain" &&
+		ln -s "../dir/$key" "$W/links/sub/relative"
+	via "write-symlink-to-key" 43 "echo 43 > $W/links/key; cat $kp"
+	via "write-symlink-to-dir" 44 "echo 44 > $W/links/dir/$key; cat $kp"
+	via "write-symlink-chain" 45 "echo 45 > $W/links/chain; cat $kp"
+	via "write-relative-symlink" 46 "cd $W/links/sub && echo 46 > relative; cat $kp"
+	via "write-symlink-then-dotdot" 47 "echo 47 > $W/links/dir/../ipv4/$key; cat $kp"
 
 	# A per-process rule matches however the process's file is reached.
 	printf 'file /proc/self/mounts = fake-mounts\\n\nfile /proc/self/net/dev = fake-dev\\n\nfile /proc/self/comm = fake\\n\n' \

@@ -40,7 +40,7 @@ static int read_magic(void *arg, const char *link, char target[PATH_MAX])
 	return -ENOENT;
 }
 
-static const struct alias_task task = { TGID, TID, read_magic, NULL };
+static const struct alias_task task = { .tgid = TGID, .tid = TID, .read_magic = read_magic };
 
 static void expect_as(const char *base, const char *path, bool follow, const char *want, bool want_dir)
 {

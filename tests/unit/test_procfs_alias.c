@@ -20,7 +20,7 @@ static int read_magic(void *arg, const char *link, char target[PATH_MAX])
 	return MAGIC_PATH;
 }
 
-static const struct alias_task task = { TGID, TID, read_magic, NULL };
+static const struct alias_task task = { .tgid = TGID, .tid = TID, .read_magic = read_magic };
 
 static void expect_at(const char *path, int kind, const char *target)
 {
@@ -80,7 +80,7 @@ int main(void)
 	expect_at("/proc/sys/net", ALIAS_NONE, "");
 	expect_at("/dev/null", ALIAS_NONE, "");
 	expect_at("/etc/fd", ALIAS_NONE, "");
-	struct alias_task blind = { TGID, TID, NULL, NULL };
+	struct alias_task blind = { .tgid = TGID, .tid = TID };
 	char t[PATH_MAX];
 	check(alias_at(&blind, "/proc/1/root", t) == -EACCES, "without a reader a magic link is unknown");
 
