@@ -1,4 +1,5 @@
 /* Open fds of fakes and the writes they take; see fake_fds.h. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -50,7 +52,25 @@ struct files *files_new(void)
 	if (!f)
 		die_oom();
 	f->refs = 1;
+	f->may_reach_fakes = true;
 	return f;
+}
+
+bool files_inherit_directory(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return true;
+	bool found = false;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		struct stat st;
+		int fd = atoi(e->d_name);
+		found = e->d_name[0] != '.' && fd != dirfd(d) && !(fcntl(fd, F_GETFD) & FD_CLOEXEC) &&
+		        fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+	}
+	closedir(d);
+	return found;
 }
 
 struct files *files_get(struct files *f)
@@ -85,6 +105,7 @@ static void add(struct files *f, struct fake_fd e)
 struct files *files_copy(const struct files *f)
 {
 	struct files *c = files_new();
+	c->may_reach_fakes = f->may_reach_fakes;
 	for (size_t i = 0; i < f->n; i++) {
 		struct fake_fd e = f->fds[i];
 		file_get(e.file);

@@ -47,9 +47,18 @@ struct files {
 	int refs;
 	struct fake_fd *fds;
 	size_t n, cap;
+	/* Some fd of the table may be a directory at or above a fake, in the store, or not
+	   seen opened: a dirfd-relative name is then resolved through its dirfd (redirect.c).
+	   Cleared only for the first task's table, when CMD inherits no directory; set by any
+	   open that reaches such a place, and kept through fork, exec and close. */
+	bool may_reach_fakes;
 };
 
+/* A table whose fds are unknown: may_reach_fakes. */
 struct files *files_new(void);
+/* Whether fakesys's own fds that CMD inherits (those without close-on-exec) include a
+   directory. */
+bool files_inherit_directory(void);
 struct files *files_get(struct files *f);
 void files_put(struct files *f);
 /* A copy, for fork (the child's fd table is a copy of the parent's). */

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fake_fds.h"
 #include "memory.h"
 #include "redirect.h"
 #include "stats.h"
@@ -265,6 +266,27 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
 	return req->match.kind == MATCH_FILE || req->match.kind == MATCH_TREE;
 }
 
+/* Skipping a dirfd's lookup (redirect_classify): an fd table that holds no fd at or
+   above a fake, in the store or unseen (files.may_reach_fakes) makes dirfd/NAME, for one
+   NAME that is neither "." nor "..", a name below a place no fake is at or under; only
+   the kernel's magic links could lead on from there, and those lead to an fd or cwd the
+   process has, or to a root. That saves find, du, rm -rf and the like one tracer call
+   per name (the readlink of /proc/PID/fd/N). A call that changes files never skips, so
+   an fd fakesys did not see opened (passed over a socket, from open_tree or
+   pidfd_getfd) can make a read miss a fake, never a write reach the real file. */
+static bool is_one_name(const char *path)
+{
+	return !strchr(path, '/') && strcmp(path, ".") && strcmp(path, "..");
+}
+
+/* t's fd table may now hold a dirfd that leads to a fake: an open reached a directory at
+   or above one or in a tree, the store, or somewhere fakesys cannot name. */
+static void note_reach(struct task *t, const struct syscall_desc *d)
+{
+	if (d->access == ACCESS_OPEN)
+		t->files->may_reach_fakes = true;
+}
+
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req)
 {
@@ -289,13 +311,19 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 	int dirfd = AT_FDCWD, rc = MAGIC_PATH;
 	if (path[0] != '/') {
 		dirfd = d->dirfd_arg < 0 ? AT_FDCWD : (int)arch_arg(regs, d->dirfd_arg);
+		if (dirfd != AT_FDCWD && !t->files->may_reach_fakes && !changes_files(req) && is_one_name(path))
+			return false;
 		rc = base_dir(&v, dirfd, base);
 		if (rc == MAGIC_OBJECT)
 			return false;
+		if (dirfd != AT_FDCWD && rc == MAGIC_PATH && rules_match(rules, base).kind != MATCH_NONE)
+			t->files->may_reach_fakes = true; /* a dirfd fakesys did not see opened */
 	}
 	if (rc == MAGIC_PATH)
 		rc = path_resolve(&who, base, path, follows_last(d, req->flags), &req->where);
 	req->through_mirror = v.through_mirror;
+	if (rc < 0 || v.through_mirror || v.outside_root)
+		note_reach(t, d);
 	if (rc < 0) {
 		/* fakesys cannot tell which file the kernel will reach: it may be the real file
 		   behind a fake, so a write fails (with the kernel's most likely error); anything
@@ -322,6 +350,8 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 		}
 	}
 	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
+	if (req->match.kind == MATCH_DIR || req->match.kind == MATCH_TREE)
+		note_reach(t, d); /* (a fake file's fd is no directory) */
 	if (v.outside_root && req->match.kind != MATCH_NONE) {
 		/* A fake reached from outside the task's root: its store file is out of the
 		   task's reach too, so it is handled as a path fakesys cannot resolve. */

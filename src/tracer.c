@@ -251,11 +251,14 @@ int tracer_run(const struct tracer_config *config)
 		struct rlimit raised = { tracer_original_nofile.rlim_max, tracer_original_nofile.rlim_max };
 		setrlimit(RLIMIT_NOFILE, &raised);
 	}
+	/* Learn mode sees every name, so it never skips a dirfd (redirect.c). */
+	bool may_reach_fakes = files_inherit_directory() || config->learner;
 	pid_t pid = startup_child();
 	if (pid < 0)
 		return 125;
 	struct task *t = task_add(pid);
 	t->attached = t->claimed = true;
+	t->files->may_reach_fakes = may_reach_fakes;
 	t->mm = mm_new();
 	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats_task_added();

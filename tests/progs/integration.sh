@@ -881,7 +881,7 @@ group_paths() {
 # sandbox's own, and its unshare -n does not isolate), and its real value must be unchanged
 # afterwards, in that same namespace.
 group_aliases() {
-	local key=ip_default_ttl
+	local key=ip_default_ttl per
 	[ "$KIND" = gvisor ] && key=tcp_recovery # gVisor has no ip_default_ttl; this one takes any integer
 	local d=/proc/sys/net/ipv4
 	local kp=$d/$key skey=net.ipv4.$key netns=(unshare -n)
@@ -945,6 +945,31 @@ group_aliases() {
 	via "write-symlink-chain" 45 "echo 45 > $W/links/chain; cat $kp"
 	via "write-relative-symlink" 46 "cd $W/links/sub && echo 46 > relative; cat $kp"
 	via "write-symlink-then-dotdot" 47 "echo 47 > $W/links/dir/../ipv4/$key; cat $kp"
+	# A name relative to a dirfd: the fake, whether the directory was opened under fakesys
+	# or inherited from outside it (fakesys skips the dirfd's lookup only in a process
+	# that holds no fd leading to a fake).
+	local atfd="import os, sys; fd = int(sys.argv[1]) if len(sys.argv) > 1 else os.open('$d', os.O_RDONLY)
+print(os.read(os.open('$key', os.O_RDONLY, dir_fd=fd), 64).decode().strip())"
+	via "read-fake-via-dirfd" 99 "python3 -c \"$atfd\""
+	runc "${netns[@]}" sh -c 'exec 3<"$1"; shift; exec "$@"' sh "$d" "$FS" "${XOPT[@]}" $fake -- python3 -c "$atfd" 3
+	if [ "$RC" = 0 ] && [ "$OUT" = 99 ]; then pass "read-fake-via-inherited-dirfd"; else
+		fail "read-fake-via-inherited-dirfd" "want 99; $(ctx)"; fi
+	# find: a name relative to a dirfd that leads to no fake costs no lookup of the dirfd.
+	local i
+	rm -rf "$W/find" && for i in 0 1 2 3 4 5 6 7 8 9; do mkdir -p "$W/find/$i/d" && touch "$W/find/$i/d/"{a,b,c,d,e,f,g,h,i,j}; done
+	# (the calls and intercepted syscalls beyond those of a find of an empty directory,
+	# which has fakesys's start-up and find's own)
+	local calls='s/.*tracer_calls=\([0-9]*\) intercepted=\([0-9]*\).*/\1 \2/p' empty
+	mkdir -p "$W/find-empty"
+	fsr --stats -- find "$W/find-empty" -type f
+	empty=$(printf '%s\n' "$ERR" | sed -n "$calls")
+	fsr --stats -- find "$W/find" -type f
+	per=$(printf '%s\n' "$ERR" | sed -n "$calls")
+	if [ "$RC" = 0 ] && [ "$(printf '%s\n' "$OUT" | wc -l)" = 100 ] &&
+		awk -v p="$per" -v e="$empty" 'BEGIN { split(p, a, " "); split(e, b, " ");
+			exit !(a[2] >= b[2] + 50 && (a[1] - b[1]) / (a[2] - b[2]) <= 2.0) }'; then
+		pass "find-costs-no-dirfd-lookup"
+	else fail "find-costs-no-dirfd-lookup" "tracer calls and intercepted syscalls: $(show "$per"), of an empty dir $(show "$empty"): want at most 2 calls per syscall beyond those; $(ctx)"; fi
 
 	# A per-process rule matches however the process's file is reached.
 	printf 'file /proc/self/mounts = fake-mounts\\n\nfile /proc/self/net/dev = fake-dev\\n\nfile /proc/self/comm = fake\\n\n' \
@@ -986,7 +1011,6 @@ echo c3 > /proc/\$\$/comm; read c </proc/self/comm; echo \$c; read s </proc/\$\$
 	# path); so does a relative one once the cwd is known. (--no-seccomp stops twice.)
 	case " ${XOPT[*]} " in *" --no-seccomp "*) return ;; esac
 	fsr --stats -- "$BB" sh -c 'cd /etc; i=0; while [ $i -lt 2000 ]; do [ -e /etc/hostname ]; [ -e hostname ]; i=$((i+1)); done'
-	local per
 	per=$(printf '%s\n' "$ERR" | sed -n 's/.*per intercepted syscall: \([0-9.]*\) stops, \([0-9.]*\) tracer calls.*/\1 \2/p')
 	if [ "$RC" = 0 ] && awk -v p="$per" 'BEGIN { split(p, a, " "); exit !(a[1] != "" && a[1] <= 1.01 && a[2] <= 2.01) }'; then
 		pass "non-matching-path-costs-1-stop-2-calls"
