@@ -15,12 +15,11 @@ bool container_store_place(struct task *t, const char *new_root, char out[PATH_M
 {
 	char dev[PATH_MAX];
 	struct mount_entry m;
-	const char *mi;
 	if (snprintf(dev, sizeof dev, "%s/dev", strcmp(new_root, "/") ? new_root : "") >= (int)sizeof dev ||
 	    snprintf(out, PATH_MAX, "%s%s", dev, CONTAINER_STORE + 4) >= PATH_MAX)
 		return false;
 	/* A mount point at exactly that name: no link of the image on the way. */
-	return (mi = task_mountinfo(t)) && mount_holding(mi, dev, &m) && !strcmp(m.point, dev);
+	return mount_point_is(task_mountinfo(t), dev, &m);
 }
 
 void container_store_mkdir_call(arch_regs *regs, uint64_t place_addr)

@@ -209,7 +209,7 @@ static bool mount_outlives_namespace(const char *dir)
 	struct mount_entry m;
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    fs_read_text("/proc/self/mountinfo", mountinfo, sizeof mountinfo) <= 0 ||
-	    !mount_holding(mountinfo, dir, &m) || strcmp(m.point, dir))
+	    !mount_point_is(mountinfo, dir, &m))
 		return false;
 	umount2(dir, MNT_DETACH);
 	return true;

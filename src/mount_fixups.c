@@ -104,11 +104,9 @@ bool mount_devpts_single(struct task *t, const arch_regs *regs)
 {
 	char type[16];
 	struct mount_entry m;
-	const char *mi;
 	return !(arch_arg(regs, 3) & (MS_REMOUNT | MS_BIND | MS_MOVE)) &&
 	       mem_read_string(t, arch_arg(regs, 2), type, sizeof type) > 0 && !strcmp(type, "devpts") &&
-	       (mi = task_mountinfo(t)) && mount_holding(mi, DEVPTS_INSTANCE, &m) && !strcmp(m.point, DEVPTS_INSTANCE) &&
-	       !strcmp(m.fstype, "devpts");
+	       mount_point_is(task_mountinfo(t), DEVPTS_INSTANCE, &m) && !strcmp(m.fstype, "devpts");
 }
 
 bool mount_fd_target(struct task *t, const arch_regs *regs, char out[PATH_MAX])

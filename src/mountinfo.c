@@ -49,6 +49,11 @@ bool mount_holding(const char *mountinfo, const char *path, struct mount_entry *
 	return found;
 }
 
+bool mount_point_is(const char *mountinfo, const char *path, struct mount_entry *m)
+{
+	return mountinfo && mount_holding(mountinfo, path, m) && !strcmp(m->point, path);
+}
+
 bool mount_beneath(const char *mountinfo, const char *path)
 {
 	size_t n = strcmp(path, "/") ? strlen(path) : 0;

@@ -14,6 +14,9 @@ struct mount_entry {
 /* The mount of mountinfo (its text) that holds path: the last line whose mount point is
    path or one of its ancestors (a later mount hides an earlier one). false if none. */
 bool mount_holding(const char *mountinfo, const char *path, struct mount_entry *m);
+/* Whether path is exactly a mount point of mountinfo (NULL: unknown, false), the mount
+   that holds it, in m, being at path. */
+bool mount_point_is(const char *mountinfo, const char *path, struct mount_entry *m);
 /* Whether some mount point of mountinfo lies strictly beneath path (a submount that a
    recursive bind of path would carry along). */
 bool mount_beneath(const char *mountinfo, const char *path);

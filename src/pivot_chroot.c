@@ -13,11 +13,10 @@ char *pivot_emulable(struct task *t, const arch_regs *regs)
 {
 	char new_root[PATH_MAX], put_old[PATH_MAX], task_view[PATH_MAX], root[PATH_MAX];
 	struct mount_entry m;
-	const char *mi;
 	if (redirect_sandbox_path(t, tracer_cfg->store, arch_arg(regs, 0), new_root) < 0 ||
 	    redirect_sandbox_path(t, tracer_cfg->store, arch_arg(regs, 1), put_old) < 0 || strcmp(new_root, put_old) ||
-	    redirect_task_path(t, tracer_cfg->store, arch_arg(regs, 0), task_view) < 0 || !(mi = task_mountinfo(t)) ||
-	    !mount_holding(mi, task_view, &m) || strcmp(m.point, task_view) || redirect_task_root(t, root) < 0)
+	    redirect_task_path(t, tracer_cfg->store, arch_arg(regs, 0), task_view) < 0 ||
+	    !mount_point_is(task_mountinfo(t), task_view, &m) || redirect_task_root(t, root) < 0)
 		return NULL;
 	char *old_root = strdup(root);
 	if (!old_root)

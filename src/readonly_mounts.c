@@ -376,7 +376,6 @@ bool readonly_remount(struct task *t, const arch_regs *regs, const char *target,
 		return false; /* a writable bind remount stays the kernel's, unless it undoes fakesys's */
 	struct stat st;
 	struct mount_entry m;
-	const char *mi;
 	/* A mount whose root is a symbolic link is gVisor's bind of a magic link (runc's bind
 	   of /proc/self/exe binds the link itself): its kernel's EINVAL stays, and runc then
 	   copies its binary instead of executing a link. */
@@ -385,7 +384,7 @@ bool readonly_remount(struct task *t, const arch_regs *regs, const char *target,
 	*result = 0;
 	if (task_stat(t, path, true, &st) < 0)
 		*result = -errno;
-	else if (!(mi = task_mountinfo(t)) || !mount_holding(mi, path, &m) || strcmp(m.point, path))
+	else if (!mount_point_is(task_mountinfo(t), path, &m))
 		*result = -EINVAL; /* not a mount's root */
 	else if (readonly) {
 		/* Linux cannot take a mount's writers away: it refuses while one has a file open. */
