@@ -69,7 +69,16 @@ void stats_tracer_usage(double *user, double *system, long *max_rss_kib)
 		memset(&ru, 0, sizeof ru);
 	*user = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6;
 	*system = (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-	*max_rss_kib = ru.ru_maxrss;
+	/* Not ru_maxrss: it keeps the peak of the process that exec'ed fakesys. VmHWM starts
+	   anew at exec. */
+	*max_rss_kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "VmHWM: %ld", max_rss_kib) == 1)
+			break;
+	if (f)
+		fclose(f);
 }
 
 /* Stops whose handling was timed (those that reach the dispatcher). */
