@@ -417,8 +417,8 @@ def cost_model(result):
         floor_call = floor_stop + s["intercepted"] * call_us / 1e6
         base, base_stop = (0.0, 0.0) if w["id"] == "startup" else (su_extra, su_stops * stop_us / 1e6)
         steady_stop, steady_call = floor_stop - base_stop, floor_call - base_stop
-        if w["id"] != "startup" and s["intercepted"] < 100:
-            steady_stop = steady_call = 0.0  # nothing intercepted past start-up: no per-stop floor
+        if w["id"] == "startup" or s["intercepted"] < 100:
+            steady_stop = steady_call = 0.0  # start-up work or nothing intercepted: no per-stop floor
         rows.append({"id": w["id"], "extra_s": extra, "model_s": model,
                      "floor_stop_s": floor_stop, "floor_call_s": floor_call, "native_s": med["native"],
                      "x_floor_stop": (extra - base) / steady_stop if steady_stop > 0 else None,
@@ -441,7 +441,8 @@ def cost_table(result):
            "Floors: *stop floor* = native + fakesys's stops × one seccomp stop; *call floor* = the "
            "stop floor + one tracer call per intercepted syscall. \"× floor\" is fakesys's overhead "
            "(fakesys − native) as a multiple of the floor's overhead (floor − native), both with the "
-           "start-up row's share taken out (except in the start-up row itself).", "",
+           "start-up row's share taken out; none for the start-up row and rows with under 100 "
+           "intercepted syscalls.", "",
            "| workload | fakesys − native (s) | model: stops × seccomp stop + calls × call (s) | "
            "per intercepted syscall (µs) | stop floor (s) | × stop floor | call floor (s) | × call floor |",
            "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -822,6 +823,8 @@ def analysis(results):
                 if f.get("x_floor_stop") and f.get("x_floor_call"):
                     how = "fakesys's overhead is %sx the stop floor's, %sx the call floor's" % (
                         fmt_ratio(f["x_floor_stop"]), fmt_ratio(f["x_floor_call"]))
+                elif w["id"] == "startup":
+                    how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor"
                 else:
                     how = "no stops past start-up, so no stop floor: its floor is the seccomp filter"
                 missed.append("%s: %.2f vs %s; %s" % (w["id"], ratio, names[best], how))
