@@ -46,7 +46,8 @@ uninstall:
 check: all
 	sh tests/run
 
-# Benchmarks against native, strace and PRoot, on the host and in gVisor (bench/).
+# Benchmarks against native, strace, Debian's PRoot and upstream PRoot (FAKESYS_PROOT_UPSTREAM=PATH),
+# on the host and in gVisor (bench/).
 bench: build/fakesys build/fakesys-static
 	$(MAKE) -C bench
 

@@ -31,8 +31,11 @@ CONFIGS = [
      "observes only, same stop pattern as seccomp-accelerated PRoot"),
     ("proot", "PRoot", "Debian `proot` (no seccomp acceleration: stops at every syscall) with one "
      "`-b FAKE:/proc/sys/KEY` per key of the default profile"),
+    ("proot-upstream", "PRoot upstream", "upstream PRoot built from its source (seccomp acceleration on: "
+     "stops only at the syscalls it translates), same binds as PRoot"),
 ]
-PEERS = ("strace", "strace-seccomp", "proot")
+PEERS = ("strace", "strace-seccomp", "proot", "proot-upstream")
+PROOTS = ("proot", "proot-upstream")  # the peers that also redirect
 # Not in the default run: fakesys built from an earlier commit, side by side with the
 # current build (bench/run --before REV), so that a change's cost shows in one run.
 BEFORE = ("fakesys-before", "fakesys before", "fakesys built from an earlier commit (`--fakesys-before`), "
@@ -206,6 +209,7 @@ def prefixes(args, tmp):
         "strace": ["strace", "-f", "-qq", "-o", "/dev/null"],
         "strace-seccomp": ["strace", "-f", "-qq", "--seccomp-bpf", "-e", "trace=%file", "-o", "/dev/null"],
         "proot": ["proot"] + binds,
+        "proot-upstream": [args.proot_upstream or "proot-upstream-not-given"] + binds,
     }
 
 
@@ -222,12 +226,20 @@ def run_once(argv, errpath):
 STATS_RE = re.compile(r"fakesys: stats: .*?stops=(\d+) tracer_calls=(\d+) intercepted=(\d+) redirected=(\d+)")
 
 
+CPU_RE = re.compile(r"fakesys: stats: .*?tracer cpu ([\d.]+) s user, ([\d.]+) s system.*?tracer max RSS (\d+) KiB")
+
+
 def parse_stats(text):
     m = STATS_RE.search(text)
     if not m:
         return None
     stops, calls, inter, redir = (int(x) for x in m.groups())
-    return {"stops": stops, "calls": calls, "intercepted": inter, "redirected": redir}
+    out = {"stops": stops, "calls": calls, "intercepted": inter, "redirected": redir}
+    cpu = CPU_RE.search(text)
+    if cpu:
+        out["cpu_s"] = float(cpu.group(1)) + float(cpu.group(2))
+        out["rss_kib"] = int(cpu.group(3))
+    return out
 
 
 def first_line(text):
@@ -235,6 +247,16 @@ def first_line(text):
     lines = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith("fakesys: stats")]
     own = [l for l in lines if not l.startswith(("strace:", "proot", "fakesys:"))]
     return ((own or lines or [""])[0])[:160]
+
+
+def proot_version(path):
+    """The version line of a PRoot build, e.g. 'v5.4.0-5f780cba' (version and upstream commit)."""
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return "?"
+    m = re.search(r"v\d+\.\d+\S*", out)
+    return m.group(0) if m else "?"
 
 
 def machine_facts():
@@ -272,6 +294,8 @@ def _measure(args, tmp):
         # native, before, after: the three columns of a before/after table
         configs.sort(key=lambda c: ("native", "fakesys-before", "fakesys").index(c[0])
                      if c[0] in ("native", "fakesys-before", "fakesys") else 9)
+    if any(c[0] == "proot-upstream" for c in configs) and not args.proot_upstream:
+        sys.exit("bench.py: configuration proot-upstream needs --proot-upstream PATH")
     wls = [w for w in workloads(args.progs, tmp) if not args.workloads or w[0] in args.workloads.split(",")]
     pin = ["taskset", "-c", "0"] if args.pin else []
     errpath = os.path.join(tmp, "stderr")
@@ -328,6 +352,7 @@ def _measure(args, tmp):
                                  if (w[0], m) in stats}}
                       for w in wls],
         "seconds": time.time() - t_start, "units": units,
+        "proot_upstream": proot_version(args.proot_upstream) if args.proot_upstream else None,
         "before": args.before_label or None, "after": args.after_label or None,
     }
     result["cost_model"] = cost_model(result)
@@ -372,6 +397,13 @@ def cost_model(result):
     call_us = (u["getregs_us"] + u["peek_us"] + u["pread_us"]) / 3
     stop_us = u.get("secstop_us", u["stop_us"])  # fakesys's stops are seccomp stops
     rows = []
+    # the start-up row's share (one short program's spawn, attach and exit) is taken out of the
+    # other rows before they are held against a floor, which has no start-up in it
+    su = next((w for w in result["workloads"] if w["id"] == "startup"), None)
+    su_extra = su_stops = 0.0
+    if su and "fakesys" in su["median"] and su["stats"].get("fakesys", {}).get("stops") is not None:
+        su_extra = su["median"]["fakesys"] - su["median"]["native"]
+        su_stops = su["stats"]["fakesys"]["stops"]
     for w in result["workloads"]:
         s = w["stats"].get("fakesys")
         med = w["median"]
@@ -379,7 +411,18 @@ def cost_model(result):
             continue
         extra = med["fakesys"] - med["native"]
         model = (s["stops"] * stop_us + s["calls"] * call_us) / 1e6
+        # the floors: fakesys's stops, each a bare seccomp stop; then one tracer call more per
+        # intercepted syscall (the least a tracer can do to see which path it is)
+        floor_stop = s["stops"] * stop_us / 1e6
+        floor_call = floor_stop + s["intercepted"] * call_us / 1e6
+        base, base_stop = (0.0, 0.0) if w["id"] == "startup" else (su_extra, su_stops * stop_us / 1e6)
+        steady_stop, steady_call = floor_stop - base_stop, floor_call - base_stop
+        if w["id"] == "startup" or s["intercepted"] < 100:
+            steady_stop = steady_call = 0.0  # start-up work or nothing intercepted: no per-stop floor
         rows.append({"id": w["id"], "extra_s": extra, "model_s": model,
+                     "floor_stop_s": floor_stop, "floor_call_s": floor_call, "native_s": med["native"],
+                     "x_floor_stop": (extra - base) / steady_stop if steady_stop > 0 else None,
+                     "x_floor_call": (extra - base) / steady_call if steady_call > 0 else None,
                      # a per-call figure means nothing for the few calls of start-up alone
                      "per_int_us": extra / s["intercepted"] * 1e6 if s["intercepted"] >= 100 else None})
     return {"call_us": call_us, "stop_us": stop_us, "rows": rows}
@@ -395,12 +438,34 @@ def cost_table(result):
            % (u["syscall_us"], u["seccomp_us"], u["stop_us"],
               "%.1f" % u["secstop_us"] if "secstop_us" in u else "?",
               u["getregs_us"], u["peek_us"], u["pread_us"]), "",
+           "Floors: *stop floor* = native + fakesys's stops × one seccomp stop; *call floor* = the "
+           "stop floor + one tracer call per intercepted syscall. \"× floor\" is fakesys's overhead "
+           "(fakesys − native) as a multiple of the floor's overhead (floor − native), both with the "
+           "start-up row's share taken out; none for the start-up row and rows with under 100 "
+           "intercepted syscalls.", "",
            "| workload | fakesys − native (s) | model: stops × seccomp stop + calls × call (s) | "
-           "per intercepted syscall (µs) |", "|---|---:|---:|---:|"]
+           "per intercepted syscall (µs) | stop floor (s) | × stop floor | call floor (s) | × call floor |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in cm["rows"]:
-        out.append("| %s | %.3f | %.3f | %s |" % (r["id"], r["extra_s"], r["model_s"],
-                                                   "%.1f" % r["per_int_us"] if r["per_int_us"] else "—"))
+        out.append("| %s | %.3f | %.3f | %s | %s | %s | %s | %s |" % (
+            r["id"], r["extra_s"], r["model_s"], "%.1f" % r["per_int_us"] if r["per_int_us"] else "—",
+            "%.3f" % (r["native_s"] + r["floor_stop_s"]) if "floor_stop_s" in r else "—",
+            fmt_ratio(r.get("x_floor_stop")),
+            "%.3f" % (r["native_s"] + r["floor_call_s"]) if "floor_call_s" in r else "—",
+            fmt_ratio(r.get("x_floor_call"))))
     return "\n".join(out)
+
+
+def cpu_per_int_us(s):
+    """The tracer's CPU time (user + system) per intercepted syscall: a spinning wait shows here."""
+    if not s or "cpu_s" not in s or s.get("intercepted", 0) < 100:
+        return None  # start-up alone: too few calls for a per-call figure
+    return s["cpu_s"] / s["intercepted"] * 1e6
+
+
+def fmt_cpu(s):
+    x = cpu_per_int_us(s)
+    return "%.1f" % x if x is not None else "—"
 
 
 def fmt_ratio(x):
@@ -433,14 +498,16 @@ def table(result, with_cost=True):
     out.append("Median wall time of %d interleaved rounds (cells slower than %g s: only the first %d); "
                "the configuration columns are ratios to native. \"overhead / best peer\" is "
                "(fakesys − native) / (best peer − native), best of strace -f, strace --seccomp-bpf "
-               "and PRoot; \"overhead / PRoot's\" is the same against PRoot alone, the one peer that "
-               "also redirects (— where the peer is within 3 %% of native). Stops, calls, intercepted "
-               "and redirected syscalls come from one extra `fakesys --stats` run (whole run, start-up "
-               "and fork/exec/exit events included)."
+               "and both PRoots; \"overhead / best PRoot's\" is the same against the faster PRoot, the "
+               "peers that also redirect (— where the peer is within 3 %% of native). Stops, calls, intercepted "
+               "and redirected syscalls, the tracer's CPU time (user + system) and its peak RSS come "
+               "from one extra `fakesys --stats` run (whole run, start-up and fork/exec/exit events "
+               "included)."
                % (result["rounds"], result["slow_seconds"], result["slow_rounds"]))
     out.append("")
     head = ["workload", "N", "native s"] + [c[1] for c in cfgs if c[0] != "native"] + \
-           ["overhead / best peer", "overhead / PRoot's", "stops / int.", "calls / int.", "int. (redir.)"]
+           ["overhead / best peer", "overhead / best PRoot's", "stops / int.", "calls / int.", "int. (redir.)",
+            "tracer CPU µs / int.", "tracer RSS KiB"]
     out.append("| " + " | ".join(head) + " |")
     out.append("|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|")
     notes = []
@@ -460,7 +527,7 @@ def table(result, with_cost=True):
             row.append("%.2f (vs %s)" % (ratio, dict((c[0], c[1]) for c in cfgs)[best]))
         else:
             row.append("— (best peer ≈ native)" if best else "—")
-        ratio, _ = overhead_ratio(med, ("proot",))
+        ratio, _ = overhead_ratio(med, PROOTS)
         row.append("%.2f" % ratio if ratio is not None else "—")
         s = w["stats"].get("fakesys")
         if s and "error" not in s and s["intercepted"]:
@@ -468,6 +535,7 @@ def table(result, with_cost=True):
                     "%d (%d)" % (s["intercepted"], s["redirected"])]
         else:
             row += ["—", "—", "—"]
+        row += [fmt_cpu(s), str(s["rss_kib"]) if s and "rss_kib" in s else "—"]
         if "native" in w["notes"]:
             row[2] += " ¹"
         out.append("| " + " | ".join(row) + " |")
@@ -616,7 +684,7 @@ def before_after_section(files):
     for r in results:
         o.append(before_after_table(r))
         o.append("")
-    o.append("What these numbers mean is in the analysis at the end (bench/analysis.md).")
+    o.append("What these numbers mean is in the analysis at the end (generated from the data).")
     o.append("")
     return "\n".join(o)
 
@@ -626,10 +694,8 @@ BEFORE_AFTER_TITLE = "cgroup issue: new traced calls"
 
 def splice(args):
     """Replace (or add, before '## Analysis') the before/after section of docs/performance.md,
-    and the last section (from '## Analysis' on) with --analysis, the file it comes from."""
+    leaving the rest (the generated analysis included) as it is."""
     doc = open(args.doc, encoding="utf-8").read()
-    if args.analysis and os.path.exists(args.analysis) and "\n## Analysis" in doc:
-        doc = doc[:doc.index("\n## Analysis") + 1] + open(args.analysis).read().rstrip() + "\n"
     sec = before_after_section(args.files).rstrip() + "\n"
     head = "## %s\n" % BEFORE_AFTER_TITLE
     if head in doc:
@@ -657,7 +723,149 @@ def load_results(files):
                 results[-1]["meta"] = line[6:].strip()
         if load and results:
             results[-1]["host_load"] = load
+    for r in results:  # from the kept data, so that a newer model also applies to older passes
+        r["cost_model"] = cost_model(r)
     return results
+
+
+# ---------------------------------------------------------------- plot
+PLOT_COLOURS = ("#1f77b4", "#aec7e8", "#ff7f0e", "#ffbb78", "#2ca02c", "#d62728", "#9467bd", "#8c564b")
+
+
+def plot_svg(result):
+    """One pass as an SVG: per workload, each tool's overhead ((tool − native) / native) as a
+    horizontal bar on a log scale (the spread runs from ~1 % to ~100x). Hand-built: no dependency."""
+    import math
+    cfgs = [c for c in result["configs"] if c[0] != "native"]
+    wls = [w for w in result["workloads"] if w["median"].get("native")]
+    lo, hi = 0.01, 100.0
+    for w in wls:
+        for c in cfgs:
+            o = w["median"][c[0]] / w["median"]["native"] - 1
+            hi = max(hi, o)
+    decades = list(range(int(math.floor(math.log10(lo))), int(math.ceil(math.log10(hi))) + 1))
+    left, width, bar, gap, top = 130, 560, 5, 8, 40
+    legend_h = 16 * len(cfgs)
+    height = top + len(wls) * (len(cfgs) * bar + gap) + 30 + legend_h
+
+    def x(o):
+        o = max(o, 10.0 ** decades[0])
+        return left + width * (math.log10(o) - decades[0]) / (decades[-1] - decades[0])
+
+    esc = lambda t: t.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" '
+           'font-size="11">' % (left + width + 20, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="16" font-size="13">%s: overhead vs native, (tool − native) / native, log scale'
+           '</text>' % (left, esc(title(result)))]
+    axis_y = top + len(wls) * (len(cfgs) * bar + gap)
+    for d in decades:
+        xd = x(10.0 ** d)
+        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ccc"/>' % (xd, top - 4, xd, axis_y))
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>'
+                   % (xd, axis_y + 14, "%g" % (10.0 ** d)))
+    y = top
+    for w in wls:
+        nat = w["median"]["native"]
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>'
+                   % (left - 6, y + len(cfgs) * bar / 2 + 4, esc(w["id"])))
+        for i, c in enumerate(cfgs):
+            o = w["median"][c[0]] / nat - 1
+            out.append('<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"><title>%s %s: %.3g</title></rect>'
+                       % (left, y, max(x(o) - left, 0.5), bar, PLOT_COLOURS[i % len(PLOT_COLOURS)],
+                          esc(w["id"]), esc(c[1]), o))
+            y += bar
+        y += gap
+    y = axis_y + 30
+    for i, c in enumerate(cfgs):
+        out.append('<rect x="%d" y="%d" width="10" height="10" fill="%s"/><text x="%d" y="%d">%s</text>'
+                   % (left, y, PLOT_COLOURS[i % len(PLOT_COLOURS)], left + 14, y + 9, esc(c[1])))
+        y += 16
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def plot_name(result):
+    return "performance-%s-%s.svg" % (result["env"], "pinned" if result["pinned"] else "unpinned")
+
+
+# ---------------------------------------------------------------- generated analysis
+ANALYSIS_FIXED = """\
+Fixed explanation (not derived from the data):
+
+- A seccomp stop is the floor of any ptrace tool that must see a path before the kernel uses it:
+  the tracee has to stop and the tracer has to wake up, look, and resume it. The stop floor
+  counts only those stops; the call floor adds the one register read needed to see which
+  syscall it is. Nothing a tracer does can go below the stop floor without leaving ptrace.
+- Unpinned, each stop also pays a cross-CPU wake-up of the tracer and back; pinned, the two
+  share one CPU and a stop is a plain context switch. That is why the floors differ per pass.
+- Targets (issue 3): an intercepted syscall costs 1 stop and at most 2 tracer calls (3 when
+  redirected); fakesys's overhead at most half the best peer's on every workload."""
+
+
+def analysis(results):
+    """The analysis section, every statement computed from the passes' data."""
+    o = ["## Analysis", "", "Generated from the results above; rerun `sh bench/run --report` to refresh it.", ""]
+    for r in results:
+        o.append("### %s" % title(r))
+        o.append("")
+        names = dict((c[0], c[1]) for c in r["configs"])
+        floors = {x["id"]: x for x in (r.get("cost_model") or {}).get("rows", [])}
+        met, missed, none = [], [], []
+        for w in r["workloads"]:
+            ratio, best = overhead_ratio(w["median"])
+            if ratio is None:
+                none.append(w["id"])
+            elif ratio <= 0.5:
+                met.append("%s (%.2f vs %s)" % (w["id"], ratio, names[best]))
+            else:
+                f = floors.get(w["id"], {})
+                if f.get("x_floor_stop") and f.get("x_floor_call"):
+                    how = "fakesys's overhead is %sx the stop floor's, %sx the call floor's" % (
+                        fmt_ratio(f["x_floor_stop"]), fmt_ratio(f["x_floor_call"]))
+                elif w["id"] == "startup":
+                    how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor"
+                else:
+                    how = "no stops past start-up, so no stop floor: its floor is the seccomp filter"
+                missed.append("%s: %.2f vs %s; %s" % (w["id"], ratio, names[best], how))
+        n = len(met) + len(missed)
+        o.append("- Goal overhead / best peer ≤ 0.5: met by %d of %d workloads%s." % (
+            len(met), n, (": " + ", ".join(met)) if met else ""))
+        if missed:
+            o.append("- Not met:")
+            o += ["  - " + m for m in missed]
+        if none:
+            o.append("- No ratio (best peer within 3 %% of native): %s." % ", ".join(none))
+        over = []
+        for w in r["workloads"]:
+            st = w["stats"].get("fakesys")
+            if not st or "error" in st or st["intercepted"] < 100:
+                continue
+            sp, cp = st["stops"] / st["intercepted"], st["calls"] / st["intercepted"]
+            limit = 3 if st["redirected"] * 2 > st["intercepted"] else 2
+            if sp > 1.05 or cp > limit + 0.05:
+                over.append("%s %.2f stops, %.2f calls (target 1, ≤ %d)" % (w["id"], sp, cp, limit))
+        o.append("- Stops and calls per intercepted syscall above the targets: %s." % (
+            "; ".join(over) if over else "none"))
+        su = next((w for w in r["workloads"] if w["id"] == "startup"), None)
+        if su and su["median"].get("native"):
+            m = su["median"]
+            ratio, best = overhead_ratio(m)
+            o.append("- Start-up (one short program): fakesys %.2fx native%s." % (
+                m["fakesys"] / m["native"], ", overhead / best peer %.2f (vs %s)" % (ratio, names[best])
+                if ratio is not None else ""))
+        cpus = [(cpu_per_int_us(w["stats"].get("fakesys")), w["id"]) for w in r["workloads"]]
+        cpus = sorted(c for c in cpus if c[0] is not None)
+        wall = {x["id"]: x["per_int_us"] for x in floors.values() if x.get("per_int_us")}
+        if cpus:
+            o.append("- Tracer CPU per intercepted syscall: %.1f µs (%s) to %.1f µs (%s), median %.1f µs." % (
+                cpus[0][0], cpus[0][1], cpus[-1][0], cpus[-1][1], statistics.median(c[0] for c in cpus)))
+            spin = ["%s (CPU %.1f µs > wall %.1f µs)" % (i, c, wall[i]) for c, i in cpus if i in wall and c > wall[i]]
+            o.append("- Tracer CPU above the wall-clock overhead per call (a wait that burns CPU): %s." % (
+                ", ".join(spin) if spin else "none"))
+        o.append("")
+    o.append(ANALYSIS_FIXED)
+    return "\n".join(o)
 
 
 # ---------------------------------------------------------------- report
@@ -669,7 +877,7 @@ def report(args):
     o.append("")
     o.append("Generated on %s by `sh bench/run --write` (or `--report`, from the results kept by "
              "earlier runs); when each pass ran is listed below. Do not edit by hand: rerun it. "
-             "The last section is the exception: it comes from bench/analysis.md." % facts.get("date", "?"))
+             "The plots next to it are generated too." % facts.get("date", "?"))
     o.append("")
     o.append("## Machine")
     o.append("")
@@ -687,6 +895,12 @@ def report(args):
     for k in ("strace", "proot", "cc", "go"):
         if k in facts:
             o.append("- %s: %s" % (k, facts[k]))
+    pu = next((r["proot_upstream"] for r in results if r.get("proot_upstream")), None)
+    if pu:
+        o.append("- PRoot upstream: `proot --version` %s: built outside this project from the upstream "
+                 "PRoot source (github proot-me/proot at that commit) with `make -C src proot` against "
+                 "Debian's libtalloc-dev; its seccomp acceleration is on by default (Debian's proot has "
+                 "it off). Nothing of it is part of fakesys." % pu)
     o.append("")
     o.append("## What runs")
     o.append("")
@@ -719,6 +933,11 @@ def report(args):
     for r in results:
         o.append(table(r, with_cost=False))
         o.append("")
+        if args.svg_dir:
+            with open(os.path.join(args.svg_dir, plot_name(r)), "w", encoding="utf-8") as f:
+                f.write(plot_svg(r))
+            o.append("![%s: each tool's overhead per workload](%s)" % (title(r), plot_name(r)))
+            o.append("")
     o.append("## Cost model")
     o.append("")
     o.append(COST_TEXT)
@@ -731,9 +950,8 @@ def report(args):
     if args.before_files:
         o.append(before_after_section(args.before_files).rstrip())
         o.append("")
-    if args.analysis and os.path.exists(args.analysis):
-        o.append(open(args.analysis).read().rstrip())
-        o.append("")
+    o.append(analysis(results))
+    o.append("")
     print("\n".join(o))
 
 
@@ -782,18 +1000,18 @@ def main():
     m.add_argument("--after-label", default="", help="this build's commit, for a before/after table")
     m.add_argument("--before-label", default="",
                    help="that commit, and what changed since: makes the pass a before/after table")
+    m.add_argument("--proot-upstream", help="upstream PRoot built from its source (configuration proot-upstream)")
     m.add_argument("--workloads", default="")
     m.add_argument("--no-stats", dest="stats", action="store_false")
     m.add_argument("--facts", default="")
     r = sub.add_parser("report")
     r.add_argument("--facts", nargs="*", default=[], help="KEY=VALUE")
-    r.add_argument("--analysis", help="a Markdown file appended at the end")
+    r.add_argument("--svg-dir", help="where the plots go (docs/, next to performance.md)")
     r.add_argument("--before-file", dest="before_files", action="append", default=[],
                    help="a pass of bench/run --before (repeatable): their section is kept in the report")
     r.add_argument("files", nargs="+")
     sp = sub.add_parser("splice", help="put the before/after section into an existing docs/performance.md")
     sp.add_argument("--doc", required=True)
-    sp.add_argument("--analysis", help="the Markdown file the last section (## Analysis ...) comes from")
     sp.add_argument("files", nargs="+")
     args = ap.parse_args()
     if args.cmd == "measure":
