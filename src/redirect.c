@@ -92,12 +92,10 @@ static int read_magic(void *arg, const char *link, char target[PATH_MAX])
 static int read_real_link(void *arg, const char *path, char target[PATH_MAX])
 {
 	struct view *v = arg;
-	char root[PATH_MAX], mine[PATH_MAX];
-	int rc = task_root(v->t, root);
+	char mine[PATH_MAX];
+	int rc = redirect_sandbox_name(v->t, path, mine);
 	if (rc < 0)
 		return rc;
-	if (snprintf(mine, sizeof mine, "%s%s", strcmp(root, "/") ? root : "", path) >= (int)sizeof mine)
-		return -ENAMETOOLONG;
 	stats_tracer_call();
 	ssize_t n = readlink(mine, target, PATH_MAX - 1);
 	if (n >= 0) {
@@ -305,13 +303,14 @@ bool redirect_classify(struct task *t, const arch_regs *regs, const struct sysca
 
 	req->flags = call_flags(t, regs, d);
 	struct view v = { .t = t, .store = store };
+	bool changes = changes_files(req);
 	struct alias_task who = { .tgid = t->tgid, .tid = t->tid, .read_magic = read_magic,
-	                          .read_link = changes_files(req) ? read_real_link : NULL, .arg = &v };
+	                          .read_link = changes ? read_real_link : NULL, .arg = &v };
 	char base[PATH_MAX] = "/";
 	int dirfd = AT_FDCWD, rc = MAGIC_PATH;
 	if (path[0] != '/') {
 		dirfd = d->dirfd_arg < 0 ? AT_FDCWD : (int)arch_arg(regs, d->dirfd_arg);
-		if (dirfd != AT_FDCWD && !t->files->may_reach_fakes && !changes_files(req) && is_one_name(path))
+		if (dirfd != AT_FDCWD && !t->files->may_reach_fakes && !changes && is_one_name(path))
 			return false;
 		rc = base_dir(&v, dirfd, base);
 		if (rc == MAGIC_OBJECT)
