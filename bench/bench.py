@@ -85,6 +85,13 @@ def workloads(progs, tmp):
          lambda n: [p("statfsloop"), "/tmp", str(n)], 100000, 1500),
         ("inotify-watch", "static C loop: inotify_add_watch and inotify_rm_watch of a dir in /dev/shm",
          lambda n: [p("inotifyloop"), shm_dir(tmp), str(n)], 20000, 1000),
+        # a tree of 1,200 tasks, all alive at once, against the same tree a few at a time:
+        # what the number of tasks costs each tool's stops (the kernel's wait4 scans
+        # every tracee)
+        ("scale-tree", "200 processes x 6 threads, all alive at once, each thread N x (open/read/close of two /tmp files)",
+         lambda n: [p("scale_tree"), "-p", "200", "-t", "6", "-m", str(n), "-f", ten_file(tmp), "-d", tmp], 10, 1),
+        ("scale-tree-2-at-once", "the same tree, 2 processes (12 tasks) alive at a time",
+         lambda n: [p("scale_tree"), "-p", "200", "-t", "6", "-m", str(n), "-c", "2", "-f", ten_file(tmp), "-d", tmp], 10, 1),
         ("tar-x-rm-rf", "tar -xf of a tree of N directories with one file each into /dev/shm, then rm -rf of it",
          lambda n: ["/bin/sh", "-c", "tar -xf \"$1\" -C \"$2\" && rm -rf \"$2/tree\"", "sh"] +
          tar_tree(tmp, n), 900, 100),
@@ -111,6 +118,15 @@ def tmp_file(tmp):
     if not os.path.exists(path):
         with open(path, "w") as f:
             f.write("a plain file in /tmp that no rule names\n" * 20)
+    return path
+
+
+def ten_file(tmp):
+    """A /tmp file holding "10\n", what scale_tree expects of the file it reads."""
+    path = os.path.join(tmp, "ten.txt")
+    if not os.path.exists(path):
+        with open(path, "w") as f:
+            f.write("10\n")
     return path
 
 
