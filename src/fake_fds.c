@@ -262,16 +262,38 @@ void fake_fds_exit(struct task *t, long result)
 	}
 }
 
-/* Gathers the data of a write (one buffer, or an iovec array) into buf, at most
+/* The data of the write being handled: one buffer, grown to the largest write seen, so
+   that the tracer's memory follows the writes (fsutil.h: fs_read_grown says why). */
+static char *written;
+static size_t written_cap;
+
+static char *written_room(size_t len)
+{
+	if (len > written_cap) {
+		size_t want = written_cap ? written_cap : 4096;
+		while (want < len)
+			want *= 2;
+		if (!(written = realloc(written, want)))
+			die_oom();
+		written_cap = want;
+	}
+	return written;
+}
+
+/* Gathers the data of a write (one buffer, or an iovec array) into *data, at most
    STORE_VALUE_MAX bytes; the kernel's count goes into *count. 0 or -errno. */
-static int gather(struct task *t, uint64_t addr, uint64_t n, bool vector, char *buf, size_t *len, uint64_t *count)
+static int gather(struct task *t, uint64_t addr, uint64_t n, bool vector, const char **data, size_t *len,
+                  uint64_t *count)
 {
 	*len = 0;
 	*count = 0;
+	*data = written_room(1);
 	if (!vector) {
 		*count = n;
 		*len = n < STORE_VALUE_MAX ? n : STORE_VALUE_MAX;
-		return *len && mem_read(t, addr, buf, *len) < 0 ? -EFAULT : 0;
+		char *into = written_room(*len);
+		*data = into;
+		return *len && mem_read(t, addr, into, *len) < 0 ? -EFAULT : 0;
 	}
 	if (n > IOV_MAX)
 		return -EINVAL;
@@ -281,8 +303,9 @@ static int gather(struct task *t, uint64_t addr, uint64_t n, bool vector, char *
 			return -EFAULT;
 		*count += iov.iov_len;
 		size_t take = iov.iov_len < STORE_VALUE_MAX - *len ? iov.iov_len : STORE_VALUE_MAX - *len;
-		if (take && mem_read(t, (uint64_t)(uintptr_t)iov.iov_base, buf + *len, take) < 0)
+		if (take && mem_read(t, (uint64_t)(uintptr_t)iov.iov_base, written_room(*len + take) + *len, take) < 0)
 			return -EFAULT;
+		*data = written;
 		*len += take;
 	}
 	return 0;
@@ -292,10 +315,10 @@ static int gather(struct task *t, uint64_t addr, uint64_t n, bool vector, char *
    handler would do with it. offset < 0: the fd's own offset. */
 static long emulate_write(struct task *t, const struct fake_fd *e, const arch_regs *regs, bool vector, long long offset)
 {
-	static char buf[STORE_VALUE_MAX];
+	const char *buf;
 	size_t len;
 	uint64_t count;
-	int rc = gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, buf, &len, &count);
+	int rc = gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, &buf, &len, &count);
 	if (rc < 0)
 		return rc;
 	if (count == 0)
@@ -317,10 +340,10 @@ static long emulate_write(struct task *t, const struct fake_fd *e, const arch_re
    reaches the kernel untouched; learn.c sees its data now and its result at exit. */
 static bool observe_write(struct task *t, const struct fake_fd *e, const arch_regs *regs, const char *name, bool vector)
 {
-	static char buf[STORE_VALUE_MAX];
+	const char *buf;
 	size_t len;
 	uint64_t count;
-	if (gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, buf, &len, &count) < 0)
+	if (gather(t, arch_arg(regs, 1), arch_arg(regs, 2), vector, &buf, &len, &count) < 0)
 		len = 0; /* the kernel says EFAULT */
 	learn_entry_write(t, name, e->file->path, buf, len);
 	tracer_resume_to_exit(t, PHASE_AFTER_CALL);

@@ -205,11 +205,9 @@ static bool mount_outlives_namespace(const char *dir)
 	if (pid == 0)
 		_exit(private_mounts() && mount("tmpfs", dir, "tmpfs", 0, NULL) == 0 ? 0 : 1);
 	int status;
-	static char mountinfo[1 << 20];
 	struct mount_entry m;
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    fs_read_text("/proc/self/mountinfo", mountinfo, sizeof mountinfo) <= 0 ||
-	    !mount_point_is(mountinfo, dir, &m))
+	    !mount_point_is(mountinfo_read("/proc/self/mountinfo"), dir, &m))
 		return false;
 	umount2(dir, MNT_DETACH);
 	return true;

@@ -1,6 +1,7 @@
 /* Safe-filesystem helpers; see fsutil.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,6 +58,41 @@ ssize_t fs_read_text(const char *path, char *buf, size_t size)
 	if (n >= 0)
 		buf[n] = '\0';
 	return n;
+}
+
+ssize_t fs_read_grown(int fd, char **buf, size_t *cap, size_t max)
+{
+	size_t len = 0;
+	for (;;) {
+		if (len + 1 >= *cap) {
+			if (*cap > max) {
+				errno = EFBIG;
+				return -1;
+			}
+			size_t want = *cap ? *cap * 2 : 16 << 10;
+			if (want > max + 2)
+				want = max + 2; /* room to see that the file is longer than max */
+			char *grown = realloc(*buf, want);
+			if (!grown)
+				return -1;
+			*buf = grown;
+			*cap = want;
+		}
+		ssize_t n = read(fd, *buf + len, *cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len > max) {
+		errno = EFBIG;
+		return -1;
+	}
+	(*buf)[len] = '\0';
+	return (ssize_t)len;
 }
 
 /* Not with O_DIRECTORY: gVisor then follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a

@@ -18,6 +18,12 @@ ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max);
    would) whole, at most size - 1 bytes, and ends it with a NUL. Returns the length, or
    -1 with errno set. */
 ssize_t fs_read_text(const char *path, char *buf, size_t size);
+/* Reads fd to its end (kernel files report size 0) into *buf, a malloc'd buffer of *cap
+   bytes (NULL and 0 at first) that grows to fit, at most max bytes, and ends it with a
+   NUL; fd stays open. Returns the length, or -1 with errno set (EFBIG beyond max).
+   Memory follows the text: gVisor makes every touched 2 MiB of a large static buffer
+   resident, which put the tracer over 8 MiB there. */
+ssize_t fs_read_grown(int fd, char **buf, size_t *cap, size_t max);
 /* Opens directory dfd/name, never through a symlink (ENOTDIR if it is not a directory). */
 int fs_open_dir(int dfd, const char *name);
 /* Opens directory dfd/name; with create, makes it (0755) first, replacing a

@@ -310,11 +310,9 @@ static void statfs_fixup_exit(struct task *t, long *result)
 	if (n <= 0)
 		return;
 	path[n] = '\0';
-	static char mountinfo[1 << 20];
+	const char *mountinfo = task_mountinfo(t);
 	struct mount_entry m;
-	snprintf(link, sizeof link, "/proc/%d/mountinfo", (int)t->tid);
-	if (fs_read_text(link, mountinfo, sizeof mountinfo) <= 0 || !mount_holding(mountinfo, path, &m) ||
-	    !fs_magic(m.fstype))
+	if (!mountinfo || !mount_holding(mountinfo, path, &m) || !fs_magic(m.fstype))
 		return;
 	struct statfs sf;
 	struct match none = { .kind = MATCH_NONE };

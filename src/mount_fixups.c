@@ -15,11 +15,10 @@
 
 const char *task_mountinfo(struct task *t)
 {
-	static char text[1 << 20];
 	char name[64];
 	snprintf(name, sizeof name, "/proc/%d/mountinfo", (int)t->tid);
 	stats_tracer_call();
-	return fs_read_text(name, text, sizeof text) > 0 ? text : NULL;
+	return mountinfo_read(name);
 }
 
 int task_walk_root(struct task *t, char out[PATH_MAX])

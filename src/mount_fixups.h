@@ -45,8 +45,6 @@ bool mount_devpts_single(struct task *t, const arch_regs *regs);
    followed (docs/security.md). */
 bool mount_fd_target(struct task *t, const arch_regs *regs, char out[PATH_MAX]);
 
-/* The task's mountinfo (mount points as the task names them), or NULL. */
-const char *task_mountinfo(struct task *t);
 
 /* Where fakesys walks a path as task t names it, in t's own root and mounts: out, then
    the path. /proc/TID/root, or in a chroot the root's path (gVisor cannot walk

@@ -1,7 +1,25 @@
 /* Which mount holds a path; see mountinfo.h. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include "fsutil.h"
 #include "mountinfo.h"
+
+const char *mountinfo_read(const char *file)
+{
+	static char *text;
+	static size_t cap;
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = fs_read_grown(fd, &text, &cap, 1 << 20);
+	int err = errno;
+	close(fd);
+	errno = err;
+	return n >= 0 ? text : NULL;
+}
 
 #define EACH_LINE(line, text) \
 	for (const char *line = (text); line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)

@@ -5,6 +5,10 @@
 #include <limits.h>
 #include <stdbool.h>
 
+/* The text of a mountinfo file (at most 1 MiB), or NULL with errno set; valid until
+   the next call (one buffer, grown to fit: fsutil.h says why). */
+const char *mountinfo_read(const char *file);
+
 struct mount_entry {
 	int id;
 	char point[PATH_MAX];

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "grow.h"
 #include "embedded.h"
+#include "fsutil.h"
 #include "log.h"
 #include "procfs_alias.h"
 #include "profile.h"
@@ -99,24 +100,18 @@ static char *read_file(const char *path, size_t *len, struct stat *st)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	char *buf = malloc(FILE_MAX + 1);
-	if (!buf)
-		die_oom();
-	size_t n = 0;
-	ssize_t got = 0;
-	while (n <= FILE_MAX && (got = read(fd, buf + n, FILE_MAX + 1 - n)) > 0)
-		n += (size_t)got;
-	int e = n > FILE_MAX ? EFBIG : got < 0 ? errno : st && fstat(fd, st) < 0 ? errno : 0;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n = fs_read_grown(fd, &buf, &cap, FILE_MAX);
+	int e = n < 0 ? errno : st && fstat(fd, st) < 0 ? errno : 0;
 	close(fd);
 	if (e) {
 		free(buf);
 		errno = e;
 		return NULL;
 	}
-	buf[n] = '\0';
-	char *shrunk = realloc(buf, n + 1);
-	*len = n;
-	return shrunk ? shrunk : buf;
+	*len = (size_t)n;
+	return buf;
 }
 
 /* file relative to dir (NULL: the cwd), freshly allocated. */

@@ -4,12 +4,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include "log.h"
 #include "provider.h"
 
 int value_write(struct store *s, const struct fake *f, const char *data, size_t len, long long off)
 {
-	static char buf[STORE_VALUE_MAX + 1]; /* 1 MiB: not on the stack */
 	const struct rule *r = f->rule;
 	if (off != 0)
 		return 0; /* sysctl_writes_strict: ignored, yet reported written */
@@ -23,9 +24,14 @@ int value_write(struct store *s, const struct fake *f, const char *data, size_t 
 		/* An all-blank write leaves a sysctl unchanged (the kernel parses nothing). */
 		if (!len)
 			return 0;
-		memcpy(buf, data, len);
-		buf[len++] = '\n';
-		data = buf;
+		char *line = malloc(len + 1);
+		if (!line)
+			die_oom();
+		memcpy(line, data, len);
+		line[len] = '\n';
+		int rc = store_replace_value(s, r, line, len + 1);
+		free(line);
+		return rc;
 	}
 	return store_replace_value(s, r, data, len);
 }

@@ -114,6 +114,11 @@ struct task {
 	                         (pivot_chroot.h) */
 	enum fs_change fs_change; /* in a call that changes its fs: the cache is stale at exit */
 	int slot;             /* per-thread scratch slot, -1 if none */
+	struct cookie_seen {  /* the scratch area's first word, read with a path (memory.c) */
+		unsigned long stop; /* at this stop (stats.stops); 0: never */
+		uint64_t scratch;   /* from the area there */
+		uint64_t word;
+	} cookie_seen;
 	long skip_result;
 	arch_regs saved;      /* registers of the call an injection interrupted */
 	struct pending_log *log;
