@@ -1,23 +1,24 @@
 #!/bin/bash
 # Stress tests: many threads opening fakes and ordinary files at once, thousands of
 # short-lived processes in every shape (fork/vfork/posix_spawn/exec chains, orphans,
-# zombies, exec from a non-leader thread, deaths by signal), and a valgrind run of the
+# zombies, exec from a non-leader thread, deaths by signal), a tree of 1,200 tasks alive
+# at once (scale: the tracer's memory and cost per stop), and a valgrind run of the
 # tracer. Every check prints "PASS name" or "FAIL name: reason"; exit non-zero on failure.
 #
 # Usage: tests/stress.sh [host|asan|valgrind|gvisor|store-full|all]     (default all)
-#   host      build/fakesys            threads 1000 x 1000 opens, 5000 processes, and the
-#             store-full check
+#   host      build/fakesys            threads 1000 x 1000 opens, 5000 processes, scale
+#             (200 processes x 6 threads x 20 rounds, 3 pairs), and the store-full check
 #   store-full  only the store-full check of host (root, setpriv, user nobody, tmpfs;
 #             see store_full below), plus the real-tunables check; a few seconds
 #   asan      build/asan/fakesys       threads 1000 x 200 opens,  5000 processes
 #   valgrind  build/fakesys under `valgrind --leak-check=full --error-exitcode=1`
 #   gvisor    build/fakesys-static in `runsc --rootless --network=none do`
-#             threads 200 x 100 opens, 500 processes
+#             threads 200 x 100 opens, 500 processes, scale (5 rounds, 1 pair)
 # Environment: FAKESYS, FAKESYS_ASAN, FAKESYS_STATIC (defaults build/...),
 #   STRESS_THREADS, STRESS_OPENS, STRESS_PROCS override the sizes of every run;
 #   STRESS_ONLY=CHECK runs one check of each selected run: baseline, threads, procs,
 #   storm, scale, many, exit-status, sigkill or store-full (e.g. STRESS_ONLY=procs ... asan).
-# Runtime on a loaded 2-core VM: host ~45 s, asan ~25 s, valgrind ~40 s, gvisor ~20 s.
+# Runtime on a loaded 2-core VM: host ~55 s, asan ~25 s, valgrind ~40 s, gvisor ~65 s.
 #
 # After each traced run, `ps` must show no process of the test still alive (in
 # particular none stopped, state t/T): fakesys exits only when every tracee is gone, and
