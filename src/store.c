@@ -52,7 +52,6 @@ struct store {
 	size_t ndirids, capdirids;
 	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
 	unsigned long next_name; /* names of the files we create in tmp/ */
-	char *buf;               /* STORE_VALUE_MAX bytes */
 };
 
 static int seed_value(struct store *s, const struct rule *r);
@@ -553,11 +552,17 @@ static int open_persistent(struct store *s, const char *dir, char *err, size_t e
 static bool seeded_from_profile(struct store *s, const struct rule *r)
 {
 	const char *leaf;
+	/* one byte more than the value, to see a longer file */
+	char *got = malloc(r->content_len + 1);
+	if (!got)
+		die_oom();
 	int d = open_parent(s->originfd, r->path, true, &leaf);
-	ssize_t n = d < 0 ? -1 : fs_read_file(d, leaf, s->buf, STORE_VALUE_MAX);
+	ssize_t n = d < 0 ? -1 : fs_read_file(d, leaf, got, r->content_len + 1);
 	if (d >= 0)
 		close(d);
-	if (n < 0 || (size_t)n != r->content_len || memcmp(s->buf, r->content, (size_t)n))
+	bool same = n >= 0 && (size_t)n == r->content_len && !memcmp(got, r->content, (size_t)n);
+	free(got);
+	if (!same)
 		return false;
 	struct stat st;
 	return stat(store_value_path(s, r), &st) == 0 && S_ISREG(st.st_mode);
@@ -630,9 +635,8 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 		s->written = calloc(s->capids, sizeof *s->written);
 		s->mirror_path = calloc(s->capdirids, sizeof *s->mirror_path);
 		s->mirror_state = calloc(s->capdirids, 1);
-		s->buf = malloc(STORE_VALUE_MAX);
 	}
-	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->mirror_state || !s->buf) {
+	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->mirror_state) {
 		failf(err, errlen, "out of memory");
 		store_close(s);
 		return NULL;
@@ -677,7 +681,6 @@ void store_close(struct store *s)
 	free(s->written);
 	free(s->mirror_path);
 	free(s->mirror_state);
-	free(s->buf);
 	free(s->root);
 	free(s->gen);
 	free(s->run);
