@@ -45,7 +45,6 @@ bool mount_devpts_single(struct task *t, const arch_regs *regs);
    followed (docs/security.md). */
 bool mount_fd_target(struct task *t, const arch_regs *regs, char out[PATH_MAX]);
 
-
 /* Where fakesys walks a path as task t names it, in t's own root and mounts: out, then
    the path. /proc/TID/root, or in a chroot the root's path (gVisor cannot walk
    /proc/TID/root of a chrooted task). 0, or -errno. */
