@@ -861,9 +861,12 @@ def analysis(results):
                         fmt_ratio(f["x_floor_stop"]), fmt_ratio(f["x_floor_call"]))
                     peer_x = peer_floor_multiple(r, w, best, f)
                     if peer_x is not None:
+                        # only where the floor holds: a polling wait (adaptive_wait.c) makes a
+                        # stop cheaper than ptcost's blocking one, and fakesys then lies below it
                         how += "; the best peer's is %sx%s" % (fmt_ratio(peer_x), (
                             ": half of it lies below the stop floor, out of reach of any tracer "
-                            "that stops as often as fakesys" if peer_x < 2 else ""))
+                            "that stops as often as fakesys" if peer_x < 2 and f["x_floor_stop"] >= 1
+                            else ""))
                 elif w["id"] == "startup":
                     how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor"
                 else:
