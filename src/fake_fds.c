@@ -269,15 +269,7 @@ static size_t written_cap;
 
 static char *written_room(size_t len)
 {
-	if (len > written_cap) {
-		size_t want = written_cap ? written_cap : 4096;
-		while (want < len)
-			want *= 2;
-		if (!(written = realloc(written, want)))
-			die_oom();
-		written_cap = want;
-	}
-	return written;
+	return written = grow_to(written, len, &written_cap, 1, 4096);
 }
 
 /* Gathers the data of a write (one buffer, or an iovec array) into *data, at most
