@@ -6,6 +6,7 @@
 #define FAKESYS_FIXUPS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct fixups {
 	/* strip-no-automount: statx and newfstatat with AT_NO_AUTOMOUNT fail with EINVAL on
@@ -72,7 +73,20 @@ enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
 int fixup_index(const char *name);
 /* The names, for messages: "a, b, c". */
 const char *fixup_names(void);
-/* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs. */
-struct fixups fixups_choose(const enum fixup_setting settings[FIXUP_COUNT]);
+/* Probes that change what they probe run in a child (-1: it could not start, and their
+   fix-ups stay off), each in an empty directory below dir, and send their answers
+   through a pipe. */
+struct fixup_probes {
+	enum fixup_setting settings[FIXUP_COUNT];
+	pid_t pid;
+	int answers;
+	char dir[sizeof "/tmp/fakesys-probe-XXXXXX"];
+};
+/* Starts the child's probes, so that they run while fakesys makes its store
+   (they were most of its start-up, one after another). */
+void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXUP_COUNT]);
+/* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs (the
+   child is waited for). Call it once after fixups_start. */
+struct fixups fixups_finish(struct fixup_probes *p);
 
 #endif

@@ -150,12 +150,16 @@ static int load_rules(const struct profile_arg *args, size_t nargs, bool with_de
 	return 0;
 }
 
-/* Opens the store for the rules and runs CMD under the tracer; returns its status, or
-   EXIT_USAGE after a message if the store cannot be made. */
-static int trace(struct tracer_config *tc, const char *store_dir)
+/* Opens the store for the rules while the fix-ups are probed, and runs CMD under the
+   tracer; returns its status, or EXIT_USAGE after a message if the store cannot be
+   made. */
+static int trace(struct tracer_config *tc, const char *store_dir, const enum fixup_setting fixups[FIXUP_COUNT])
 {
 	char err[512];
+	struct fixup_probes probes;
+	fixups_start(&probes, fixups);
 	struct store *store = store_open(store_dir, tc->rules, err, sizeof err);
+	tc->fixups = fixups_finish(&probes);
 	if (store && providers_setup(store, tc->rules, err, sizeof err) < 0) {
 		store_close(store);
 		store = NULL;
@@ -248,9 +252,8 @@ static int learn_command(int argc, char **argv)
 	}
 	struct learner *learner = learn_new(watch, nwatch);
 	static const enum fixup_setting probe_all[FIXUP_COUNT] = { FIXUP_PROBE };
-	struct tracer_config tc = { .argv = argv + optind, .rules = &rules, .learner = learner,
-	                            .fixups = fixups_choose(probe_all) };
-	status = trace(&tc, NULL);
+	struct tracer_config tc = { .argv = argv + optind, .rules = &rules, .learner = learner };
+	status = trace(&tc, NULL, probe_all);
 	/* A profile is written even if CMD failed: that is what it is for. Not if CMD never
 	   ran (it could not be traced, found or executed). */
 	if (!tracer_cmd_executed)
@@ -398,8 +401,7 @@ int main(int argc, char **argv)
 	}
 	tc.argv = argv + optind;
 	tc.rules = &rules;
-	tc.fixups = fixups_choose(fixup_settings);
-	int status = trace(&tc, store_dir);
+	int status = trace(&tc, store_dir, fixup_settings);
 	audit_close();
 	rules_free(&rules);
 	metrics_close();
