@@ -260,29 +260,9 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	tracer_skip_call(t, regs, result);
 }
 
-/* Whether fakesys's own statfs of the file the call names succeeds, so that the call
-   needs no exit stop for the fix-up (the exit stop costs two stops in gVisor, where a
-   statfs of a file that answers was three). The file: the task's fd through /proc, or
-   the path as fakesys resolved it for the task (path.h; "" if it did not). Only a
-   success counts; any failure keeps the exit stop. Should the path fakesys resolved
-   differ from the kernel's, the call would keep its ENOSYS, as without the fix-up. */
-static bool statfs_answers(struct task *t, const struct syscall_desc *d, const arch_regs *regs, const char *path)
+static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
 {
-	char link[64];
-	struct statfs sf;
-	if (d->access == ACCESS_FD) {
-		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, (int)arch_arg(regs, d->dirfd_arg));
-		path = link;
-	}
-	if (path[0] != '/')
-		return false;
-	stats_tracer_call();
-	return statfs(path, &sf) == 0;
-}
-
-static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs, const char *path)
-{
-	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS || statfs_answers(t, d, regs, path))
+	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS)
 		return;
 	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
 		die_oom();
@@ -640,7 +620,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			else
 				answer_stat(t, &req, &regs);
 		} else {
-			expect_statfs_fixup(t, d, &regs, "");
+			expect_statfs_fixup(t, d, &regs);
 			if (tracer_cfg->fixups.readonly_binds)
 				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
@@ -650,9 +630,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-		/* where.path is resolved only when there is no error (else it is the path as
-		   given, whose /proc/self would be fakesys). */
-		expect_statfs_fixup(t, d, &regs, d->path_arg < 0 || req.error ? "" : req.where.path);
+		expect_statfs_fixup(t, d, &regs);
 		if (tracer_cfg->fixups.readonly_binds)
 			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)

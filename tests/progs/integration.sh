@@ -1437,19 +1437,6 @@ group_cgroupfs() {
 	local sf_oracle=$BIN/../oracle/statfs
 	if [ -s "$sf_oracle" ]; then want "statfs-as-kernel" 0 "$(cat "$sf_oracle")"; else
 		fail "statfs-as-kernel" "$sf_oracle is missing (tests/run records it)"; fi
-	# A statfs or fstatfs whose file answers needs no exit stop for the statfs-enosys
-	# fix-up (intercept.c, statfs_answers): under kubelet's profile, whose trees have them
-	# traced either way, 20 of /tmp cost the same stops with it as without it (before: 40
-	# more on Linux, 80 more in gVisor), and say the same.
-	local how sf_stops=() sf_out=()
-	for how in --fixup --no-fixup; do
-		fsr -p kubelet --stats "$how" statfs-enosys -- "$BIN/statfs" $(printf '/tmp %.0s' $(seq 20))
-		sf_stops+=("$(printf '%s\n' "$ERR" | sed -n 's/.* stops=\([0-9]*\) .*/\1/p')")
-		sf_out+=("$RC $(printf '%s' "$OUT" | md5sum | cut -c1-8)")
-	done
-	[ -n "${sf_stops[0]}" ] && [ "${sf_stops[0]}" = "${sf_stops[1]}" ] && [ "${sf_out[0]}" = "${sf_out[1]}" ] &&
-		[ "${sf_out[0]%% *}" = 0 ] && pass "statfs-answering-no-exit-stop" ||
-		fail "statfs-answering-no-exit-stop" "stops with and without the fix-up: ${sf_stops[*]}; rc and output: ${sf_out[*]}"
 	# Machine files cAdvisor reads. diskstats: a line of 14 or more fields for the root
 	# filesystem's device (fs/fs.go getDiskStatsMap skips shorter lines).
 	fsr -p cgroups -- sh -c 'set -- $(stat -c "%Hd %Ld" /); awk -v M=$1 -v m=$2 "\$1 == M && \$2 == m && NF >= 14 { n++ } END { print n + 0 }" /proc/diskstats'
