@@ -47,10 +47,14 @@ static int follow(struct walk *w)
 {
 	char target[PATH_MAX];
 	int kind = alias_at(w->t, w->out, target);
-	if (kind <= ALIAS_NONE)
-		return kind;
+	if (kind == ALIAS_NONE)
+		return 0;
+	/* The kernel counts a link before it reads it (pick_link in fs/namei.c), so the 41st
+	   fails with ELOOP even where reading it would fail (a magic link denied: EACCES). */
 	if (++w->links > MAX_LINKS)
 		return -ELOOP;
+	if (kind < 0)
+		return kind;
 	switch (kind) {
 	case ALIAS_LINK:
 		/* Its text is walked from the link's directory; every component of it is followed. */
