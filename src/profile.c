@@ -404,8 +404,10 @@ static int parse_generated(struct source *src, char *s, enum rule_policy policy)
 	if (policy != POLICY_STORE)
 		return src_fail(src, "real-first cannot apply to a generated file");
 	char *cpu_hole = strstr(s, "{cpu}"), *disk_hole = strstr(s, "{disk}");
-	if (cpu_hole && disk_hole)
-		return src_fail(src, "a path may hold {cpu} or {disk}, not both");
+	/* One hole at most: the rules made from it are printed as plain paths, which must
+	   load again as themselves. */
+	if ((cpu_hole && (disk_hole || strstr(cpu_hole + 1, "{cpu}"))) || (disk_hole && strstr(disk_hole + 1, "{disk}")))
+		return src_fail(src, "a path may hold one {cpu} or one {disk}, not more");
 	char path[PATH_MAX];
 	if (disk_hole) {
 		struct root_disk d;

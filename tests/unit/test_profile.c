@@ -267,7 +267,11 @@ static void test_file_rules(void)
 	expect_error("read-only before real-first", "read-only real-first kernel.x = 1\n",
 	             "%s/t.conf:1: read-only needs a sysctl or file rule after it");
 	expect_error("two holes", "generated /sys/block/{disk}/x{cpu} = block\n",
-	             "%s/t.conf:1: a path may hold {cpu} or {disk}, not both");
+	             "%s/t.conf:1: a path may hold one {cpu} or one {disk}, not more");
+	expect_error("two {cpu} holes", "generated /sys/x{cpu}y{cpu} = topology\n",
+	             "%s/t.conf:1: a path may hold one {cpu} or one {disk}, not more");
+	expect_error("two {disk} holes", "generated /sys/block/{disk}/{disk} = block\n",
+	             "%s/t.conf:1: a path may hold one {cpu} or one {disk}, not more");
 	expect_error("dir with extra text", "dir /x y\n", "%s/t.conf:1: unexpected text after the path");
 	expect_error("bad escape", "file /x = a\\q\n", "%s/t.conf:1: bad escape in content (use \\n, \\t, \\\\ or \\xHH)");
 	expect_error("short \\x escape", "file /x = \\x4\n", "%s/t.conf:1: bad escape in content (use \\n, \\t, \\\\ or \\xHH)");
