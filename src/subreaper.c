@@ -38,6 +38,7 @@ struct proc {
 	bool adopted;       /* ppid is its emulated parent: the kernel's is init */
 	bool subreaper;     /* prctl(PR_SET_CHILD_SUBREAPER) */
 	bool exiting;       /* its last task is exiting: it adopts no orphan */
+	unsigned child_deaths; /* children (real or adopted) that died so far */
 	struct zombie *zombies, **zombies_tail; /* its adopted orphans that died */
 	struct proc *next;
 };
@@ -50,6 +51,7 @@ struct child_wait {
 	int options;
 	uint64_t status, info, rusage; /* output addresses, 0 if none */
 	bool parked;     /* held at its exit stop until a child dies */
+	unsigned child_deaths; /* the process's count at the entry */
 };
 
 #define NBUCKETS 256
@@ -183,10 +185,12 @@ static void wake_if_parked(struct task *t, void *arg)
 		rerun_wait(t);
 }
 
-/* A child of process pid died: its parked waits look again. */
-static void wake_waiters(pid_t pid)
+/* A child of process p died: its parked waits look again, and a wait still on its way
+   through the kernel (which may have looked before the death) sees the count change. */
+static void wake_waiters(struct proc *p)
 {
-	task_for_each(wake_if_parked, &pid);
+	p->child_deaths++;
+	task_for_each(wake_if_parked, &p->pid);
 }
 
 /* Linux reaps a child at once for a parent that ignores SIGCHLD (and sends no signal). */
@@ -209,7 +213,7 @@ static void deliver(struct proc *reaper, struct zombie *z)
 		kill(reaper->pid, SIGCHLD);
 		interrupt_process(reaper->pid);
 	}
-	wake_waiters(reaper->pid);
+	wake_waiters(reaper);
 }
 
 /* The process's children pass to their new reaper (or to init: then they are the
@@ -261,7 +265,7 @@ void subreaper_task_reaped(pid_t tid, pid_t tgid, int status, const struct rusag
 		*z = (struct zombie){ .pid = p->pid, .uid = p->uid, .status = status, .ru = *ru };
 		deliver(parent, z);
 	} else if (parent) {
-		wake_waiters(parent->pid); /* the kernel has the zombie for its real parent */
+		wake_waiters(parent); /* the kernel has the zombie for its real parent */
 	}
 	proc_remove(p);
 }
@@ -391,6 +395,7 @@ void subreaper_entry(struct task *t, arch_regs *regs)
 	/* Ask the kernel about the real children without blocking; the exit stop decides. */
 	if (!(t->child_wait = malloc(sizeof w)))
 		die_oom();
+	w.child_deaths = p->child_deaths;
 	*t->child_wait = w;
 	arch_set_arg(regs, w.waitid ? 3 : 2, (uint64_t)(w.options | WNOHANG));
 	if (arch_set_regs(t->tid, regs) < 0)
@@ -414,7 +419,8 @@ void subreaper_wait_exit(struct task *t)
 	struct proc *p = proc_find(t->tgid);
 	bool found = w->waitid ? result == 0 && waitid_found(t, w) : result > 0;
 	if (!found && (result == 0 || result == -ECHILD) && p) {
-		if (ready_zombie(p, w)) { /* an orphan died since the entry */
+		/* A child died since the entry: the kernel may have looked before its death. */
+		if (p->child_deaths != w->child_deaths) {
 			rerun_wait(t);
 			return;
 		}

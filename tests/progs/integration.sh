@@ -2153,6 +2153,17 @@ group_subreaper() {
 		on=$(printf '%s\n' "$ERR" | sed -n 's/.*stats: tasks=[0-9]* stops=\([0-9]*\).*/\1/p')
 		[ -n "$off" ] && [ -n "$on" ] && [ "$on" -gt "$off" ] && pass "waits-traced-only-when-on" ||
 			fail "waits-traced-only-when-on" "stops off $off, on $on"
+		# A child that dies while the subreaper's wait is inside the kernel, past its look
+		# (a userfaultfd page holds it there): the wait must not sleep on past the death.
+		local native
+		runc "$BIN/subreaper" late-death
+		native=$OUT
+		if [ "$RC" = 0 ] && [ "$native" = "late-death: waitid found the child, exit 3" ]; then
+			fsr --fixup child-subreaper -- "$BIN/subreaper" late-death
+			want "death-during-wait-same-as-kernel" 0 "$native"
+		else
+			fail "death-during-wait-same-as-kernel" "natively: $(ctx)"
+		fi
 	else
 		want "native-einval" 1 "PR_SET_CHILD_SUBREAPER: Invalid argument"
 		fsr -- "$BIN/subreaper"

@@ -3,15 +3,25 @@
    with wait4(-1, WNOHANG) until 0 or ECHILD; then waitid, blocking waits beside a real
    child, and ECHILD at the end. Prints what it saw, without pids, so that a native run
    (the kernel) and a run under fakesys can be compared line by line. Exit 1 when the
-   kernel refuses the attribute, 2 on an unexpected failure. */
+   kernel refuses the attribute, 2 on an unexpected failure.
+   "subreaper late-death": a child that dies while the subreaper's blocking waitid is
+   inside the kernel, past its look at the children (held there by a userfaultfd page
+   under the siginfo, which the kernel writes after it looked). */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/userfaultfd.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -194,6 +204,70 @@ static void reap_blocking(void)
 	printf("blocking: then waitpid(-1) = %d %s\n", (int)pid, pid < 0 ? strerror(errno) : "");
 }
 
+struct late_death {
+	int uffd, hold;  /* the userfaultfd; the pipe end whose close ends the child */
+	void *page;
+};
+
+/* Holds the waitid's siginfo page. Under fakesys's WNOHANG wait, the kernel writes it
+   at once (nothing found): then the child dies, the tracer has time to see that, and the
+   page comes. The kernel's own blocking waitid writes it only once the child is dead:
+   the child dies after 0.5 s with no fault. */
+static void *release_late(void *arg)
+{
+	struct late_death *l = arg;
+	struct pollfd pfd = { l->uffd, POLLIN, 0 };
+	bool early = poll(&pfd, 1, 500) == 1;
+	close(l->hold);
+	struct uffd_msg msg;
+	if ((!early && poll(&pfd, 1, 20000) != 1) || read(l->uffd, &msg, sizeof msg) != sizeof msg ||
+	    msg.event != UFFD_EVENT_PAGEFAULT) {
+		printf("late-death: no fault on the siginfo\n");
+		exit(2);
+	}
+	if (early)
+		sleep_ms(300);
+	struct uffdio_zeropage zero = { .range = { (unsigned long)l->page, (unsigned long)sysconf(_SC_PAGESIZE) } };
+	if (ioctl(l->uffd, UFFDIO_ZEROPAGE, &zero) < 0)
+		fail("UFFDIO_ZEROPAGE");
+	return NULL;
+}
+
+static void late_death(void)
+{
+	long pagesize = sysconf(_SC_PAGESIZE);
+	struct late_death l;
+	int hold[2];
+	l.uffd = (int)syscall(SYS_userfaultfd, O_CLOEXEC);
+	struct uffdio_api api = { .api = UFFD_API };
+	if (l.uffd < 0 || ioctl(l.uffd, UFFDIO_API, &api) < 0)
+		fail("userfaultfd");
+	l.page = mmap(NULL, (size_t)pagesize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct uffdio_register reg = { .range = { (unsigned long)l.page, (unsigned long)pagesize },
+		                       .mode = UFFDIO_REGISTER_MODE_MISSING };
+	if (l.page == MAP_FAILED || ioctl(l.uffd, UFFDIO_REGISTER, &reg) < 0)
+		fail("UFFDIO_REGISTER");
+	if (pipe(hold) < 0)
+		fail("pipe");
+	pid_t child = fork();
+	if (child == 0) {
+		char c;
+		close(hold[1]);
+		_exit(read(hold[0], &c, 1) == 0 ? 3 : 97);
+	}
+	close(hold[0]);
+	l.hold = hold[1];
+	pthread_t releaser;
+	if (pthread_create(&releaser, NULL, release_late, &l))
+		fail("pthread_create");
+	siginfo_t *si = l.page;
+	if (waitid(P_ALL, 0, si, WEXITED) < 0)
+		fail("waitid");
+	pthread_join(releaser, NULL);
+	printf("late-death: waitid found %s, exit %d\n", si->si_pid == child ? "the child" : "nothing",
+	       si->si_status);
+}
+
 /* The attribute is a process's own: not inherited by fork, kept across execve. */
 static void attribute_scope(char *self)
 {
@@ -221,6 +295,10 @@ int main(int argc, char **argv)
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
 		printf("PR_SET_CHILD_SUBREAPER: %s\n", strerror(errno));
 		return 1;
+	}
+	if (argc > 1 && !strcmp(argv[1], "late-death")) {
+		late_death();
+		return 0;
 	}
 	printf("set: get %d\n", get_subreaper());
 	if (prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) < 0)
