@@ -1,6 +1,7 @@
 /* Safe-filesystem helpers; see fsutil.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -126,6 +127,20 @@ struct dirent *fs_next_entry(DIR *d)
 	return e;
 }
 
+/* Whether the open directory fd is the root of a mount. The kernel says so since Linux
+   5.8; elsewhere a mount of another file system shows in a device that differs from
+   its parent's, which a bind of the same file system does not. */
+static bool is_mount_root(int fd)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+		return true; /* cannot tell: do not go in */
+	if (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return stx.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+	struct stat self, parent;
+	return fstat(fd, &self) < 0 || fstatat(fd, "..", &parent, 0) < 0 || self.st_dev != parent.st_dev;
+}
+
 void fs_remove_tree(int dfd, const char *name)
 {
 	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
@@ -133,6 +148,13 @@ void fs_remove_tree(int dfd, const char *name)
 	DIR *d = fs_open_listing(dfd, name);
 	if (!d)
 		return;
+	/* Never into another mount: a tracee can mount a real directory on one of the
+	   store's (through /proc/self/fd/N of a fake directory), and emptying it would
+	   delete real files. The mount point itself stays (rmdir says EBUSY). */
+	if (is_mount_root(dirfd(d))) {
+		closedir(d);
+		return;
+	}
 	struct dirent *e;
 	while ((e = fs_next_entry(d)))
 		fs_remove_tree(dirfd(d), e->d_name);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include "fsutil.h"
 #include "log.h"
+#include "mountinfo.h"
 
 /* A private store younger than this may still be getting its run lock. */
 #define REAP_MIN_AGE_S 60
@@ -452,6 +453,21 @@ static int open_run(struct store *s)
 	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
 }
 
+/* Whether a mount lies at dir or beneath it: a program's mount on a store directory
+   (through /proc/self/fd/N of a fake one), whose real files a removal must not touch.
+   fs_remove_tree stays out of mounts by itself where the kernel marks their roots; this
+   also sees a bind of the store's own file system before Linux 5.8. Unknown counts as
+   yes. */
+static bool mounts_within(const char *dir)
+{
+	char *abs = realpath(dir, NULL);
+	const char *mountinfo = abs ? mountinfo_read("/proc/self/mountinfo") : NULL;
+	struct mount_entry m;
+	bool within = !mountinfo || mount_point_is(mountinfo, abs, &m) || mount_beneath(mountinfo, abs);
+	free(abs);
+	return within;
+}
+
 /* Removes the private stores (fakesys.XXXXXX, ours, 0700) under base whose run was
    killed: none of their runs holds its lock. A store younger than REAP_MIN_AGE_S may be
    between its mkdtemp and its lock, so it is left alone unless it has a dead run. */
@@ -484,7 +500,9 @@ static void reap_private_stores(const char *base)
 				closedir(runs);
 			}
 			bool dead = runsfd >= 0 ? !live_runs(runsfd, false) : true;
-			if (dead && (has_runs || now - st.st_mtime > REAP_MIN_AGE_S))
+			char path[PATH_MAX];
+			if (dead && (has_runs || now - st.st_mtime > REAP_MIN_AGE_S) &&
+			    snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path && !mounts_within(path))
 				fs_remove_tree(basefd, e->d_name);
 			if (runsfd >= 0)
 				close(runsfd);
@@ -656,13 +674,16 @@ void store_close(struct store *s)
 {
 	if (!s)
 		return;
-	if (s->run && s->runsfd >= 0)
+	bool keep = s->dir && mounts_within(s->dir);
+	if (keep)
+		msg("store %s kept: a program mounted on a directory in it", s->dir);
+	if (s->run && s->runsfd >= 0 && !keep)
 		fs_remove_tree(s->runsfd, s->run);
 	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->tmpfd, s->runsfd, s->runfd, s->genfd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	if (s->private && s->dir)
+	if (s->private && s->dir && !keep)
 		fs_remove_tree(AT_FDCWD, s->dir);
 	for (size_t i = 0; s->value_path && i < s->nids; i++)
 		free(s->value_path[i]);

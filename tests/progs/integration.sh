@@ -1279,6 +1279,27 @@ group_store() {
 		kill -KILL "$BGPID" 2>/dev/null
 		wait "$BGPID"
 	fi
+	# A tracee's mount on a store directory (made through /proc/self/fd/N of a fake
+	# directory, which names the store's) stays out of the store's removal at exit: the
+	# files of the mounted real directory survive, and the store is kept. Host only:
+	# gVisor (runsc 20221219) mounts on the magic link itself, in procfs, not on the store.
+	[ "$KIND" = host ] || return
+	local point
+	mkdir -p "$W/victim" && echo kept >"$W/victim/file"
+	printf 'kernel.fakesys_mnt.key = 1\n' >"$W/mnt.conf"
+	fsr -p "$W/mnt.conf" -- python3 -c 'import ctypes, os, sys
+fd = os.open("/proc/sys/kernel/fakesys_mnt", os.O_RDONLY | os.O_DIRECTORY)
+ok = ctypes.CDLL(None).mount(sys.argv[1].encode(), b"/proc/self/fd/%d" % fd, None, 4096, None) == 0
+print("mounted" if ok else "not mounted")' "$W/victim"
+	point=$(awk '$5 ~ "/root/proc/sys/kernel/fakesys_mnt$" {print $5}' /proc/self/mountinfo)
+	[ -n "$point" ] && umount "$point"
+	if [ "$OUT" = mounted ] && [ "$(cat "$W/victim/file" 2>&1)" = kept ] &&
+		grep -q '^fakesys: store .* kept: a program mounted on a directory in it$' <<<"$ERR"; then
+		pass "removal-stays-out-of-mounts"
+	else
+		fail "removal-stays-out-of-mounts" "$(ctx); victim holds $(show "$(ls -A "$W/victim")")"
+	fi
+	[ -n "$point" ] && rm -rf "${point%/root/proc/sys/kernel/fakesys_mnt}"
 }
 
 # ---------------------------------------------------------------------------------------
