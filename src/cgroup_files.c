@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,14 +170,44 @@ static bool name_is(const char *pat, const char *name)
 	return false;
 }
 
+/* BFQ's blkio files, blkio.bfq.*, come with the scheduler (block/bfq-cgroup.c registers
+   them with its policy): the kernel has them if any disk offers bfq in queue/scheduler. Where no
+   disk is seen (gVisor), the tree stands for a kernel without it, as the root disk's
+   generated queue/scheduler says (none). */
+static bool kernel_has_bfq(void)
+{
+	static int has = -1;
+	if (has < 0) {
+		has = 0;
+		DIR *d = opendir("/sys/block");
+		struct dirent *e;
+		while (d && !has && (e = readdir(d))) {
+			char path[PATH_MAX], list[256];
+			snprintf(path, sizeof path, "/sys/block/%s/queue/scheduler", e->d_name);
+			FILE *f = e->d_name[0] != '.' ? fopen(path, "re") : NULL;
+			if (f && fgets(list, sizeof list, f))
+				for (char *w = strtok(list, " []\n"); w && !has; w = strtok(NULL, " []\n"))
+					has = !strcmp(w, "bfq");
+			if (f)
+				fclose(f);
+		}
+		if (d)
+			closedir(d);
+	}
+	return has;
+}
+
+bool cgroup_file_in(const struct cg_file *f, int ctl, bool root)
+{
+	return ((int)f->ctl == ctl || f->ctl == ALL) && (f->scope == IN_ALL || (f->scope == ROOT_ONLY) == root) &&
+	       (strncmp(f->name, "blkio.bfq.", 10) || kernel_has_bfq());
+}
+
 const struct cg_file *cgroup_file(enum controller ctl, const char *name, bool root)
 {
-	for (size_t i = 0; i < cgroup_nfiles; i++) {
-		const struct cg_file *f = &cgroup_files[i];
-		if ((f->ctl == ctl || f->ctl == ALL) && (f->scope == IN_ALL || (f->scope == ROOT_ONLY) == root) &&
-		    name_is(f->name, name))
-			return f;
-	}
+	for (size_t i = 0; i < cgroup_nfiles; i++)
+		if (cgroup_file_in(&cgroup_files[i], (int)ctl, root) && name_is(cgroup_files[i].name, name))
+			return &cgroup_files[i];
 	return NULL;
 }
 

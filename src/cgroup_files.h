@@ -63,6 +63,8 @@ struct cg_file {
 extern const struct cg_file cgroup_files[];
 extern const size_t cgroup_nfiles;
 
+/* Whether file f is in a cgroup of controller ctl (the hierarchy's root, or a child). */
+bool cgroup_file_in(const struct cg_file *f, int ctl, bool root);
 /* The file spec of `name` in a cgroup of controller ctl, or NULL. */
 const struct cg_file *cgroup_file(enum controller ctl, const char *name, bool root);
 /* What a write to file `name` of a hierarchy's root fails with: -errno, or 0. */

@@ -344,8 +344,7 @@ static int fill_cgroup(struct store *s, const struct rule *tree, int ctl, const 
 	size_t nsizes = cgroup_huge_sizes(&sizes);
 	for (size_t i = 0; i < cgroup_nfiles; i++) {
 		const struct cg_file *spec = &cgroup_files[i];
-		if (((int)spec->ctl != ctl && spec->ctl != CG_NCONTROLLERS) ||
-		    (spec->scope != IN_ALL && (spec->scope == ROOT_ONLY) != root))
+		if (!cgroup_file_in(spec, ctl, root))
 			continue;
 		bool sized = strstr(spec->name, "%s") != NULL;
 		for (size_t k = 0; k < (sized ? nsizes : 1); k++) {

@@ -10,6 +10,12 @@ err() { "$@" 2>&1 | sed -e 's/.*: //' ; echo "rc=${PIPESTATUS[0]}"; }
 errno_of() { # the message of a failed command, reduced to its errno text
 	sed -e 's/.*: //' <<<"$1"
 }
+contents() { # FILE: its lines joined by "|", or why it cannot be read (a file one kernel
+	# lacks: the shell's message would name this script by the path it was run as)
+	local out
+	out=$( { tr '\n' '|' <"$1"; } 2>&1) || out="($(errno_of "$out"))"
+	printf '%s' "$out"
+}
 
 for c in $CTLS; do
 	mkdir "$B/$c/$C" 2>&1 || echo "mkdir $c: failed"
@@ -28,7 +34,7 @@ for f in cpu/cpu.shares cpu/cpu.cfs_period_us cpu/cpu.cfs_quota_us cpu/cpu.rt_ru
 	pids/pids.max pids/pids.events cpuset/cpuset.cpus cpuset/cpuset.mems cpuset/cpuset.sched_load_balance \
 	devices/devices.list freezer/freezer.state blkio/blkio.bfq.weight blkio/blkio.throttle.io_serviced \
 	cpu/notify_on_release cpu/cgroup.clone_children; do
-	echo "initial $f: $(tr '\n' '|' <"$B/${f%%/*}/$C/${f#*/}")"
+	echo "initial $f: $(contents "$B/${f%%/*}/$C/${f#*/}")"
 done
 
 # Modes, sizes, and the filesystem each is on.
@@ -50,7 +56,7 @@ w() { # CTL FILE VALUE... (devices.allow and deny cannot be read: devices.list s
 		err=$( { printf '%s' "$v" >"$B/$c/$C/$f"; } 2>&1)
 		rc=$?
 		[ $rc -ne 0 ] && err=" ($(errno_of "$err"))" || err=""
-		echo "write $f [$v] rc=$rc$err -> $(tr '\n' '|' <"$B/$c/$C/$back")"
+		echo "write $f [$v] rc=$rc$err -> $(contents "$B/$c/$C/$back")"
 	done
 }
 w cpu cpu.shares 1 2 1000000 abc ' 512 ' -5 0x10 $'300\n' +7 512
