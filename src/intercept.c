@@ -260,9 +260,32 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	tracer_skip_call(t, regs, result);
 }
 
-static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+/* Whether the kernel answers this statfs or fstatfs itself: fakesys asks it the same
+   question of the same file, through the task's fd, or through its root and the path
+   fakesys resolved, and a success there is one for the call too. Such a call then needs
+   no exit stop (in gVisor two stops fewer); only files the kernel cannot answer for
+   (gVisor: those in procfs and cgroupfs), or that fakesys cannot name, wait for the
+   fix-up. A file swapped meanwhile can only cost the fix-up, never change an answer. */
+static bool kernel_answers_statfs(const struct task *t, const struct syscall_desc *d, const arch_regs *regs,
+                                  const struct request *resolved)
 {
-	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS)
+	char name[PATH_MAX + 64];
+	if (d->access == ACCESS_FD)
+		snprintf(name, sizeof name, "/proc/%d/fd/%d", (int)t->tid, (int)arch_arg(regs, d->dirfd_arg));
+	else if (resolved && resolved->error == 0 && resolved->where.path[0] == '/')
+		snprintf(name, sizeof name, "/proc/%d/root%s", (int)t->tid, resolved->where.path);
+	else
+		return false;
+	struct statfs sf;
+	stats_tracer_call();
+	return statfs(name, &sf) == 0;
+}
+
+/* resolved: the request redirect_classify made of the call's path, NULL for an fd. */
+static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs,
+                                const struct request *resolved)
+{
+	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS || kernel_answers_statfs(t, d, regs, resolved))
 		return;
 	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
 		die_oom();
@@ -620,7 +643,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			else
 				answer_stat(t, &req, &regs);
 		} else {
-			expect_statfs_fixup(t, d, &regs);
+			expect_statfs_fixup(t, d, &regs, NULL);
 			if (tracer_cfg->fixups.readonly_binds)
 				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
@@ -630,7 +653,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-		expect_statfs_fixup(t, d, &regs);
+		expect_statfs_fixup(t, d, &regs, d->path_arg < 0 ? NULL : &req);
 		if (tracer_cfg->fixups.readonly_binds)
 			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)
