@@ -82,20 +82,24 @@ static void read_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 	fclose(f);
 }
 
-/* Whether task tid's pid namespace is fakesys's own (one tracer call; true if unknown). */
-static bool in_own_pid_ns(pid_t tid)
+/* Whether task t's pid namespace is fakesys's own (one tracer call the first time a
+   task asks; true if unknown). */
+static bool in_own_pid_ns(struct task *t)
 {
 	static char own[64];
 	char link[64], ns[64];
+	if (t->own_pid_ns >= 0)
+		return t->own_pid_ns;
 	if (!own[0] && readlink("/proc/self/ns/pid", own, sizeof own - 1) < 0)
 		return true;
-	snprintf(link, sizeof link, "/proc/%d/ns/pid", (int)tid);
+	snprintf(link, sizeof link, "/proc/%d/ns/pid", (int)t->tid);
 	stats_tracer_call();
 	ssize_t n = readlink(link, ns, sizeof ns - 1);
 	if (n < 0)
 		return true;
 	ns[n] = '\0';
-	return !strcmp(ns, own);
+	t->own_pid_ns = !strcmp(ns, own);
+	return t->own_pid_ns;
 }
 
 /* Whether tid is a task that no clone event has claimed yet. */
@@ -132,7 +136,7 @@ static bool made_by(const struct task *parent, const char *dir, pid_t tid, unsig
    other's thread, which shares their group's records all the same. */
 static pid_t task_in_own_ns(struct task *parent, pid_t msg, unsigned long flags)
 {
-	if (in_own_pid_ns(parent->tid))
+	if (in_own_pid_ns(parent))
 		return msg;
 	pid_t group_parent = -1, best = -1;
 	if (flags & CLONE_PARENT)
@@ -234,13 +238,23 @@ static void drop_other_threads(struct task *t, void *arg)
 		task_remove(t);
 }
 
-void task_event_exec(struct task *t)
+/* The tid a task had before its exec: a non-leader thread that execs takes over the
+   leader's. A living leader alone in its group exec'd itself: no thread can run
+   unrecorded (a new one waits for its creator's event), and an exiting one cannot exec;
+   that saves the tracer call for most execs. */
+static pid_t former_tid(const struct task *t)
 {
 	unsigned long former;
-	struct task *old = NULL;
+	if (t->tid == t->tgid && !t->exiting && task_living_threads(t->tgid) == 1)
+		return t->tid;
 	stats_tracer_call();
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid)
-		old = task_find((pid_t)former);
+	return ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 ? (pid_t)former : t->tid;
+}
+
+void task_event_exec(struct task *t)
+{
+	pid_t former = former_tid(t);
+	struct task *old = former != t->tid ? task_find(former) : NULL;
 	/* A non-leader thread exec'd and took over the leader's tid, with its own fs_struct;
 	   its old tid is never reported again, and the other threads are gone. */
 	task_take_fs(t, old);

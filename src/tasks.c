@@ -71,6 +71,7 @@ static struct task *new_task(pid_t tid)
 		die_oom();
 	t->tid = t->tgid = tid;
 	t->slot = -1;
+	t->own_pid_ns = -1;
 	t->files = files_new(); /* a clone event replaces it with its creator's */
 	t->next = *bucket(tid);
 	*bucket(tid) = t;

@@ -106,6 +106,8 @@ struct task {
 	                         may be either */
 	bool expect_entry;    /* gVisor reports an entry stop after a seccomp stop */
 	bool at_seccomp_stop; /* the stop being handled is a seccomp stop */
+	signed char own_pid_ns; /* whether it is in fakesys's pid namespace: 1, 0, -1 not yet
+	                           known (a task's own namespace never changes) */
 	bool exiting;         /* its PTRACE_EVENT_EXIT stop came (child-subreaper and
 	                         mount-ns-teardown fix-ups) */
 	int store_bind_step;  /* calls of the store's bind injected so far, for the
