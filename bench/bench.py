@@ -877,6 +877,24 @@ def peer_floor_multiple(result, w, peer, floor):
     return (med[peer] - med["native"] - base) / floor["steady_stop_s"]
 
 
+def filter_floor(result, w, peer):
+    """For a loop of N syscalls no tool stops (getppid): the seccomp filter's entry cost,
+    N × (getppid under an allow-all filter − getppid alone) from ptcost, against the
+    overhead past start-up of fakesys and of the peer."""
+    u = result.get("units") or {}
+    su = next((x for x in result["workloads"] if x["id"] == "startup"), None)
+    if not isinstance(w["n"], int) or "seccomp_us" not in u or not su:
+        return "its floor is the seccomp filter"
+    floor = w["n"] * (u["seccomp_us"] - u["syscall_us"]) / 1e6
+    past = lambda c: (w["median"][c] - w["median"]["native"]) - (su["median"][c] - su["median"]["native"])
+    if floor <= 0 or peer not in su["median"]:
+        return "its floor is the seccomp filter (ptcost measured no cost for it)"
+    return ("its floor is the seccomp filter's entry cost, %d × %.3f µs (ptcost) = %.3f s; past start-up, "
+            "fakesys's overhead is %sx that floor, the best peer's %sx" % (
+                w["n"], u["seccomp_us"] - u["syscall_us"], floor, fmt_ratio(past("fakesys") / floor),
+                fmt_ratio(past(peer) / floor)))
+
+
 def analysis(results):
     """The analysis section, every statement computed from the passes' data."""
     o = ["## Analysis", "", "Generated from the results above; rerun `sh bench/run --report` to refresh it.", ""]
@@ -908,7 +926,7 @@ def analysis(results):
                 elif w["id"] == "startup":
                     how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor"
                 else:
-                    how = "no stops past start-up, so no stop floor: its floor is the seccomp filter"
+                    how = "no stops past start-up, so no stop floor: " + filter_floor(r, w, best)
                 missed.append("%s: %.2f vs %s; %s" % (w["id"], ratio, names[best], how))
         n = len(met) + len(missed)
         o.append("- Goal overhead / best peer ≤ 0.5: met by %d of %d workloads%s." % (
