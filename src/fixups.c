@@ -64,17 +64,32 @@ static bool child_subreaper_refused(const char *dir)
    valgrind checks them as strings. */
 #define PROPAGATION_ONLY "none"
 
+/* The namespace is made once per process: each probe unmounts what it mounted, and a
+   namespace made and left again cost ~0.25 ms on Linux in its teardown, most of the
+   probes' time when each made its own. A fork child (mount_outlives_namespace) makes
+   one of its own. */
+static pid_t private_in;        /* the process that made it */
+static bool private_rec_refused; /* MS_REC with MS_PRIVATE was EINVAL (gVisor) */
+
 static bool private_mounts(void)
 {
-	return unshare(CLONE_NEWNS) == 0 &&
-	       (mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_REC | MS_PRIVATE, NULL) == 0 || mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_PRIVATE, NULL) == 0);
+	if (private_in == getpid())
+		return true;
+	if (unshare(CLONE_NEWNS) < 0)
+		return false;
+	bool rec = mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_REC | MS_PRIVATE, NULL) == 0;
+	int rec_errno = errno;
+	if (!rec && mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_PRIVATE, NULL) < 0)
+		return false;
+	private_rec_refused = !rec && rec_errno == EINVAL;
+	private_in = getpid();
+	return true;
 }
 
 static bool mount_rec_refused(const char *dir)
 {
 	(void)dir;
-	return unshare(CLONE_NEWNS) == 0 && mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_REC | MS_PRIVATE, NULL) < 0 && errno == EINVAL &&
-	       mount(PROPAGATION_ONLY, "/", PROPAGATION_ONLY, MS_PRIVATE, NULL) == 0;
+	return private_mounts() && private_rec_refused;
 }
 
 /* On Linux a tmpfs mounted on a directory's fd link makes the directory another
@@ -279,17 +294,23 @@ struct fixups fixups_finish(struct fixup_probes *p)
 			needed = table[i].in_child ? child_says(p) : table[i].needed();
 		*(bool *)((char *)&f + table[i].offset) = p->settings[i] == FIXUP_ON || needed;
 	}
-	if (p->pid > 0) {
+	if (p->pid > 0)
 		close(p->answers);
-		waitpid(p->pid, NULL, 0);
-		/* After the child: on Linux its mounts went with its namespace. */
-		for (int i = 0; i < FIXUP_COUNT; i++) {
-			char dir[sizeof p->dir + 16];
-			snprintf(dir, sizeof dir, "%s/%d", p->dir, i);
-			if (probed_in_child(p, i))
-				rmdir(dir);
-		}
-		rmdir(p->dir);
-	}
 	return f;
+}
+
+void fixups_end(struct fixup_probes *p)
+{
+	if (p->pid <= 0)
+		return;
+	/* The tracer's waits reaped it (the exit of no tracee), unless it did not run. */
+	waitpid(p->pid, NULL, 0);
+	/* After the child: on Linux its mounts went with its namespace. */
+	for (int i = 0; i < FIXUP_COUNT; i++) {
+		char dir[sizeof p->dir + 16];
+		snprintf(dir, sizeof dir, "%s/%d", p->dir, i);
+		if (probed_in_child(p, i))
+			rmdir(dir);
+	}
+	rmdir(p->dir);
 }

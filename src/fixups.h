@@ -85,8 +85,12 @@ struct fixup_probes {
 /* Starts the child's probes, so that they run while fakesys makes its store
    (they were most of its start-up, one after another). */
 void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXUP_COUNT]);
-/* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs (the
-   child is waited for). Call it once after fixups_start. */
+/* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs. Call it
+   once after fixups_start. The child is not waited for: its exit takes down the mount
+   namespace it made (1-2 ms on Linux), which need not hold up the start. */
 struct fixups fixups_finish(struct fixup_probes *p);
+/* Removes the child's directories, once it is gone (after the tracer ran: its waits
+   reap the child), or reaps it if it is. */
+void fixups_end(struct fixup_probes *p);
 
 #endif

@@ -166,10 +166,12 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 	}
 	if (!store) {
 		msg("%s", err);
+		fixups_end(&probes);
 		return EXIT_USAGE;
 	}
 	tc->store = store;
 	int status = tracer_run(tc);
+	fixups_end(&probes);
 	store_close(store);
 	return status;
 }
