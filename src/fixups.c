@@ -161,20 +161,20 @@ static bool needs_pipe_chown(void)
 	return needed;
 }
 
-/* A tmpfs that a child mounted in a mount namespace of its own is still mounted after
-   the child exited (then unmounted here). */
+/* A mount made in a mount namespace of one's own shows in fakesys's namespace too: the
+   namespace is not one of its own, and the mount outlives the process that made it
+   (gVisor: unshare leaves the caller in the sandbox's one namespace). Asked of fakesys's
+   mountinfo rather than of a child's exit, which cost a fork (5 ms in gVisor). */
 static bool mount_outlives_namespace(const char *dir)
 {
-	pid_t pid = fork();
-	if (pid == 0)
-		_exit(private_mounts() && mount("tmpfs", dir, "tmpfs", 0, NULL) == 0 ? 0 : 1);
-	int status;
+	char parent[64];
 	struct mount_entry m;
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    !mount_point_is(mountinfo_read("/proc/self/mountinfo"), dir, &m))
+	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
+	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
 		return false;
+	bool shared = mount_point_is(mountinfo_read(parent), dir, &m);
 	umount2(dir, MNT_DETACH);
-	return true;
+	return shared;
 }
 
 /* An id lookup, which creates nothing (KEYCTL_GET_KEYRING_ID of the user keyring). */
