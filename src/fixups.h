@@ -74,7 +74,7 @@ int fixup_index(const char *name);
 /* The names, for messages: "a, b, c". */
 const char *fixup_names(void);
 /* Probes that change what they probe run in a child (-1: it could not start, and their
-   fix-ups stay off), each in an empty directory below dir, and send their answers
+   fix-ups stay off), in the empty directory dir, and send their answers
    through a pipe. */
 struct fixup_probes {
 	enum fixup_setting settings[FIXUP_COUNT];
