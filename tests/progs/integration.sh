@@ -772,6 +772,27 @@ group_fuse() {
 	fsr -p fuse-overlayfs -- sh -c "${ovl[*]} && cat $d/merged/a && echo upper >$d/merged/b &&
 		cat $d/upper/b && fusermount3 -u $d/merged && ls $d/merged | wc -l"
 	want "mount-write-unmount" 0 $'lower\nupper\n0'
+	# statfs and fstatfs of a file on a FUSE mount whose daemon is traced, with the
+	# statfs-enosys fix-up forced on (as in gVisor): fakesys must not ask the kernel
+	# itself, which waits for the daemon while the daemon waits for fakesys (a statfs
+	# entry check that did hung here). The answers are the kernel's (the same, natively).
+	local sf="${ovl[*]} && stat -f -c %T $d/merged/a && python3 -c 'import os; print(os.fstatvfs(os.open(\"$d/merged/a\", os.O_RDONLY)).f_bsize > 0)' && fusermount3 -u $d/merged"
+	runc sh -c "$sf"
+	local native=$OUT
+	if [ "$RC" = 0 ] && [ "$native" = $'fuseblk\nTrue' ]; then
+		# That deadlock outlives SIGKILL (the statfs waits uninterruptibly once sent):
+		# a watchdog aborts the FUSE connections after 25 s so that the test can fail.
+		local TMO=30 watchdog fusectl=/sys/fs/fuse/connections
+		mountpoint -q "$fusectl" || mount -t fusectl fusectl "$fusectl" 2>/dev/null
+		(sleep 25 && for c in "$fusectl"/*/abort; do [ -e "$c" ] && echo 1 >"$c"; done) &
+		watchdog=$!
+		fsr --fixup statfs-enosys -p fuse-overlayfs -- sh -c "$sf"
+		kill "$watchdog" 2>/dev/null
+		want "statfs-fixup-on-fuse-as-kernel" 0 "$native"
+		fusermount3 -u -z "$d/merged" 2>/dev/null
+	else
+		fail "statfs-fixup-on-fuse-as-kernel" "natively: $(ctx)"
+	fi
 }
 
 group_jobctl() {
