@@ -87,11 +87,8 @@ struct fixup_probes {
    (they were most of its start-up, one after another). */
 void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXUP_COUNT]);
 /* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs. Call it
-   once after fixups_start. The child is not waited for: its exit takes down the mount
-   namespace it made (1-2 ms on Linux), which need not hold up the start. */
+   once after fixups_start. The child is left to exit on its own (fakesys's waits for
+   its tracees reap it). */
 struct fixups fixups_finish(struct fixup_probes *p);
-/* Removes the child's directories, once it is gone (after the tracer ran: its waits
-   reap the child), or reaps it if it is. */
-void fixups_end(struct fixup_probes *p);
 
 #endif

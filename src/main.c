@@ -166,12 +166,10 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 	}
 	if (!store) {
 		msg("%s", err);
-		fixups_end(&probes);
 		return EXIT_USAGE;
 	}
 	tc->store = store;
 	int status = tracer_run(tc);
-	fixups_end(&probes);
 	store_close(store);
 	return status;
 }
