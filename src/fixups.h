@@ -16,8 +16,9 @@ struct fixups {
 	bool strip_no_automount;
 	/* statfs-enosys: statfs and fstatfs of a file inside procfs or cgroupfs fail with
 	   ENOSYS (runsc 20221219; runc's libcontainer refuses such a file): the answer is
-	   made from the filesystem type mountinfo gives the file's mount. A call whose file
-	   the kernel answers for fakesys (intercept.c) runs untouched. */
+	   made from the filesystem type mountinfo gives the file's mount. fakesys never
+	   asks the kernel of the file itself first: on FUSE that statfs waits for the
+	   daemon, which may be a tracee stopped for fakesys (see the fuse test). */
 	bool statfs_enosys;
 	/* no-openat2: openat2 is ENOSYS: an openat2 of a fake is left to fail so, as it would
 	   (on a kernel that has it, a redirected openat2 runs as openat). */

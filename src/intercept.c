@@ -260,6 +260,17 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	tracer_skip_call(t, regs, result);
 }
 
+static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+{
+	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS)
+		return;
+	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
+		die_oom();
+	*t->statfs_fix = (struct statfs_call){ .by_fd = d->access == ACCESS_FD,
+	                                       .what = arch_arg(regs, d->access == ACCESS_FD ? d->dirfd_arg : d->path_arg),
+	                                       .buf = arch_arg(regs, d->data_arg) };
+}
+
 /* The magic number of a filesystem type as mountinfo names it (linux/magic.h). */
 static long fs_magic(const char *fstype)
 {
@@ -272,51 +283,6 @@ static long fs_magic(const char *fstype)
 		if (!strcmp(fstype, types[i].name))
 			return types[i].magic;
 	return 0;
-}
-
-/* Whether the kernel answers this statfs or fstatfs itself, so that the call needs no
-   exit stop (in gVisor two stops fewer a call). fakesys asks it the same question of the
-   same file (through the task's fd, or its root and the path fakesys resolved), but only
-   on a filesystem the fix-up knows, all of them the kernel's own: on FUSE its statfs
-   would wait for the daemon, which may be a tracee stopped for fakesys, a deadlock. On a
-   filesystem it does not know the fix-up has nothing to answer, so there is nothing to
-   wait for. Where fakesys cannot name the file in the task's mounts (an unresolved path,
-   a chrooted task's fd, whose name is fakesys's own), the fix-up waits. A file swapped
-   meanwhile can only cost the fix-up, never change an answer. */
-static bool kernel_answers_statfs(struct task *t, const struct syscall_desc *d, const arch_regs *regs,
-                                  const struct request *resolved)
-{
-	bool by_fd = d->access == ACCESS_FD;
-	const char *path = resolved->where.path;
-	if (resolved->error || path[0] != '/' || (by_fd && !(t->fs && t->fs->root && !strcmp(t->fs->root, "/"))))
-		return false;
-	const char *mountinfo = task_mountinfo(t);
-	struct mount_entry m;
-	if (!mountinfo || !mount_holding(mountinfo, path, &m))
-		return false;
-	if (!fs_magic(m.fstype))
-		return true;
-	char name[PATH_MAX + 64];
-	if (by_fd)
-		snprintf(name, sizeof name, "/proc/%d/fd/%d", (int)t->tid, (int)arch_arg(regs, d->dirfd_arg));
-	else
-		snprintf(name, sizeof name, "/proc/%d/root%s", (int)t->tid, path);
-	struct statfs sf;
-	stats_tracer_call();
-	return statfs(name, &sf) == 0;
-}
-
-/* resolved: the request redirect_classify or redirect_classify_fd made of the call. */
-static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs,
-                                const struct request *resolved)
-{
-	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS || kernel_answers_statfs(t, d, regs, resolved))
-		return;
-	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
-		die_oom();
-	*t->statfs_fix = (struct statfs_call){ .by_fd = d->access == ACCESS_FD,
-	                                       .what = arch_arg(regs, d->access == ACCESS_FD ? d->dirfd_arg : d->path_arg),
-	                                       .buf = arch_arg(regs, d->data_arg) };
 }
 
 /* At the exit of a statfs or fstatfs that failed with ENOSYS: the answer of the
@@ -654,7 +620,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			else
 				answer_stat(t, &req, &regs);
 		} else {
-			expect_statfs_fixup(t, d, &regs, &req);
+			expect_statfs_fixup(t, d, &regs);
 			if (tracer_cfg->fixups.readonly_binds)
 				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
@@ -664,8 +630,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-		if (d->path_arg >= 0)
-			expect_statfs_fixup(t, d, &regs, &req);
+		expect_statfs_fixup(t, d, &regs);
 		if (tracer_cfg->fixups.readonly_binds)
 			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)

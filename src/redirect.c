@@ -249,17 +249,11 @@ bool redirect_classify_fd(struct task *t, int fd, const struct syscall_desc *d, 
 {
 	char link[64], target[PATH_MAX];
 	snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, fd);
-	*req = (struct request){ .desc = d, .subject = t->tgid }; /* where.path: none yet */
 	if (read_link(link, target) != MAGIC_PATH)
 		return false;
-	if (!store_to_virtual(store, target, req->where.path)) {
-		snprintf(req->where.path, sizeof req->where.path, "%s", target); /* a real file, as fakesys names it */
+	*req = (struct request){ .desc = d, .subject = t->tgid };
+	if (!store_to_virtual(store, target, req->where.path) || alias_fold(req->where.path, t->tgid, t->tid) < 0)
 		return false;
-	}
-	if (alias_fold(req->where.path, t->tgid, t->tid) < 0) {
-		req->where.path[0] = '\0';
-		return false;
-	}
 	req->match = match_path(rules, req->where.path, t->tgid, &req->subject);
 	if (d->stat_kind == STAT_STATFS) {
 		req->action = ACTION_STATFS;
