@@ -889,6 +889,10 @@ def filter_floor(result, w, peer):
     past = lambda c: (w["median"][c] - w["median"]["native"]) - (su["median"][c] - su["median"]["native"])
     if floor <= 0 or peer not in su["median"]:
         return "its floor is the seccomp filter (ptcost measured no cost for it)"
+    if floor < 0.05 * w["median"]["native"]:
+        return ("its floor is the seccomp filter's entry cost, %d × %.3f µs (ptcost) = %.4f s, under 5 %% "
+                "of native: too little for this pass to resolve against start-up's spread" % (
+                    w["n"], u["seccomp_us"] - u["syscall_us"], floor))
     return ("its floor is the seccomp filter's entry cost, %d × %.3f µs (ptcost) = %.3f s; past start-up, "
             "fakesys's overhead is %sx that floor, the best peer's %sx" % (
                 w["n"], u["seccomp_us"] - u["syscall_us"], floor, fmt_ratio(past("fakesys") / floor),
