@@ -12,7 +12,6 @@
 #include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
