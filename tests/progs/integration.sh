@@ -382,14 +382,12 @@ group_forks() {
 	# and with seccomp: --no-seccomp stops twice at every syscall.
 	[ "$KIND" = host ] || return 0
 	case " ${XOPT[*]} " in *" --no-seccomp "*) return 0 ;; esac
-	local r5 r25
-	fsr --stats -- dash -c 'i=0; while [ $i -lt 5 ]; do /bin/true; i=$((i+1)); done'
-	r5=$(printf '%s\n' "$ERR" | sed -n 's/.*stats: .*tracer_calls=\([0-9]*\) intercepted=\([0-9]*\).*/\1 \2/p')
-	fsr --stats -- dash -c 'i=0; while [ $i -lt 25 ]; do /bin/true; i=$((i+1)); done'
-	r25=$(printf '%s\n' "$ERR" | sed -n 's/.*stats: .*tracer_calls=\([0-9]*\) intercepted=\([0-9]*\).*/\1 \2/p')
-	local c5 i5 c25 i25
-	read -r c5 i5 <<<"$r5"
-	read -r c25 i25 <<<"$r25"
+	local rounds counts=()
+	for rounds in 5 25; do
+		fsr --stats -- dash -c "i=0; while [ \$i -lt $rounds ]; do /bin/true; i=\$((i+1)); done"
+		counts+=($(printf '%s\n' "$ERR" | sed -n 's/.*stats: .*tracer_calls=\([0-9]*\) intercepted=\([0-9]*\).*/\1 \2/p'))
+	done
+	local c5=${counts[0]:-} i5=${counts[1]:-} c25=${counts[2]:-} i25=${counts[3]:-}
 	if [ -n "$i5" ] && [ -n "$i25" ] && [ "$i25" -gt "$i5" ] &&
 		[ $(((c25 - 2 * i25) - (c5 - 2 * i5))) -le 40 ]; then pass "fork-exec-event-calls"; else
 		fail "fork-exec-event-calls" "5 rounds: calls $c5, intercepted $i5; 25 rounds: calls $c25, intercepted $i25"; fi
