@@ -171,9 +171,9 @@ static bool name_is(const char *pat, const char *name)
 }
 
 /* BFQ's blkio files, blkio.bfq.*, come with the scheduler (block/bfq-cgroup.c registers
-   them with its policy): the kernel has them if any disk offers bfq in queue/scheduler. Where no
-   disk is seen (gVisor), the tree stands for a kernel without it, as the root disk's
-   generated queue/scheduler says (none). */
+   them with its policy): the kernel has them if any disk offers bfq in queue/scheduler.
+   Where no disk is seen (gVisor), the tree stands for a kernel without it, as the root
+   disk's generated queue/scheduler says (none). */
 static bool kernel_has_bfq(void)
 {
 	static int has = -1;
