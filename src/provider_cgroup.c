@@ -316,7 +316,9 @@ static void initial_content(struct store *s, const struct rule *tree, int ctl, c
 	if (spec->initial) {
 		snprintf(out, outlen, "%s", spec->initial);
 	} else if (spec->live != LIVE_NONE) {
-		live_content(s, tree, ctl, cg, spec, out, outlen);
+		/* Written afresh at each open (cgroup_read_target); made here, it cost a read
+		   of every process's /proc/PID/stat per file, at start-up and at each mkdir. */
+		out[0] = '\0';
 	} else if (spec->format == FMT_CPULIST) {
 		/* The root has every cpu and node; a v1 child starts empty. */
 		if (root)

@@ -1473,6 +1473,14 @@ group_cgroupfs() {
 		[ "$before" = "$after" ] && pass "real-tree-untouched" ||
 			fail "real-tree-untouched" "$(show "$(diff <(echo "$before") <(echo "$after") | head -n 5)")"
 	fi
+	# Making the tree reads no process: what the kernel computes is written at each open.
+	# (Making it once read every /proc/PID/stat per computed file: 30,000 syscalls on a
+	# host of 70 processes, 0.3 s of gVisor's start-up.) strace follows fakesys alone.
+	runc strace -qq -e trace=open,openat -o "$W/tree-setup.trace" "$FS" "${XOPT[@]}" -p cgroups -- true
+	local stat_reads
+	stat_reads=$(grep -cE '"/proc/[0-9]+/stat"' "$W/tree-setup.trace")
+	if [ "$RC" = 0 ] && [ -s "$W/tree-setup.trace" ] && [ "$stat_reads" = 0 ]; then pass "tree-setup-reads-no-process"; else
+		fail "tree-setup-reads-no-process" "$stat_reads reads of /proc/PID/stat; $(ctx)"; fi
 	# inotify on a cgroup directory sees child cgroups come and go (cAdvisor's raw watcher).
 	fsr -p cgroups -- python3 "$PROGS/cg_inotify.py" /sys/fs/cgroup/memory
 	want "inotify-mkdir-rmdir" 0 $'IN_CREATE|IN_ISDIR fsk-watch\nIN_DELETE|IN_ISDIR fsk-watch'
