@@ -82,7 +82,7 @@ struct fixup_probes {
 	enum fixup_setting settings[FIXUP_COUNT];
 	pid_t pid;
 	int answers;
-	char dir[sizeof "/tmp/fakesys-probe-XXXXXX"];
+	char dir[sizeof "/dev/shm/fakesys-probe-XXXXXX"];
 };
 /* Starts the child's probes, so that they run while fakesys makes its store
    (they were most of its start-up, one after another). */

@@ -2573,7 +2573,7 @@ group_containers() {
 		before=$(cat /proc/self/mountinfo)
 		fsr -- true
 		after=$(cat /proc/self/mountinfo)
-		probes=$(shopt -s nullglob; echo /tmp/fakesys-probe-*)
+		probes=$(shopt -s nullglob; echo /dev/shm/fakesys-probe-* /tmp/fakesys-probe-*)
 		if [ "$RC" = 0 ] && [ "$before" = "$after" ] && [ -z "$probes" ]; then pass "probes-leave-nothing"; else
 			fail "probes-leave-nothing" "$(ctx); mounts before $(show "$before") after $(show "$after"); dirs $(show "$probes")"; fi
 	fi
