@@ -141,10 +141,9 @@ static bool is_mount_root(int fd)
 	return fstat(fd, &self) < 0 || fstatat(fd, "..", &parent, 0) < 0 || self.st_dev != parent.st_dev;
 }
 
-void fs_remove_tree(int dfd, const char *name)
+/* Removes directory name and what is in it. */
+static void remove_dir(int dfd, const char *name)
 {
-	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
-		return;
 	DIR *d = fs_open_listing(dfd, name);
 	if (!d)
 		return;
@@ -156,10 +155,22 @@ void fs_remove_tree(int dfd, const char *name)
 		return;
 	}
 	struct dirent *e;
-	while ((e = fs_next_entry(d)))
-		fs_remove_tree(dirfd(d), e->d_name);
+	while ((e = fs_next_entry(d))) {
+		/* A directory is known as one: no unlink to try first (a syscall each). */
+		if (e->d_type == DT_DIR)
+			remove_dir(dirfd(d), e->d_name);
+		else
+			fs_remove_tree(dirfd(d), e->d_name);
+	}
 	closedir(d);
 	unlinkat(dfd, name, AT_REMOVEDIR);
+}
+
+void fs_remove_tree(int dfd, const char *name)
+{
+	if (unlinkat(dfd, name, 0) == 0 || (errno != EISDIR && errno != EPERM))
+		return;
+	remove_dir(dfd, name);
 }
 
 int fs_open_subdir(int dfd, const char *name, bool create)
