@@ -95,6 +95,7 @@ static int run_check(struct ruleset *rules)
 		rules_free(rules);
 		return EXIT_USAGE;
 	}
+	store_ready(store);
 	int bad = check_rules(rules, store, stdout);
 	store_close(store);
 	rules_free(rules);
@@ -168,6 +169,7 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 		msg("%s", err);
 		return EXIT_USAGE;
 	}
+	store_ready(store);
 	tc->store = store;
 	int status = tracer_run(tc);
 	store_close(store);

@@ -23,6 +23,16 @@
 #define REAP_MIN_AGE_S 60
 
 
+/* Directories below root/ kept open by their virtual path. */
+struct dir_cache {
+	struct cached_dir {
+		char *vpath;
+		size_t len;
+		int fd;
+	} *v;
+	size_t n, cap;
+};
+
 /* Instances by path: sorted, for bsearch. */
 struct instance {
 	const char *path;
@@ -38,11 +48,14 @@ struct store {
 	bool private;
 	char *dir;  /* absolute path of the store directory */
 	char *root; /* dir/root */
-	int storefd, rootfd, originfd, writtenfd, tmpfd; /* store dir, root/, origin/, written/, our tmp/ */
-	int runsfd, runfd; /* runs/ and runs/<this run>, which we hold locked */
-	int genfd;         /* runs/<this run>/gen: generated files, this run's alone */
-	char *gen;         /* its absolute path */
-	char *run;         /* name of this run's directory under runs/ */
+	int storefd, rootfd; /* store dir, root/ */
+	int originfd, writtenfd, runsfd; /* origin/, written/, runs/; a private store makes only
+	                                    origin/, at its first instance (-1 until then) */
+	int runfd; /* this run's directory, which we hold locked and stage files in:
+	              runs/<run>, or a private store's own (then storefd) */
+	int genfd; /* runfd's gen/: generated files, this run's alone; -1 until the first */
+	char *gen; /* its absolute path */
+	char *run; /* name of this run's directory under runs/ (a persistent store's) */
 	/* Per rule id (rules, then instances): */
 	char **value_path; /* root/<path>, NULL for RULE_DIR and patterns */
 	bool *written;     /* known written (a cache: written/ is the truth) */
@@ -52,7 +65,9 @@ struct store {
 	unsigned char *mirror_state; /* its provider's */
 	size_t ndirids, capdirids;
 	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
-	unsigned long next_name; /* names of the files we create in tmp/ */
+	unsigned long next_name; /* names of the files we stage in runfd */
+	bool setting_up;            /* until store_ready */
+	struct dir_cache made_dirs; /* while setting up: see walk_from */
 };
 
 static int seed_value(struct store *s, const struct rule *r);
@@ -66,12 +81,49 @@ static int failf(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Opens the directory of the first len bytes of vpath below dfd, one component at a time. */
-static int open_below(int dfd, const char *vpath, size_t len, bool create)
+/* A walk costs three syscalls a component (open, fstat, close), and a cgroup tree puts
+   dozens of files in each of its directories: its start-up made 4,000 syscalls of walks,
+   each ~50 us in gVisor. So while the store is set up, before any tracee runs and so
+   before anything but this code changes root/, every directory walked below root/
+   stays open, and a walk starts from the deepest one on its way. (Later a tracee's
+   rmdir of a cgroup may remove one.) NULL: no cache for a walk from dfd. */
+static struct dir_cache *cache_for(struct store *s, int dfd)
 {
-	int fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+	return s->setting_up && dfd == s->rootfd ? &s->made_dirs : NULL;
+}
+
+static void forget_dirs(struct dir_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		close(c->v[i].fd);
+		free(c->v[i].vpath);
+	}
+	c->n = 0;
+}
+
+/* Where a walk of the first len bytes of vpath below dfd starts: the deepest cached
+   directory on its way (*done: the bytes it stands for), else a copy of dfd. */
+static int walk_from(struct dir_cache *c, int dfd, const char *vpath, size_t len, size_t *done)
+{
+	*done = 0;
+	int from = -1;
+	for (size_t i = 0; c && i < c->n; i++) {
+		size_t n = c->v[i].len;
+		if (n > *done && n <= len && !memcmp(vpath, c->v[i].vpath, n) && (n == len || vpath[n] == '/')) {
+			*done = n;
+			from = c->v[i].fd;
+		}
+	}
+	return from >= 0 ? from : c ? dfd : fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+}
+
+/* Opens the directory of the first len bytes of vpath below dfd, one component at a time.
+   With a cache, the fd is the cache's: not to be closed. */
+static int open_below_cached(struct dir_cache *c, int dfd, const char *vpath, size_t len, bool create)
+{
+	size_t i;
+	int fd = walk_from(c, dfd, vpath, len, &i);
 	char name[NAME_MAX + 1];
-	size_t i = 0;
 	while (fd >= 0) {
 		while (i < len && vpath[i] == '/')
 			i++;
@@ -88,11 +140,31 @@ static int open_below(int dfd, const char *vpath, size_t len, bool create)
 		memcpy(name, vpath + i, j - i);
 		name[j - i] = '\0';
 		int next = fs_open_subdir(fd, name, create);
-		close(fd);
+		if (!c)
+			close(fd);
+		else if (next >= 0) {
+			c->v = grow_for_one(c->v, c->n, &c->cap, sizeof *c->v, 16);
+			c->v[c->n] = (struct cached_dir){ .vpath = strndup(vpath, j), .len = j, .fd = next };
+			if (!c->v[c->n++].vpath)
+				die_oom();
+		}
 		fd = next;
 		i = j;
 	}
 	return fd;
+}
+
+static int open_below(int dfd, const char *vpath, size_t len, bool create)
+{
+	return open_below_cached(NULL, dfd, vpath, len, create);
+}
+
+/* The same for a caller that closes the fd. */
+static int open_dir_below(struct store *s, int dfd, const char *vpath, bool create)
+{
+	struct dir_cache *c = cache_for(s, dfd);
+	int fd = open_below_cached(c, dfd, vpath, strlen(vpath), create);
+	return c && fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : fd;
 }
 
 /* The directory below dfd that holds vpath's file (created if missing if create); leaf is
@@ -107,8 +179,8 @@ static int open_parent(int dfd, const char *vpath, bool create, const char **lea
 static int replace_file(struct store *s, int dfd, const char *leaf, const char *data, size_t len)
 {
 	char tmp[24];
-	snprintf(tmp, sizeof tmp, "%lu", s->next_name++); /* tmp/ is ours alone */
-	int fd = openat(s->tmpfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	snprintf(tmp, sizeof tmp, "%lu", s->next_name++); /* runfd is ours alone; no name there is a number */
+	int fd = openat(s->runfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -errno;
 	bool ok = fs_write_all(fd, data, len);
@@ -118,24 +190,43 @@ static int replace_file(struct store *s, int dfd, const char *leaf, const char *
 		ok = false;
 		err = errno;
 	}
-	if (ok && renameat(s->tmpfd, tmp, dfd, leaf) == 0)
+	if (ok && renameat(s->runfd, tmp, dfd, leaf) == 0)
 		return 0;
 	if (ok)
 		err = errno;
-	unlinkat(s->tmpfd, tmp, 0);
+	unlinkat(s->runfd, tmp, 0);
 	return -err;
 }
 
 /* Writes vpath's file below dfd (root/, origin/, written/ or a run's gen/). 0 or -errno. */
 static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
 {
-	const char *leaf;
-	int d = open_parent(dfd, vpath, true, &leaf);
+	const char *leaf = strrchr(vpath, '/') + 1;
+	struct dir_cache *c = cache_for(s, dfd);
+	int d = open_below_cached(c, dfd, vpath, (size_t)(leaf - vpath), true);
 	if (d < 0)
 		return -errno;
 	int rc = replace_file(s, d, leaf, data, len);
-	close(d);
+	if (!c)
+		close(d);
 	return rc;
+}
+
+/* origin/ and gen/, made at their first use: most runs of a private store need neither,
+   and each directory costs a mkdir and a removal (0.15 ms on a disk's /tmp, more in
+   gVisor). -1 with errno set if it cannot be made. */
+static int origin_dir(struct store *s)
+{
+	if (s->originfd < 0)
+		s->originfd = fs_open_subdir(s->storefd, "origin", true);
+	return s->originfd;
+}
+
+static int gen_dir(struct store *s)
+{
+	if (s->genfd < 0)
+		s->genfd = fs_open_subdir(s->runfd, "gen", true);
+	return s->genfd;
 }
 
 int store_put(struct store *s, const char *vpath, const char *data, size_t len)
@@ -145,7 +236,7 @@ int store_put(struct store *s, const char *vpath, const char *data, size_t len)
 
 int store_open_dir(struct store *s, const char *vpath, bool create)
 {
-	return open_below(s->rootfd, vpath, strlen(vpath), create);
+	return open_dir_below(s, s->rootfd, vpath, create);
 }
 
 void store_path(const struct store *s, const char *vpath, char out[PATH_MAX])
@@ -161,7 +252,8 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 	char where[PATH_MAX];
 	if (snprintf(where, sizeof where, "/%d%s", (int)pid, vpath) >= (int)sizeof where)
 		return -ENAMETOOLONG;
-	int rc = put_file(s, s->genfd, where, data, len);
+	int gfd = gen_dir(s);
+	int rc = gfd < 0 ? -errno : put_file(s, gfd, where, data, len);
 	size_t g = strlen(s->gen), w = strlen(where);
 	if (rc == 0 && g + w >= PATH_MAX)
 		rc = -ENAMETOOLONG;
@@ -183,8 +275,9 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 	int rc = put_file(s, s->rootfd, r->path, data, len);
 	if (rc == 0 && !s->written[i]) {
 		/* The value is kept; the mark only matters to real-first, which then serves
-		   the store. Should it fail, the next write marks it. */
-		if (put_file(s, s->writtenfd, r->path, "", 0) == 0)
+		   the store. Should it fail, the next write marks it. A private store's run is
+		   its only reader: the flag is the mark. */
+		if (s->private || put_file(s, s->writtenfd, r->path, "", 0) == 0)
 			s->written[i] = true;
 	}
 	return rc;
@@ -193,8 +286,8 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 bool store_was_written(struct store *s, const struct rule *r)
 {
 	size_t i = r->id;
-	if (s->written[i])
-		return true;
+	if (s->written[i] || s->private)
+		return s->written[i];
 	/* Another run sharing the store may have written it since. */
 	const char *leaf;
 	int d = open_parent(s->writtenfd, r->path, false, &leaf);
@@ -227,7 +320,7 @@ const struct ruleset *store_rules(const struct store *s)
 
 int store_open_mirror(struct store *s, const struct vdir *d)
 {
-	return open_below(s->rootfd, d->path, strlen(d->path), true);
+	return open_dir_below(s, s->rootfd, d->path, true);
 }
 
 /* A fd on a store file that was replaced since reads back as "PATH (deleted)": it is
@@ -323,8 +416,10 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 	s->value_path[r->id] = value_path;
 	/* Another run sharing the store may be seeding it too, and then writing it: seeding
 	   is checked and done under a lock, so that no run re-seeds a value just written. */
-	int rc = flock(s->originfd, LOCK_EX) < 0 ? -errno : seed_value(s, r);
-	flock(s->originfd, LOCK_UN);
+	int ofd = origin_dir(s);
+	int rc = ofd < 0 || (!s->private && flock(ofd, LOCK_EX) < 0) ? -errno : seed_value(s, r);
+	if (ofd >= 0 && !s->private)
+		flock(ofd, LOCK_UN);
 	if (rc < 0) {
 		s->value_path[r->id] = NULL;
 		free(value_path);
@@ -346,7 +441,8 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 		return d;
 	/* Its origin/ directory marks it as an instance for every run's listings, which show
 	   its mirror. */
-	int fd = open_below(s->originfd, path, strlen(path), true);
+	int ofd = origin_dir(s);
+	int fd = ofd < 0 ? -1 : open_below(ofd, path, strlen(path), true);
 	if (fd >= 0) {
 		close(fd);
 		fd = open_below(s->rootfd, path, strlen(path), true);
@@ -384,6 +480,10 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 
 int store_open_instances(struct store *s, const char *dir)
 {
+	if (s->originfd < 0) { /* a private store that has no instance yet */
+		errno = ENOENT;
+		return -1;
+	}
 	return open_below(s->originfd, dir, strlen(dir), false);
 }
 
@@ -420,11 +520,23 @@ static bool live_runs(int runsfd, bool remove)
 	return live;
 }
 
-/* Each run stages its renames in its own runs/<run>/tmp, so that several runs can share
-   a persistent store at the same time. The lock on runs/<run> tells others we live. */
+/* Each run stages its renames in its own runs/<run>, so that several runs can share a
+   persistent store at the same time. The lock on runs/<run> tells others we live. A
+   private store's run is its only one: it locks the store directory itself, before
+   root/ is made (see reap_private_stores), and needs no origin/ nor written/. */
 static int open_run(struct store *s)
 {
-	if ((s->runsfd = fs_open_subdir(s->storefd, "runs", true)) < 0)
+	if (s->private) {
+		s->runfd = s->storefd;
+		if (asprintf(&s->gen, "%s/gen", s->dir) < 0) {
+			s->gen = NULL;
+			return -1;
+		}
+		return flock(s->runfd, LOCK_EX);
+	}
+	if ((s->originfd = fs_open_subdir(s->storefd, "origin", true)) < 0 ||
+	    (s->writtenfd = fs_open_subdir(s->storefd, "written", true)) < 0 ||
+	    (s->runsfd = fs_open_subdir(s->storefd, "runs", true)) < 0)
 		return -1;
 	live_runs(s->runsfd, true);
 	/* A run directory is born locked: made as .new-XXXXXX, which other runs leave
@@ -444,13 +556,11 @@ static int open_run(struct store *s)
 		return -1;
 	}
 	free(tmpl);
-	if ((s->genfd = fs_open_subdir(s->runfd, "gen", true)) < 0)
-		return -1;
 	if (asprintf(&s->gen, "%s/runs/%s/gen", s->dir, s->run) < 0) {
 		s->gen = NULL;
 		return -1;
 	}
-	return (s->tmpfd = fs_open_subdir(s->runfd, "tmp", true)) < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Whether a mount lies at dir or beneath it: a program's mount on a store directory
@@ -469,8 +579,10 @@ static bool mounts_within(const char *dir)
 }
 
 /* Removes the private stores (fakesys.XXXXXX, ours, 0700) under base whose run was
-   killed: none of their runs holds its lock. A store younger than REAP_MIN_AGE_S may be
-   between its mkdtemp and its lock, so it is left alone unless it has a dead run. */
+   killed: its run holds no lock on the store directory, nor (a store of a fakesys before
+   2026-12-07, which may still run) on a runs/<run>. A store younger than REAP_MIN_AGE_S
+   may be between its mkdtemp and its lock, so it is left alone unless it shows that its
+   run held the lock: root/, which the run makes after locking, or a runs/<run>. */
 static void reap_private_stores(const char *base)
 {
 	int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -499,9 +611,13 @@ static void reap_private_stores(const char *base)
 					has_runs = r->d_name[0] != '.';
 				closedir(runs);
 			}
-			bool dead = runsfd >= 0 ? !live_runs(runsfd, false) : true;
+			/* Our try at the lock is dropped with fd below. */
+			bool held = flock(fd, LOCK_EX | LOCK_NB) < 0;
+			bool dead = !held && (runsfd < 0 || !live_runs(runsfd, false));
+			struct stat root;
+			bool was_locked = has_runs || fstatat(fd, "root", &root, AT_SYMLINK_NOFOLLOW) == 0;
 			char path[PATH_MAX];
-			if (dead && (has_runs || now - st.st_mtime > REAP_MIN_AGE_S) &&
+			if (dead && (was_locked || now - st.st_mtime > REAP_MIN_AGE_S) &&
 			    snprintf(path, sizeof path, "%s/%s", base, e->d_name) < (int)sizeof path && !mounts_within(path))
 				fs_remove_tree(basefd, e->d_name);
 			if (runsfd >= 0)
@@ -595,10 +711,11 @@ static int seed_value(struct store *s, const struct rule *r)
 	int d = open_parent(s->rootfd, r->path, true, &leaf);
 	if (d < 0)
 		return -errno;
+	forget_dirs(&s->made_dirs); /* one may be inside what goes */
 	fs_remove_tree(d, leaf); /* a mirror placeholder, or a directory of an older profile */
 	close(d);
 	int rc = put_file(s, s->rootfd, r->path, r->content, r->content_len);
-	if (rc == 0 && (d = open_parent(s->writtenfd, r->path, true, &leaf)) >= 0) {
+	if (rc == 0 && !s->private && (d = open_parent(s->writtenfd, r->path, true, &leaf)) >= 0) {
 		fs_remove_tree(d, leaf);
 		close(d);
 	}
@@ -608,12 +725,12 @@ static int seed_value(struct store *s, const struct rule *r)
 /* Creates the layout, every initial value and every directory mirror. */
 static int setup(struct store *s, char *err, size_t errlen)
 {
-	if ((s->rootfd = fs_open_subdir(s->storefd, "root", true)) < 0 ||
-	    (s->originfd = fs_open_subdir(s->storefd, "origin", true)) < 0 ||
-	    (s->writtenfd = fs_open_subdir(s->storefd, "written", true)) < 0 || open_run(s) < 0)
+	if (open_run(s) < 0 || (s->rootfd = fs_open_subdir(s->storefd, "root", true)) < 0)
 		return failf(err, errlen, "store %s: %s", s->dir, strerror(errno));
-	if (asprintf(&s->root, "%s/root", s->dir) < 0)
+	if (asprintf(&s->root, "%s/root", s->dir) < 0) {
+		s->root = NULL;
 		return failf(err, errlen, "out of memory");
+	}
 	const struct ruleset *rs = s->rs;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
@@ -648,7 +765,7 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 	struct store *s = malloc(sizeof *s);
 	if (s) {
 		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .originfd = -1,
-		                    .writtenfd = -1, .tmpfd = -1, .runsfd = -1, .runfd = -1, .genfd = -1};
+		                    .writtenfd = -1, .runsfd = -1, .runfd = -1, .genfd = -1, .setting_up = true};
 		s->nids = rs->nrules;
 		s->capids = rs->nrules + 1;
 		s->ndirids = rs->ndirs;
@@ -670,16 +787,25 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 	return s;
 }
 
+void store_ready(struct store *s)
+{
+	s->setting_up = false;
+	forget_dirs(&s->made_dirs);
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
+	forget_dirs(&s->made_dirs);
+	free(s->made_dirs.v);
 	bool keep = s->dir && mounts_within(s->dir);
 	if (keep)
 		msg("store %s kept: a program mounted on a directory in it", s->dir);
 	if (s->run && s->runsfd >= 0 && !keep)
 		fs_remove_tree(s->runsfd, s->run);
-	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->tmpfd, s->runsfd, s->runfd, s->genfd};
+	int fds[] = {s->storefd, s->rootfd, s->originfd, s->writtenfd, s->runsfd,
+	             s->runfd == s->storefd ? -1 : s->runfd, s->genfd};
 	for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);

@@ -6,8 +6,12 @@
      root/<virtual path>    value files and directory mirrors (root/proc/sys/kernel/panic)
      origin/<virtual path>  the profile value each value file was seeded from
      written/<virtual path> present once a tracee has written the value
-     runs/<run>/            one per live run, locked by it; tmp/ stages atomic renames,
-                            gen/ holds the files generated for each opener
+     runs/<run>/            one per live run, locked by it; it stages atomic renames, and
+                            its gen/ holds the files generated for each opener
+   A private store has one run, its creator: the store directory itself is the run's
+   (locked, staging, gen/), there is no written/ (the run's memory says what was
+   written), and origin/ holds only the instances. origin/ and gen/ are made at their
+   first use.
 
    Guarantees: a value is only ever replaced by renaming a complete file over it, so a
    reader never sees an empty or partial value; a value written by one run is what every
@@ -42,6 +46,8 @@ struct store;
    not a directory, not owned by us, or group/world accessible.
    On error writes a one-line message into err. */
 struct store *store_open(const char *dir, const struct ruleset *rs, char *err, size_t errlen);
+/* Ends the store's setup (store_open, then providers_setup): tracees run from now on. */
+void store_ready(struct store *s);
 /* Removes a private store (a persistent one only loses this run's directory). */
 void store_close(struct store *s);
 

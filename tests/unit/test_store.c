@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -113,6 +114,7 @@ static struct store *open_store(const char *dir)
 	struct store *s = store_open(dir, &rs, err, sizeof err);
 	if (!s)
 		fprintf(stderr, "store_open: %s\n", err), exit(2);
+	store_ready(s);
 	return s;
 }
 
@@ -179,6 +181,14 @@ static void test_private(void)
 	check(stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700, "private store is a 0700 directory");
 	check(!strncmp(dir, tpath("tmpdir/fakesys."), strlen(tpath("tmpdir/fakesys."))), "private store is under $TMPDIR");
 	check(!strcmp(read_value(s, MAXKEYS), "1000000\n"), "initial value reads back");
+	/* Each directory is a mkdir and a removal, 0.1-0.5 ms on a disk's /tmp: a private
+	   store makes what the run uses, no more. */
+	char root[PATH_MAX + 8];
+	snprintf(root, sizeof root, "%s/root", dir);
+	check(count_entries(dir) == 1 && exists(root), "a private store holds root/ alone until it needs more");
+	char gen[PATH_MAX];
+	check(store_put_generated(s, "/proc/self/x", getpid(), "g\n", 2, gen) == 0 && !strcmp(slurp(gen), "g\n") &&
+	      count_entries(dir) == 2, "a generated file makes gen/");
 	store_close(s);
 	check(!exists(dir), "private store is removed at close");
 }
@@ -217,6 +227,7 @@ static void test_persistent(void)
 	struct store *s = open_store(dir);
 	struct stat st;
 	check(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700, "persistent store is created 0700");
+	check(count_entries(dir) == 4, "persistent store: root/, origin/, written/ and runs/");
 	check(write_value(s, MAXKEYS, "42") == 0, "a write is kept");
 	store_close(s);
 	check(exists(dir), "persistent store stays after close");
@@ -286,10 +297,22 @@ static void test_reaping(void)
 		closedir(d);
 	check(WIFSIGNALED(status) && *dead && exists(dead), "a killed run leaves its store behind");
 	mkdir(tpath("tmpdir/fakesys.young1"), 0700); /* just made by a run that has no lock yet */
+	/* A live run of a fakesys from before 2026-12-07 locks runs/<run>, not its store. */
+	mkdir(tpath("tmpdir/fakesys.older1"), 0700);
+	mkdir(tpath("tmpdir/fakesys.older1/root"), 0755);
+	mkdir(tpath("tmpdir/fakesys.older1/runs"), 0755);
+	mkdir(tpath("tmpdir/fakesys.older1/runs/r1"), 0755);
+	int older_lock = open(tpath("tmpdir/fakesys.older1/runs/r1"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	check(older_lock >= 0 && flock(older_lock, LOCK_EX) == 0, "an older run's lock is taken");
 	struct store *next = open_store(NULL);
 	check(!exists(dead), "the next run removes the store of the killed run");
 	check(exists(live_dir), "the store of a live run is left alone");
 	check(exists(tpath("tmpdir/fakesys.young1")), "a store too young to hold its lock is left alone");
+	check(exists(tpath("tmpdir/fakesys.older1/root")), "the store of a live older run is left alone");
+	store_close(next);
+	close(older_lock);
+	next = open_store(NULL);
+	check(!exists(tpath("tmpdir/fakesys.older1")), "and removed once that run is over");
 	store_close(next);
 	store_close(live);
 	rmdir(tpath("tmpdir/fakesys.young1"));
