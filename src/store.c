@@ -133,7 +133,8 @@ static int open_below_cached(struct dir_cache *c, int dfd, const char *vpath, si
 		if (j == i)
 			break;
 		if (j - i > NAME_MAX) {
-			close(fd);
+			if (!c)
+				close(fd);
 			errno = ENAMETOOLONG;
 			return -1;
 		}
