@@ -579,11 +579,26 @@ static bool mounts_within(const char *dir)
 	return within;
 }
 
-/* Removes the private stores (fakesys.XXXXXX, ours, 0700) under base whose run was
-   killed: its run holds no lock on the store directory, nor (a store of a fakesys before
-   2026-12-07, which may still run) on a runs/<run>. A store younger than REAP_MIN_AGE_S
-   may be between its mkdtemp and its lock, so it is left alone unless it shows that its
-   run held the lock: root/, which the run makes after locking, or a runs/<run>. */
+/* A private store's name. Its run locks the store directory itself (open_run); a
+   fakesys from before 2026-12-07 made fakesys.XXXXXX, locked a runs/<run> in it, and
+   reaped any fakesys.XXXXXX without one: so this layout has a name of its own, which
+   such a fakesys, still installed somewhere, never reaps. */
+#define PRIVATE_PREFIX "fakesys.2."
+#define OLDER_PRIVATE_PREFIX "fakesys."
+
+static bool private_store_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (!strncmp(name, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) && n == sizeof PRIVATE_PREFIX - 1 + 6) ||
+	       (!strncmp(name, OLDER_PRIVATE_PREFIX, sizeof OLDER_PRIVATE_PREFIX - 1) &&
+	        n == sizeof OLDER_PRIVATE_PREFIX - 1 + 6);
+}
+
+/* Removes the private stores (private_store_name, ours, 0700) under base whose run was
+   killed: its run holds no lock on the store directory, nor (an older fakesys's store,
+   whose run may still live) on a runs/<run>. A store younger than REAP_MIN_AGE_S may be
+   between its mkdtemp and its lock, so it is left alone unless it shows that its run
+   held the lock: root/, which the run makes after locking, or a runs/<run>. */
 static void reap_private_stores(const char *base)
 {
 	int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -596,7 +611,7 @@ static void reap_private_stores(const char *base)
 	time_t now = time(NULL);
 	struct dirent *e;
 	while ((e = fs_next_entry(d))) {
-		if (strncmp(e->d_name, "fakesys.", 8) || strlen(e->d_name) != 14)
+		if (!private_store_name(e->d_name))
 			continue;
 		int fd = fs_open_dir(basefd, e->d_name);
 		struct stat st;
@@ -640,7 +655,7 @@ static int open_private(struct store *s, char *err, size_t errlen)
 		if (!bases[i] || !*bases[i])
 			continue;
 		reap_private_stores(bases[i]);
-		if (asprintf(&s->dir, "%s/fakesys.XXXXXX", bases[i]) < 0)
+		if (asprintf(&s->dir, "%s/" PRIVATE_PREFIX "XXXXXX", bases[i]) < 0)
 			continue;
 		if (!mkdtemp(s->dir)) {
 			free(s->dir);

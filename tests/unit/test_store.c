@@ -180,6 +180,8 @@ static void test_private(void)
 	struct stat st;
 	check(stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700, "private store is a 0700 directory");
 	check(!strncmp(dir, tpath("tmpdir/fakesys."), strlen(tpath("tmpdir/fakesys."))), "private store is under $TMPDIR");
+	/* A fakesys before 2026-12-07 reaps every fakesys.XXXXXX that has no locked runs/<run>. */
+	check(strlen(strrchr(dir, '/') + 1) != strlen("fakesys.XXXXXX"), "a private store's name is none an older fakesys reaps");
 	check(!strcmp(read_value(s, MAXKEYS), "1000000\n"), "initial value reads back");
 	/* Each directory is a mkdir and a removal, 0.1-0.5 ms on a disk's /tmp: a private
 	   store makes what the run uses, no more. */
