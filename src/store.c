@@ -56,13 +56,15 @@ struct store {
 	int genfd; /* runfd's gen/: generated files, this run's alone; -1 until the first */
 	char *gen; /* its absolute path */
 	char *run; /* name of this run's directory under runs/ (a persistent store's) */
-	/* Per rule id (rules, then instances): */
-	char **value_path; /* root/<path>, NULL for RULE_DIR and patterns */
-	bool *written;     /* known written (a cache: written/ is the truth) */
+	struct rule_state {       /* per rule id (rules, then instances) */
+		char *value_path; /* root/<path>, NULL for RULE_DIR and patterns */
+		bool written;     /* known written (a cache: written/ is the truth) */
+	} *rule_ids;
 	size_t nids, capids;
-	/* Per vdir id (vdirs, then instances): */
-	char **mirror_path; /* root/<path> */
-	unsigned char *mirror_state; /* its provider's */
+	struct vdir_state {        /* per vdir id (vdirs, then instances) */
+		char *mirror_path; /* root/<path> */
+		unsigned char state; /* its provider's */
+	} *vdir_ids;
 	size_t ndirids, capdirids;
 	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
 	unsigned long next_name; /* names of the files we stage in runfd */
@@ -267,19 +269,19 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 
 const char *store_value_path(const struct store *s, const struct rule *r)
 {
-	return s->value_path[r->id];
+	return s->rule_ids[r->id].value_path;
 }
 
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
 	size_t i = r->id;
 	int rc = put_file(s, s->rootfd, r->path, data, len);
-	if (rc == 0 && !s->written[i]) {
+	if (rc == 0 && !s->rule_ids[i].written) {
 		/* The value is kept; the mark only matters to real-first, which then serves
 		   the store. Should it fail, the next write marks it. A private store's run is
 		   its only reader: the flag is the mark. */
 		if (s->private || put_file(s, s->writtenfd, r->path, "", 0) == 0)
-			s->written[i] = true;
+			s->rule_ids[i].written = true;
 	}
 	return rc;
 }
@@ -287,16 +289,16 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 bool store_was_written(struct store *s, const struct rule *r)
 {
 	size_t i = r->id;
-	if (s->written[i] || s->private)
-		return s->written[i];
+	if (s->rule_ids[i].written || s->private)
+		return s->rule_ids[i].written;
 	/* Another run sharing the store may have written it since. */
 	const char *leaf;
 	int d = open_parent(s->writtenfd, r->path, false, &leaf);
 	struct stat st;
-	s->written[i] = d >= 0 && fstatat(d, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	s->rule_ids[i].written = d >= 0 && fstatat(d, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (d >= 0)
 		close(d);
-	return s->written[i];
+	return s->rule_ids[i].written;
 }
 
 int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
@@ -306,12 +308,12 @@ int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
 
 const char *store_mirror_path(const struct store *s, const struct vdir *d)
 {
-	return s->mirror_path[d->id];
+	return s->vdir_ids[d->id].mirror_path;
 }
 
 unsigned char *store_mirror_state(struct store *s, const struct vdir *d)
 {
-	return &s->mirror_state[d->id];
+	return &s->vdir_ids[d->id].state;
 }
 
 const struct ruleset *store_rules(const struct store *s)
@@ -386,26 +388,13 @@ static void add_instance(struct instances *in, size_t pos, const char *path, voi
 	in->n++;
 }
 
-/* v (an array of n elements of size bytes) grown to cap, the new elements zeroed. */
-static void *grow(void *v, size_t n, size_t cap, size_t size)
-{
-	if (!(v = realloc(v, cap * size)))
-		die_oom();
-	memset((char *)v + n * size, 0, (cap - n) * size);
-	return v;
-}
-
 const struct rule *store_instance(struct store *s, const struct rule *p, const char *path)
 {
 	size_t pos;
 	struct rule *r = find_instance(&s->files, path, &pos);
 	if (r)
 		return r;
-	if (s->nids == s->capids) {
-		s->capids *= 2;
-		s->value_path = grow(s->value_path, s->nids, s->capids, sizeof *s->value_path);
-		s->written = grow(s->written, s->nids, s->capids, sizeof *s->written);
-	}
+	s->rule_ids = grow_for_one(s->rule_ids, s->nids, &s->capids, sizeof *s->rule_ids, 16);
 	char *value_path;
 	if (!(r = malloc(sizeof *r)) || asprintf(&value_path, "%s%s", s->root, path) < 0)
 		die_oom();
@@ -414,7 +403,7 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 	r->id = s->nids;
 	if (!(r->path = strdup(path)))
 		die_oom();
-	s->value_path[r->id] = value_path;
+	s->rule_ids[r->id] = (struct rule_state){ .value_path = value_path };
 	/* Another run sharing the store may be seeding it too, and then writing it: seeding
 	   is checked and done under a lock, so that no run re-seeds a value just written. */
 	int ofd = origin_dir(s);
@@ -422,7 +411,7 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 	if (ofd >= 0 && !s->private)
 		flock(ofd, LOCK_UN);
 	if (rc < 0) {
-		s->value_path[r->id] = NULL;
+		s->rule_ids[r->id].value_path = NULL;
 		free(value_path);
 		free(r->path);
 		free(r);
@@ -451,12 +440,9 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 	if (fd < 0)
 		return NULL;
 	close(fd);
-	if (s->ndirids == s->capdirids) {
-		s->capdirids *= 2;
-		s->mirror_path = grow(s->mirror_path, s->ndirids, s->capdirids, sizeof *s->mirror_path);
-		s->mirror_state = grow(s->mirror_state, s->ndirids, s->capdirids, sizeof *s->mirror_state);
-	}
-	if (!(d = malloc(sizeof *d)) || asprintf(&s->mirror_path[s->ndirids], "%s%s", s->root, path) < 0)
+	s->vdir_ids = grow_for_one(s->vdir_ids, s->ndirids, &s->capdirids, sizeof *s->vdir_ids, 16);
+	s->vdir_ids[s->ndirids] = (struct vdir_state){0};
+	if (!(d = malloc(sizeof *d)) || asprintf(&s->vdir_ids[s->ndirids].mirror_path, "%s%s", s->root, path) < 0)
 		die_oom();
 	*d = (struct vdir){ .path = strdup(path), .rule = p->rule, .id = s->ndirids++ };
 	if (!d->path)
@@ -752,7 +738,7 @@ static int setup(struct store *s, char *err, size_t errlen)
 		const struct rule *r = &rs->rules[i];
 		if (r->kind != RULE_FILE || r->pattern)
 			continue;
-		if (asprintf(&s->value_path[i], "%s%s", s->root, r->path) < 0)
+		if (asprintf(&s->rule_ids[i].value_path, "%s%s", s->root, r->path) < 0)
 			return failf(err, errlen, "out of memory");
 		/* A private store is new and ours alone: nothing was seeded before or is in the
 		   way, and no other run asks its origin/ or written/ (each file there costs
@@ -766,7 +752,7 @@ static int setup(struct store *s, char *err, size_t errlen)
 		const char *p = rs->dirs[i].path;
 		if (rs->dirs[i].pattern)
 			continue;
-		if (asprintf(&s->mirror_path[i], "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
+		if (asprintf(&s->vdir_ids[i].mirror_path, "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
 			return failf(err, errlen, "out of memory");
 		int fd = store_open_mirror(s, &rs->dirs[i]);
 		if (fd < 0)
@@ -782,16 +768,12 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 	if (s) {
 		*s = (struct store){.rs = rs, .private = !dir, .storefd = -1, .rootfd = -1, .originfd = -1,
 		                    .writtenfd = -1, .runsfd = -1, .runfd = -1, .genfd = -1, .setting_up = true};
-		s->nids = rs->nrules;
-		s->capids = rs->nrules + 1;
-		s->ndirids = rs->ndirs;
-		s->capdirids = rs->ndirs + 1;
-		s->value_path = calloc(s->capids, sizeof *s->value_path);
-		s->written = calloc(s->capids, sizeof *s->written);
-		s->mirror_path = calloc(s->capdirids, sizeof *s->mirror_path);
-		s->mirror_state = calloc(s->capdirids, 1);
+		s->nids = s->capids = rs->nrules;
+		s->ndirids = s->capdirids = rs->ndirs;
+		s->rule_ids = calloc(s->capids + 1, sizeof *s->rule_ids); /* + 1: calloc(0) may be NULL */
+		s->vdir_ids = calloc(s->capdirids + 1, sizeof *s->vdir_ids);
 	}
-	if (!s || !s->value_path || !s->written || !s->mirror_path || !s->mirror_state) {
+	if (!s || !s->rule_ids || !s->vdir_ids) {
 		failf(err, errlen, "out of memory");
 		store_close(s);
 		return NULL;
@@ -827,10 +809,10 @@ void store_close(struct store *s)
 			close(fds[i]);
 	if (s->private && s->dir && !keep)
 		fs_remove_tree(AT_FDCWD, s->dir);
-	for (size_t i = 0; s->value_path && i < s->nids; i++)
-		free(s->value_path[i]);
-	for (size_t i = 0; s->mirror_path && i < s->ndirids; i++)
-		free(s->mirror_path[i]);
+	for (size_t i = 0; s->rule_ids && i < s->nids; i++)
+		free(s->rule_ids[i].value_path);
+	for (size_t i = 0; s->vdir_ids && i < s->ndirids; i++)
+		free(s->vdir_ids[i].mirror_path);
 	for (size_t i = 0; i < s->files.n; i++) {
 		struct rule *r = s->files.v[i].fake;
 		free(r->path); /* the rest is the pattern's */
@@ -844,10 +826,8 @@ void store_close(struct store *s)
 	}
 	free(s->files.v);
 	free(s->dirs.v);
-	free(s->value_path);
-	free(s->written);
-	free(s->mirror_path);
-	free(s->mirror_state);
+	free(s->rule_ids);
+	free(s->vdir_ids);
 	free(s->root);
 	free(s->gen);
 	free(s->run);
