@@ -490,10 +490,12 @@ def cost_table(result):
         return "Unit costs: ptcost did not run."
     out = ["Unit costs (bench/progs/ptcost): getppid %.3f µs, getppid under an allow-all seccomp "
            "filter %.3f µs, one ptrace syscall stop+resume %.1f µs, one seccomp stop+resume %s µs, "
-           "one tracer call (GETREGS / PEEKDATA / pread of /proc/PID/mem) %.1f / %.1f / %.1f µs."
+           "one tracer call (GETREGS / PEEKDATA / pread of /proc/PID/mem) %.1f / %.1f / %.1f µs, "
+           "the least tracer's start-up %s ms."
            % (u["syscall_us"], u["seccomp_us"], u["stop_us"],
               "%.1f" % u["secstop_us"] if "secstop_us" in u else "?",
-              u["getregs_us"], u["peek_us"], u["pread_us"]), "",
+              u["getregs_us"], u["peek_us"], u["pread_us"],
+              "%.3f" % (u["startup_us"] / 1e3) if "startup_us" in u else "?"), "",
            "Floors: *stop floor* = native + fakesys's stops × one seccomp stop; *call floor* = the "
            "stop floor + one tracer call per intercepted syscall. \"× floor\" is fakesys's overhead "
            "(fakesys − native) as a multiple of the floor's overhead (floor − native), both with the "
@@ -899,6 +901,22 @@ def filter_floor(result, w, peer):
                 fmt_ratio(past(peer) / floor)))
 
 
+def startup_floor(result, w, peer):
+    """For the start-up row: what the least tracer adds to a program that exits at once (ptcost's
+    startup_us), against the overhead of fakesys and of the peer."""
+    u = result.get("units") or {}
+    if "startup_us" not in u:
+        return "ptcost measured no start-up floor"
+    floor = u["startup_us"] / 1e6
+    if floor <= 0:
+        return ("the least tracer's start-up (ptcost) is within the spread of its runs: traced − untraced "
+                "medians %.3f ms" % (floor * 1e3))
+    over = lambda c: (w["median"][c] - w["median"]["native"]) / floor
+    return ("its floor is the least tracer's start-up (ptcost: seized before the exec, a filter, followed "
+            "to the exit), %.3f ms; fakesys's overhead is %sx that floor, the best peer's %sx" % (
+                floor * 1e3, fmt_ratio(over("fakesys")), fmt_ratio(over(peer))))
+
+
 def analysis(results):
     """The analysis section, every statement computed from the passes' data."""
     o = ["## Analysis", "", "Generated from the results above; rerun `sh bench/run --report` to refresh it.", ""]
@@ -928,7 +946,7 @@ def analysis(results):
                             "that stops as often as fakesys" if peer_x < 2 and f["x_floor_stop"] >= 1
                             else ""))
                 elif w["id"] == "startup":
-                    how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor"
+                    how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor; " + startup_floor(r, w, best)
                 else:
                     how = "no stops past start-up, so no stop floor: " + filter_floor(r, w, best)
                 missed.append("%s: %.2f vs %s; %s" % (w["id"], ratio, names[best], how))

@@ -8,6 +8,10 @@
  *   secstop_us  one seccomp RET_TRACE stop and PTRACE_CONT (fakesys's stop), per stop
  *   seccomp_us  one getppid in a process with a one-instruction ALLOW seccomp filter
  *               (the floor for any seccomp-accelerated tracer: the syscall entry slow path)
+ *   startup_us  what the least tracer adds to a run of a program that exits at once
+ *               (ptcost itself, as `ptcost --exit`): the child seized before its exec, a
+ *               filter that traces nothing it calls, the exec and exit events; the median
+ *               of 21 runs, alternating with 21 untraced ones (fork, exec, wait)
  * Prints one line of key=value pairs. */
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -16,6 +20,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -119,10 +124,67 @@ static double seccomp_stop_us(long n, double syscall_us)
 	return stops ? (total - n * syscall_us / 1e6) / stops * 1e6 : -1;
 }
 
+/* One run of `self --exit`: traced (seized, filtered, followed to its exit) or not. */
+static double run_once_us(const char *self, int traced)
+{
+	int go[2];
+	if (pipe(go) != 0)
+		return -1;
+	double t = now();
+	pid_t pid = fork();
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (traced) {
+			/* traces openat, which `ptcost --exit` never calls */
+			struct sock_filter f[] = {
+				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+			};
+			struct sock_fprog prog = { 4, f };
+			if (read(go[0], &c, 1) != 1 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+			    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+				_exit(1);
+		}
+		execl(self, self, "--exit", (char *)NULL);
+		_exit(127);
+	}
+	close(go[0]);
+	int st;
+	if (traced && (ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL) != 0 ||
+	               write(go[1], "g", 1) != 1)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(go[1]);
+		return -1;
+	}
+	close(go[1]);
+	while (waitpid(pid, &st, 0) == pid && WIFSTOPPED(st))
+		ptrace(PTRACE_CONT, pid, 0, 0); /* the exec event */
+	return (now() - t) * 1e6;
+}
+
+/* The start-up floor: median traced run − median untraced run. */
+static double startup_floor_us(const char *self)
+{
+	double plain[21], traced[21];
+	for (int i = 0; i < 21; i++) {
+		plain[i] = run_once_us(self, 0);
+		traced[i] = run_once_us(self, 1);
+	}
+	qsort(plain, 21, sizeof *plain, by_value);
+	qsort(traced, 21, sizeof *traced, by_value);
+	return plain[10] < 0 || traced[10] < 0 ? -1 : traced[10] - plain[10];
+}
+
 static char target[64] = "/proc/sys/kernel/panic";
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--exit"))
+		return 0;
 	long n = argc > 1 ? atol(argv[1]) : 2000;
 	double syscall_us, seccomp_us;
 	getppid_costs(n * 10, &syscall_us, &seccomp_us);
@@ -174,7 +236,15 @@ int main(int argc, char **argv)
 	/* the traced getppid calls themselves cost syscall_us each */
 	double stop_us = stops ? (total - n * syscall_us / 1e6) / stops * 1e6 : -1;
 	double secstop_us = seccomp_stop_us(n, syscall_us);
-	printf("syscall_us=%.3f seccomp_us=%.3f stop_us=%.2f secstop_us=%.2f getregs_us=%.2f peek_us=%.2f pread_us=%.2f stops=%ld\n",
-	       syscall_us, seccomp_us, stop_us, secstop_us, getregs_us, peek_us, pread_us, stops);
+	char self[4096];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	double startup_us = -1;
+	if (len > 0) {
+		self[len] = '\0';
+		startup_us = startup_floor_us(self);
+	}
+	printf("syscall_us=%.3f seccomp_us=%.3f stop_us=%.2f secstop_us=%.2f getregs_us=%.2f peek_us=%.2f pread_us=%.2f "
+	       "startup_us=%.1f stops=%ld\n",
+	       syscall_us, seccomp_us, stop_us, secstop_us, getregs_us, peek_us, pread_us, startup_us, stops);
 	return 0;
 }
