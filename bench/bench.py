@@ -946,7 +946,7 @@ def analysis(results):
                             "that stops as often as fakesys" if peer_x < 2 and f["x_floor_stop"] >= 1
                             else ""))
                 elif w["id"] == "startup":
-                    how = "start-up work (spawn, attach, filter, exit), not stops: no stop floor; " + startup_floor(r, w, best)
+                    how = "start-up work (spawn, attach, filter, exit), not stops; " + startup_floor(r, w, best)
                 else:
                     how = "no stops past start-up, so no stop floor: " + filter_floor(r, w, best)
                 missed.append("%s: %.2f vs %s; %s" % (w["id"], ratio, names[best], how))
