@@ -171,11 +171,11 @@ static int open_dir_below(struct store *s, int dfd, const char *vpath, bool crea
 }
 
 /* The directory below dfd that holds vpath's file (created if missing if create); leaf is
-   its name. */
-static int open_parent(int dfd, const char *vpath, bool create, const char **leaf)
+   its name. With a cache, the fd is the cache's: not to be closed. */
+static int open_parent(struct dir_cache *c, int dfd, const char *vpath, bool create, const char **leaf)
 {
 	*leaf = strrchr(vpath, '/') + 1;
-	return open_below(dfd, vpath, (size_t)(*leaf - vpath), create);
+	return open_below_cached(c, dfd, vpath, (size_t)(*leaf - vpath), create);
 }
 
 /* Replaces dfd/leaf by a complete new file: whoever opened the old one keeps reading it. */
@@ -204,9 +204,9 @@ static int replace_file(struct store *s, int dfd, const char *leaf, const char *
 /* Writes vpath's file below dfd (root/, origin/, written/ or a run's gen/). 0 or -errno. */
 static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
 {
-	const char *leaf = strrchr(vpath, '/') + 1;
+	const char *leaf;
 	struct dir_cache *c = cache_for(s, dfd);
-	int d = open_below_cached(c, dfd, vpath, (size_t)(leaf - vpath), true);
+	int d = open_parent(c, dfd, vpath, true, &leaf);
 	if (d < 0)
 		return -errno;
 	int rc = replace_file(s, d, leaf, data, len);
@@ -293,7 +293,7 @@ bool store_was_written(struct store *s, const struct rule *r)
 		return s->rule_ids[i].written;
 	/* Another run sharing the store may have written it since. */
 	const char *leaf;
-	int d = open_parent(s->writtenfd, r->path, false, &leaf);
+	int d = open_parent(NULL, s->writtenfd, r->path, false, &leaf);
 	struct stat st;
 	s->rule_ids[i].written = d >= 0 && fstatat(d, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (d >= 0)
@@ -572,12 +572,16 @@ static bool mounts_within(const char *dir)
 #define PRIVATE_PREFIX "fakesys.2."
 #define OLDER_PRIVATE_PREFIX "fakesys."
 
+/* prefix and the six characters mkdtemp put for XXXXXX */
+static bool made_from(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return !strncmp(name, prefix, n) && strlen(name) == n + 6;
+}
+
 static bool private_store_name(const char *name)
 {
-	size_t n = strlen(name);
-	return (!strncmp(name, PRIVATE_PREFIX, sizeof PRIVATE_PREFIX - 1) && n == sizeof PRIVATE_PREFIX - 1 + 6) ||
-	       (!strncmp(name, OLDER_PRIVATE_PREFIX, sizeof OLDER_PRIVATE_PREFIX - 1) &&
-	        n == sizeof OLDER_PRIVATE_PREFIX - 1 + 6);
+	return made_from(name, PRIVATE_PREFIX) || made_from(name, OLDER_PRIVATE_PREFIX);
 }
 
 /* Removes the private stores (private_store_name, ours, 0700) under base whose run was
@@ -692,7 +696,7 @@ static bool seeded_from_profile(struct store *s, const struct rule *r)
 	char *got = malloc(r->content_len + 1);
 	if (!got)
 		die_oom();
-	int d = open_parent(s->originfd, r->path, true, &leaf);
+	int d = open_parent(NULL, s->originfd, r->path, true, &leaf);
 	ssize_t n = d < 0 ? -1 : fs_read_file(d, leaf, got, r->content_len + 1);
 	if (d >= 0)
 		close(d);
@@ -710,14 +714,14 @@ static int seed_value(struct store *s, const struct rule *r)
 	if (seeded_from_profile(s, r))
 		return 0;
 	const char *leaf;
-	int d = open_parent(s->rootfd, r->path, true, &leaf);
+	int d = open_parent(NULL, s->rootfd, r->path, true, &leaf);
 	if (d < 0)
 		return -errno;
 	forget_dirs(&s->made_dirs); /* one may be inside what goes */
 	fs_remove_tree(d, leaf); /* a mirror placeholder, or a directory of an older profile */
 	close(d);
 	int rc = put_file(s, s->rootfd, r->path, r->content, r->content_len);
-	if (rc == 0 && !s->private && (d = open_parent(s->writtenfd, r->path, true, &leaf)) >= 0) {
+	if (rc == 0 && !s->private && (d = open_parent(NULL, s->writtenfd, r->path, true, &leaf)) >= 0) {
 		fs_remove_tree(d, leaf);
 		close(d);
 	}
