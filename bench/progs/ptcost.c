@@ -87,22 +87,29 @@ static void getppid_costs(long n, double *plain_us, double *filtered_us)
 	*filtered_us = filtered[2];
 }
 
+/* Installs a filter that returns TRACE for syscall nr alone. 0 or -1. */
+static int trace_only(long nr)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { 4, f };
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0
+	               ? 0
+	               : -1;
+}
+
 /* seccomp stops: a child whose filter returns TRACE for getppid, resumed with PTRACE_CONT */
 static double seccomp_stop_us(long n, double syscall_us)
 {
 	pid_t pid = fork();
 	if (pid == 0) {
-		struct sock_filter f[] = {
-			BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-			BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getppid, 0, 1),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		};
-		struct sock_fprog prog = { 4, f };
 		ptrace(PTRACE_TRACEME, 0, 0, 0);
 		raise(SIGSTOP);
-		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+		if (trace_only(SYS_getppid) != 0)
 			_exit(1);
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getppid);
@@ -135,19 +142,9 @@ static double run_once_us(const char *self, int traced)
 	if (pid == 0) {
 		char c;
 		close(go[1]);
-		if (traced) {
-			/* traces openat, which `ptcost --exit` never calls */
-			struct sock_filter f[] = {
-				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat, 0, 1),
-				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
-				BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-			};
-			struct sock_fprog prog = { 4, f };
-			if (read(go[0], &c, 1) != 1 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-			    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
-				_exit(1);
-		}
+		/* traces openat, which `ptcost --exit` never calls */
+		if (traced && (read(go[0], &c, 1) != 1 || trace_only(SYS_openat) != 0))
+			_exit(1);
 		execl(self, self, "--exit", (char *)NULL);
 		_exit(127);
 	}
