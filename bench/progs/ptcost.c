@@ -73,6 +73,13 @@ static int by_value(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of the n values in v (which it sorts). */
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof *v, by_value);
+	return v[n / 2];
+}
+
 /* The median of 5 alternating runs each: getppid without and with the filter. */
 static void getppid_costs(long n, double *plain_us, double *filtered_us)
 {
@@ -81,10 +88,8 @@ static void getppid_costs(long n, double *plain_us, double *filtered_us)
 		plain[i] = child_getppid_us(n, 0);
 		filtered[i] = child_getppid_us(n, 1);
 	}
-	qsort(plain, 5, sizeof *plain, by_value);
-	qsort(filtered, 5, sizeof *filtered, by_value);
-	*plain_us = plain[2];
-	*filtered_us = filtered[2];
+	*plain_us = median(plain, 5);
+	*filtered_us = median(filtered, 5);
 }
 
 /* Installs a filter that returns TRACE for syscall nr alone. 0 or -1. */
@@ -171,9 +176,8 @@ static double startup_floor_us(const char *self)
 		plain[i] = run_once_us(self, 0);
 		traced[i] = run_once_us(self, 1);
 	}
-	qsort(plain, 21, sizeof *plain, by_value);
-	qsort(traced, 21, sizeof *traced, by_value);
-	return plain[10] < 0 || traced[10] < 0 ? -1 : traced[10] - plain[10];
+	double p = median(plain, 21), t = median(traced, 21);
+	return p < 0 || t < 0 ? -1 : t - p;
 }
 
 static char target[64] = "/proc/sys/kernel/panic";
