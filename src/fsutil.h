@@ -26,13 +26,22 @@ ssize_t fs_read_text(const char *path, char *buf, size_t size);
 ssize_t fs_read_grown(int fd, char **buf, size_t *cap, size_t max);
 /* Opens directory dfd/name, never through a symlink (ENOTDIR if it is not a directory). */
 int fs_open_dir(int dfd, const char *name);
-/* Opens directory dfd/name; with create, makes it (0755) first, replacing a
-   non-directory in the way. */
-int fs_open_subdir(int dfd, const char *name, bool create);
-/* A directory stream of dfd/name (never through a symlink) with its own offset, or NULL. */
-DIR *fs_open_listing(int dfd, const char *name);
+enum subdir_mode {
+	SUBDIR_OPEN, /* only if it is there */
+	SUBDIR_MAKE, /* made (0755) if missing, replacing a non-directory in the way */
+	SUBDIR_NEW,  /* the same, where it is most likely missing (a new store): the mkdir
+	                comes first, and an open that fails is not paid */
+};
+/* Opens directory dfd/name. */
+int fs_open_subdir(int dfd, const char *name, enum subdir_mode mode);
+/* The entries of a directory, read with getdents64 from its own fd. */
+struct listing;
+/* A listing of dfd/name (never through a symlink), or NULL with errno set. */
+struct listing *fs_open_listing(int dfd, const char *name);
+int fs_listing_fd(const struct listing *l);
 /* The next entry other than "." and "..", or NULL at the end. */
-struct dirent *fs_next_entry(DIR *d);
+const struct dirent64 *fs_next_entry(struct listing *l);
+void fs_close_listing(struct listing *l);
 /* Removes dfd/name and, if it is a directory, everything below it. */
 void fs_remove_tree(int dfd, const char *name);
 

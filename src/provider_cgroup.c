@@ -143,12 +143,11 @@ static void print_tasks(char *out, size_t outlen, const pid_t *v, size_t n)
 		char dir[64];
 		snprintf(dir, sizeof dir, "/proc/%d/task", (int)v[i]);
 		int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		DIR *d = fd < 0 ? NULL : fs_open_listing(fd, ".");
-		struct dirent *e;
+		struct listing *d = fd < 0 ? NULL : fs_open_listing(fd, ".");
+		const struct dirent64 *e;
 		while (d && (e = fs_next_entry(d)) && used + 16 < outlen)
 			used += (size_t)snprintf(out + used, outlen - used, "%s\n", e->d_name);
-		if (d)
-			closedir(d);
+		fs_close_listing(d);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -599,14 +598,13 @@ static int cgroup_rmdir(struct store *s, const struct fake *f)
 	int fd = store_open_dir(s, f->path, false);
 	if (fd < 0)
 		return errno == ENOTDIR ? -ENOTDIR : -ENOENT;
-	DIR *d = fs_open_listing(fd, ".");
-	struct dirent *e;
+	struct listing *d = fs_open_listing(fd, ".");
+	const struct dirent64 *e;
 	int rc = 0;
 	while (d && (e = fs_next_entry(d)))
 		if (e->d_type == DT_DIR)
 			rc = -EBUSY; /* a child cgroup: cgroup v1 refuses with EBUSY */
-	if (d)
-		closedir(d);
+	fs_close_listing(d);
 	if (rc == 0 && cgroup_populated((enum controller)p.ctl, p.cg))
 		rc = -EBUSY;
 	if (rc == 0) {

@@ -51,14 +51,13 @@ static bool is_child(const struct vdir *d, int instfd, const char *name)
 /* Whether the real directory realfd holds every instance in instfd. */
 static bool real_has_instances(int instfd, int realfd)
 {
-	DIR *l = instfd < 0 ? NULL : fs_open_listing(instfd, ".");
-	struct dirent *e;
+	struct listing *l = instfd < 0 ? NULL : fs_open_listing(instfd, ".");
+	const struct dirent64 *e;
 	struct stat st;
 	bool all = true;
 	while (l && all && (e = fs_next_entry(l)))
 		all = fstatat(realfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0;
-	if (l)
-		closedir(l);
+	fs_close_listing(l);
 	return all;
 }
 
@@ -85,11 +84,11 @@ static int by_name(const void *a, const void *b)
 static struct listed_entries list_dir(int fd, const struct vdir *d, int instfd)
 {
 	struct listed_entries l = {0};
-	DIR *dir = fs_open_listing(fd, ".");
+	struct listing *dir = fs_open_listing(fd, ".");
 	if (!dir)
 		return l;
 	size_t cap = 0;
-	struct dirent *de;
+	const struct dirent64 *de;
 	while ((de = fs_next_entry(dir))) {
 		if (is_child(d, instfd, de->d_name))
 			continue;
@@ -110,7 +109,7 @@ static struct listed_entries list_dir(int fd, const struct vdir *d, int instfd)
 			break;
 		l.e[l.n++].type = type;
 	}
-	closedir(dir);
+	fs_close_listing(dir);
 	if (l.n) /* qsort must not get NULL, even for no entries */
 		qsort(l.e, l.n, sizeof *l.e, by_name);
 	return l;
