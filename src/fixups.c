@@ -69,6 +69,18 @@ static bool child_subreaper_refused(const char *dir)
    one of its own. */
 static pid_t private_in;        /* the process that made it */
 static bool private_rec_refused; /* MS_REC with MS_PRIVATE was EINVAL (gVisor) */
+/* Known after the mount-ns-teardown probe, the first to mount: the namespace's mounts
+   go with it (Linux), so a probe's mount stays until the child exits, and the next
+   probe mounts over it. Each umount2 waited for an RCU grace period, 0.1-0.4 ms on
+   Linux, most of the child's time, which fakesys's start-up waited for. */
+static bool mounts_go_with_namespace;
+
+/* Undoes a probe's mount, where it would outlive the probe (gVisor). */
+static void unmount_probe(const char *target)
+{
+	if (!mounts_go_with_namespace)
+		umount2(target, MNT_DETACH);
+}
 
 static bool private_mounts(void)
 {
@@ -102,7 +114,7 @@ static bool mount_fd_target_missed(const char *dir)
 	if (fd < 0 || stat(dir, &before) < 0 || !private_mounts() || mount("tmpfs", link, "tmpfs", 0, NULL) < 0)
 		return false;
 	bool missed = stat(dir, &after) == 0 && after.st_dev == before.st_dev;
-	umount2(link, MNT_DETACH); /* the link itself (gVisor), or the directory it names */
+	unmount_probe(link); /* the link itself (gVisor), or the directory it names */
 	return missed;
 }
 
@@ -111,7 +123,7 @@ static bool mount_strictatime_refused(const char *dir)
 	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", MS_STRICTATIME, NULL) == 0 || errno != EINVAL ||
 	    mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
 		return false;
-	umount2(dir, MNT_DETACH);
+	unmount_probe(dir);
 	return true;
 }
 
@@ -120,7 +132,7 @@ static bool devpts_refused(const char *dir)
 	if (!private_mounts())
 		return false;
 	if (mount("devpts", dir, "devpts", 0, "newinstance") == 0) {
-		umount2(dir, MNT_DETACH);
+		unmount_probe(dir);
 		return false;
 	}
 	return errno == ENODEV;
@@ -134,7 +146,7 @@ static bool pivot_root_refused(const char *dir)
 		return false;
 	bool refused = chdir(dir) == 0 && syscall(SYS_pivot_root, ".", ".") < 0 && errno == EINVAL;
 	if (refused && chdir("/") == 0)
-		umount2(dir, MNT_DETACH);
+		unmount_probe(dir);
 	return refused;
 }
 
@@ -145,7 +157,7 @@ static bool bind_remount_readonly_refused(const char *dir)
 		return false;
 	bool refused = mount(PROPAGATION_ONLY, dir, PROPAGATION_ONLY, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0 &&
 	               errno == EINVAL;
-	umount2(dir, MNT_DETACH);
+	unmount_probe(dir);
 	return refused;
 }
 
@@ -163,7 +175,8 @@ static bool needs_pipe_chown(void)
 /* A mount made in a mount namespace of one's own shows in fakesys's namespace too: the
    namespace is not one of its own, and the mount outlives the process that made it
    (gVisor: unshare leaves the caller in the sandbox's one namespace). Asked of fakesys's
-   mountinfo rather than of a child's exit, which cost a fork (5 ms in gVisor). */
+   mountinfo rather than of a child's exit, which cost a fork (5 ms in gVisor). The first
+   probe to mount: the later ones unmount only if it says so. */
 static bool mount_outlives_namespace(const char *dir)
 {
 	char parent[64];
@@ -171,8 +184,10 @@ static bool mount_outlives_namespace(const char *dir)
 	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
 	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
 		return false;
-	bool shared = mount_point_is(mountinfo_read(parent), dir, &m);
-	umount2(dir, MNT_DETACH);
+	const char *seen = mountinfo_read(parent);
+	bool shared = mount_point_is(seen, dir, &m);
+	mounts_go_with_namespace = seen && !shared; /* unknown: unmount */
+	unmount_probe(dir);
 	return shared;
 }
 
@@ -186,7 +201,8 @@ static bool needs_keys_enosys(void)
    given an empty directory, when it changes what it probes. One child runs them all,
    one after another: a fork each cost 0.3 ms on Linux and 5 ms in gVisor, and in a row
    they were most of fakesys's start-up. So each probe leaves its process fit for the
-   next (it unmounts what it mounted, in a mount namespace of its own), they share one
+   next (in a mount namespace of its own, it unmounts what it mounted where that would
+   outlive the child: mount-ns-teardown, the first to mount, says), they share one
    directory (a directory each cost a mkdir and an rmdir, 0.15 ms on a disk's /tmp), and
    pivot-root-chroot, which on Linux leaves the child in another root, comes last. */
 static const struct {
@@ -200,13 +216,13 @@ static const struct {
 	{ "no-openat2", offsetof(struct fixups, no_openat2), needs_no_openat2, NULL },
 	{ "child-subreaper", offsetof(struct fixups, child_subreaper), NULL, child_subreaper_refused },
 	{ "mount-rec", offsetof(struct fixups, mount_rec), NULL, mount_rec_refused },
+	{ "mount-ns-teardown", offsetof(struct fixups, mount_ns_teardown), NULL, mount_outlives_namespace },
 	{ "mount-fd-target", offsetof(struct fixups, mount_fd_target), NULL, mount_fd_target_missed },
 	{ "mount-strictatime", offsetof(struct fixups, mount_strictatime), NULL, mount_strictatime_refused },
 	{ "devpts-single", offsetof(struct fixups, devpts_single), NULL, devpts_refused },
 	{ "pipe-chown", offsetof(struct fixups, pipe_chown), needs_pipe_chown, NULL },
 	{ "keys-enosys", offsetof(struct fixups, keys_enosys), needs_keys_enosys, NULL },
 	{ "readonly-binds", offsetof(struct fixups, readonly_binds), NULL, bind_remount_readonly_refused },
-	{ "mount-ns-teardown", offsetof(struct fixups, mount_ns_teardown), NULL, mount_outlives_namespace },
 	{ "pivot-root-chroot", offsetof(struct fixups, pivot_root_chroot), NULL, pivot_root_refused },
 };
 
