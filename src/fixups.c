@@ -263,6 +263,20 @@ static _Noreturn void run_child_probes(const struct fixup_probes *p, int answers
 	_exit(0);
 }
 
+/* Keeps the child off fakesys's CPU where there is another: left to the scheduler, it
+   mostly ran on the same one, before fakesys's own start-up resumed, and the probes and
+   the end of their namespace (~0.4 ms on Linux) came in a row with the store's setup
+   instead of beside it. */
+static void run_beside(pid_t child)
+{
+	cpu_set_t cpus;
+	int here = sched_getcpu();
+	if (here >= 0 && sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 1) {
+		CPU_CLR(here, &cpus);
+		sched_setaffinity(child, sizeof cpus, &cpus);
+	}
+}
+
 void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXUP_COUNT])
 {
 	memcpy(p->settings, settings, sizeof p->settings);
@@ -292,6 +306,8 @@ void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXU
 		close(fds[0]);
 		run_child_probes(p, fds[1]);
 	}
+	if (p->pid > 0)
+		run_beside(p->pid);
 	close(fds[1]);
 	p->answers = fds[0];
 	if (p->pid < 0) {
