@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "profile.h"
 #include "provider.h"
+#include "startup.h"
 #include "stats.h"
 #include "store.h"
 #include "tracer.h"
@@ -158,19 +159,25 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 {
 	char err[512];
 	struct fixup_probes probes;
+	struct cmd_child child;
 	fixups_start(&probes, fixups);
-	struct store *store = store_open(store_dir, tc->rules, err, sizeof err);
+	bool forked = startup_fork(tc->argv, &child) == 0;
+	struct store *store = forked ? store_open(store_dir, tc->rules, err, sizeof err) : NULL;
 	tc->fixups = fixups_finish(&probes);
+	if (!forked)
+		return 125;
 	if (store && providers_setup(store, tc->rules, err, sizeof err) < 0) {
 		store_close(store);
 		store = NULL;
 	}
 	if (!store) {
 		msg("%s", err);
+		startup_cancel(&child);
 		return EXIT_USAGE;
 	}
 	store_ready(store);
 	tc->store = store;
+	tc->child = &child;
 	int status = tracer_run(tc);
 	store_close(store);
 	return status;

@@ -7,7 +7,6 @@
 static const int forwarded[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2,
                                  SIGCONT, SIGTSTP, SIGTTIN, SIGTTOU, SIGWINCH };
 #define NFORWARDED (sizeof forwarded / sizeof forwarded[0])
-static struct sigaction original[NFORWARDED + 1]; /* + SIGPIPE */
 
 /* A request to end that came once CMD had gone, for every process still traced. */
 static volatile sig_atomic_t pending_end;
@@ -39,14 +38,14 @@ static void install(int flags)
 	struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | flags };
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded[i], &sa, flags & SA_RESTART ? &original[i] : NULL);
+		sigaction(forwarded[i], &sa, NULL);
 }
 
 void signals_install(void)
 {
 	install(SA_RESTART);
 	struct sigaction ign = { .sa_handler = SIG_IGN };
-	sigaction(SIGPIPE, &ign, &original[NFORWARDED]);
+	sigaction(SIGPIPE, &ign, NULL);
 }
 
 void signals_cmd_exited(void)
@@ -70,11 +69,4 @@ void signals_pass_on_pending(void)
 		return;
 	pending_end = 0;
 	task_for_each(kill_process, &sig);
-}
-
-void signals_restore(void)
-{
-	for (size_t i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded[i], &original[i], NULL);
-	sigaction(SIGPIPE, &original[NFORWARDED], NULL);
 }

@@ -10,19 +10,13 @@
 #include "kernel_identity.h"
 #include "log.h"
 #include "seccomp_filter.h"
-#include "signals.h"
 #include "startup.h"
 #include "stats.h"
 #include "tracer_internal.h"
 
-static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool want_seccomp)
+/* The kinds of calls the filter traces beyond FOR_ALL, for these rules and fix-ups. */
+static unsigned traced_kinds(void)
 {
-	signals_restore();
-	setrlimit(RLIMIT_NOFILE, &tracer_original_nofile);
-	char c;
-	/* Wait until the parent has seized us: nothing may run untraced. */
-	if (read(go_fd, &c, 1) != 1)
-		_exit(125);
 	const struct ruleset *rs = tracer_cfg->rules;
 	bool generated = false, dirs = false;
 	for (size_t i = 0; i < rs->nrules; i++) {
@@ -49,7 +43,22 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, bool wan
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
 	if (tracer_cfg->fixups.keys_enosys)
 		kinds |= TRACE_FOR(FOR_KEYS);
-	int rc = want_seccomp ? seccomp_install(kinds) : 1;
+	return kinds;
+}
+
+/* What startup_child sends the child once it is seized: the kinds to filter, or none. */
+#define NO_FILTER (-1)
+
+/* Forked before fakesys installs its signal handlers and raises its fd limit, the child
+   has the dispositions and limits fakesys was started with: CMD inherits those. */
+static _Noreturn void child_main(char **argv, int go_fd, int status_fd)
+{
+	int want;
+	char c;
+	/* Wait until the parent has seized us: nothing may run untraced. */
+	if (read(go_fd, &want, sizeof want) != sizeof want)
+		_exit(125);
+	int rc = want == NO_FILTER ? 1 : seccomp_install((unsigned)want);
 	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);
@@ -112,25 +121,48 @@ static int probe_stop_order(pid_t pid)
 	return 0;
 }
 
-pid_t startup_child(void)
+int startup_fork(char **argv, struct cmd_child *c)
 {
 	int go[2], status[2];
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0) {
+	if (pipe2(go, O_CLOEXEC) < 0) {
 		msg("pipe: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		msg("fork: %s", strerror(errno));
+	if (pipe2(status, O_CLOEXEC) < 0) {
+		msg("pipe: %s", strerror(errno));
+		close(go[0]);
+		close(go[1]);
 		return -1;
 	}
-	if (pid == 0) {
+	c->pid = fork();
+	if (c->pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		child_main(tracer_cfg->argv, go[0], status[1], !tracer_cfg->no_seccomp);
+		child_main(argv, go[0], status[1]);
 	}
 	close(go[0]);
 	close(status[1]);
+	c->go = go[1];
+	c->status = status[0];
+	if (c->pid < 0) {
+		msg("fork: %s", strerror(errno));
+		startup_cancel(c);
+		return -1;
+	}
+	return 0;
+}
+
+void startup_cancel(struct cmd_child *c)
+{
+	close(c->go);
+	close(c->status);
+	if (c->pid > 0)
+		waitpid(c->pid, NULL, 0); /* it ends at the go pipe's EOF */
+}
+
+pid_t startup_child(struct cmd_child *c)
+{
+	pid_t pid = c->pid;
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
 	            PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 	/* The child-subreaper fix-up hands orphans on before the kernel does (subreaper.c);
@@ -141,12 +173,11 @@ pid_t startup_child(void)
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
 		explain_ptrace_failure(errno);
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(go[1]);
-		close(status[0]);
+		startup_cancel(c);
 		return -1;
 	}
-	if (write(go[1], "g", 1) != 1 || read(status[0], &rc, sizeof rc) != sizeof rc)
+	int want = tracer_cfg->no_seccomp ? NO_FILTER : (int)traced_kinds();
+	if (write(c->go, &want, sizeof want) != sizeof want || read(c->status, &rc, sizeof rc) != sizeof rc)
 		rc = -EPIPE;
 	tracer_use_seccomp = rc == 0;
 	if (!tracer_use_seccomp) {
@@ -161,12 +192,12 @@ pid_t startup_child(void)
 		}
 		ptrace(PTRACE_SYSCALL, pid, 0, 0);
 	}
-	if (write(go[1], "g", 1) != 1) {
+	if (write(c->go, "g", 1) != 1) {
 		msg("cannot start the child");
 		return -1;
 	}
-	close(go[1]);
-	close(status[0]);
+	close(c->go);
+	close(c->status);
 	if (tracer_use_seccomp && probe_stop_order(pid) < 0) {
 		msg("unexpected stop while probing the child");
 		return -1;

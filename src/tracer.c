@@ -32,7 +32,6 @@ bool tracer_use_seccomp;
 bool tracer_entry_after_seccomp;
 volatile pid_t tracer_main_pid;
 bool tracer_cmd_executed;
-struct rlimit tracer_original_nofile;
 static int main_status;
 static bool main_exited;
 
@@ -247,13 +246,14 @@ int tracer_run(const struct tracer_config *config)
 {
 	tracer_cfg = config;
 	signals_install();
-	if (getrlimit(RLIMIT_NOFILE, &tracer_original_nofile) == 0) {
-		struct rlimit raised = { tracer_original_nofile.rlim_max, tracer_original_nofile.rlim_max };
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		struct rlimit raised = { nofile.rlim_max, nofile.rlim_max };
 		setrlimit(RLIMIT_NOFILE, &raised);
 	}
 	/* Learn mode sees every name, so it never skips a dirfd (redirect.c). */
 	bool may_reach_fakes = files_inherit_directory() || config->learner;
-	pid_t pid = startup_child();
+	pid_t pid = startup_child(config->child);
 	if (pid < 0)
 		return 125;
 	struct task *t = task_add(pid);

@@ -9,6 +9,7 @@
 #include "store.h"
 
 struct learner;
+struct cmd_child;
 
 struct tracer_config {
 	char **argv;                 /* CMD and its arguments */
@@ -17,6 +18,7 @@ struct tracer_config {
 	struct fixups fixups;        /* work-arounds for this kernel (fixups.h) */
 	bool no_seccomp;             /* stop at every syscall instead of filtering */
 	struct learner *learner;     /* learn mode (learn.h), or NULL */
+	struct cmd_child *child;     /* CMD's process, from startup_fork */
 };
 
 /* CMD was executed (its exec event was seen): false after tracer_run if it could not be

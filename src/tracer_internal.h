@@ -23,9 +23,6 @@ extern bool tracer_use_seccomp;
 extern bool tracer_entry_after_seccomp;
 /* CMD itself; 0 once it has exited (its pid may be reused). */
 extern volatile pid_t tracer_main_pid;
-/* fakesys keeps one /proc/PID/mem fd per traced address space, so it raises its own fd
-   limit; CMD gets the limit fakesys was started with. */
-extern struct rlimit tracer_original_nofile;
 
 /* Resumes a stopped task, delivering sig (0 for none). */
 void tracer_resume(struct task *t, int sig);
