@@ -234,6 +234,12 @@ int fixup_index(const char *name)
 	return -1;
 }
 
+bool fixups_trace_mounts(const struct fixups *f)
+{
+	return f->mount_rec || f->mount_fd_target || f->mount_strictatime || f->devpts_single || f->readonly_binds ||
+	       f->mount_ns_teardown || f->pivot_root_chroot;
+}
+
 const char *fixup_names(void)
 {
 	static char names[256];

@@ -75,6 +75,8 @@ enum fixup_setting { FIXUP_PROBE, FIXUP_OFF, FIXUP_ON };
 int fixup_index(const char *name);
 /* The names, for messages: "a, b, c". */
 const char *fixup_names(void);
+/* Whether a fix-up on in f traces mount(2) (FOR_MOUNT in syscalls.h). */
+bool fixups_trace_mounts(const struct fixups *f);
 /* Probes that change what they probe run in a child (-1: it could not start, and their
    fix-ups stay off), in the empty directory dir, and send their answers
    through a pipe. */

@@ -27,6 +27,7 @@
 #include "pipe_chown.h"
 #include "provider.h"
 #include "readonly_mounts.h"
+#include "statfs_fixup.h"
 #include "redirect.h"
 #include "stats.h"
 #include "container_store.h"
@@ -168,14 +169,6 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 	return 1;
 }
 
-/* A statfs or fstatfs that passes, on a kernel whose procfs and cgroupfs answer ENOSYS:
-   what it names, for its exit stop. */
-struct statfs_call {
-	bool by_fd;
-	uint64_t what; /* the fd, or the path's address */
-	uint64_t buf;
-};
-
 /* Resumes a task after its entry stop; an exit stop is taken only when the call must
    be logged, changes the fs_struct, opens a fake for writing, needs a fix-up or is
    learned from. */
@@ -258,68 +251,6 @@ static void answer_statfs(struct task *t, const struct request *req, arch_regs *
 	stats_answered(req->desc, provider_name(req), result);
 	remember_for_log(t, req, "statfs", "");
 	tracer_skip_call(t, regs, result);
-}
-
-static void expect_statfs_fixup(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
-{
-	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS)
-		return;
-	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
-		die_oom();
-	*t->statfs_fix = (struct statfs_call){ .by_fd = d->access == ACCESS_FD,
-	                                       .what = arch_arg(regs, d->access == ACCESS_FD ? d->dirfd_arg : d->path_arg),
-	                                       .buf = arch_arg(regs, d->data_arg) };
-}
-
-/* The magic number of a filesystem type as mountinfo names it (linux/magic.h). */
-static long fs_magic(const char *fstype)
-{
-	static const struct { const char *name; long magic; } types[] = {
-		{"proc", PROC_SUPER_MAGIC}, {"sysfs", SYSFS_MAGIC}, {"cgroup", CGROUP_SUPER_MAGIC},
-		{"cgroup2", CGROUP2_SUPER_MAGIC}, {"tmpfs", TMPFS_MAGIC}, {"devpts", DEVPTS_SUPER_MAGIC},
-		{"overlay", OVERLAYFS_SUPER_MAGIC}, {"devtmpfs", TMPFS_MAGIC},
-	};
-	for (size_t i = 0; i < sizeof types / sizeof *types; i++)
-		if (!strcmp(fstype, types[i].name))
-			return types[i].magic;
-	return 0;
-}
-
-/* At the exit of a statfs or fstatfs that failed with ENOSYS: the answer of the
-   filesystem its file is on, from mountinfo, if fakesys knows that type. */
-static void statfs_fixup_exit(struct task *t, long *result)
-{
-	struct statfs_call c = *t->statfs_fix;
-	free(t->statfs_fix);
-	t->statfs_fix = NULL;
-	if (*result != -ENOSYS)
-		return;
-	char path[PATH_MAX], link[64], name[PATH_MAX];
-	ssize_t n;
-	if (c.by_fd) {
-		snprintf(link, sizeof link, "/proc/%d/fd/%d", (int)t->tid, (int)c.what);
-		n = readlink(link, path, sizeof path - 1);
-	} else if (mem_read_string(t, c.what, name, sizeof name) > 0 && name[0] == '/') {
-		n = snprintf(path, sizeof path, "%s", name);
-	} else {
-		snprintf(link, sizeof link, "/proc/%d/cwd", (int)t->tid);
-		n = readlink(link, path, sizeof path - 1);
-		if (n > 0 && (size_t)n + strlen(name) + 2 < sizeof path)
-			n += snprintf(path + n, sizeof path - (size_t)n, "/%s", name);
-	}
-	if (n <= 0)
-		return;
-	path[n] = '\0';
-	const char *mountinfo = task_mountinfo(t);
-	struct mount_entry m;
-	if (!mountinfo || !mount_holding(mountinfo, path, &m) || !fs_magic(m.fstype))
-		return;
-	struct statfs sf;
-	struct match none = { .kind = MATCH_NONE };
-	provider_statfs(&none, "/", &sf);
-	sf.f_type = fs_magic(m.fstype);
-	if (mem_write_result(t, c.buf, &sf, sizeof sf) == 0 && arch_poke_result(t->tid, 0) == 0)
-		*result = 0;
 }
 
 /* mkdir and rmdir below a tree: its provider makes or removes the cgroup. */
@@ -543,6 +474,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 	}
 	stats_intercepted(d);
 	if (d->access == ACCESS_MOUNT) {
+		statfs_fixup_mount(t, &regs);
 		fix_mount(t, d, &regs);
 		return;
 	}
@@ -620,7 +552,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			else
 				answer_stat(t, &req, &regs);
 		} else {
-			expect_statfs_fixup(t, d, &regs);
+			statfs_fixup_entry(t, d, &regs);
 			if (tracer_cfg->fixups.readonly_binds)
 				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
@@ -630,7 +562,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-		expect_statfs_fixup(t, d, &regs);
+		statfs_fixup_entry(t, d, &regs);
 		if (tracer_cfg->fixups.readonly_binds)
 			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)

@@ -33,9 +33,7 @@ static unsigned traced_kinds(void)
 		kinds |= TRACE_FOR(FOR_UNAME);
 	if (tracer_cfg->fixups.child_subreaper)
 		kinds |= TRACE_FOR(FOR_SUBREAPER);
-	if (tracer_cfg->fixups.mount_rec || tracer_cfg->fixups.mount_fd_target || tracer_cfg->fixups.mount_strictatime ||
-	    tracer_cfg->fixups.devpts_single || tracer_cfg->fixups.readonly_binds || tracer_cfg->fixups.mount_ns_teardown ||
-	    tracer_cfg->fixups.pivot_root_chroot)
+	if (fixups_trace_mounts(&tracer_cfg->fixups))
 		kinds |= TRACE_FOR(FOR_MOUNT);
 	if (tracer_cfg->fixups.readonly_binds)
 		kinds |= TRACE_FOR(FOR_READONLY);
