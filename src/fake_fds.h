@@ -56,8 +56,8 @@ struct files {
 
 /* A table whose fds are unknown: may_reach_fakes. */
 struct files *files_new(void);
-/* Whether fakesys's own fds that CMD inherits (those without close-on-exec) include a
-   directory. */
+/* Whether the caller's fds that survive an exec (those without close-on-exec) include a
+   directory: asked in CMD's process before its exec (startup.c). */
 bool files_inherit_directory(void);
 struct files *files_get(struct files *f);
 void files_put(struct files *f);

@@ -123,8 +123,7 @@ struct listing {
 	char buf[LISTING_BUFFER];
 };
 
-/* A listing of the open directory fd, which it takes over (closed on failure too). */
-static struct listing *fs_listing_of(int fd)
+struct listing *fs_listing_of(int fd)
 {
 	struct listing *l = fd < 0 ? NULL : malloc(sizeof *l);
 	if (l)

@@ -38,6 +38,9 @@ int fs_open_subdir(int dfd, const char *name, enum subdir_mode mode);
 struct listing;
 /* A listing of dfd/name (never through a symlink), or NULL with errno set. */
 struct listing *fs_open_listing(int dfd, const char *name);
+/* A listing of the open directory fd (-1: NULL), which it takes over: closed with the
+   listing, or at once if there is none. Its fd serves as a dirfd too. */
+struct listing *fs_listing_of(int fd);
 int fs_listing_fd(const struct listing *l);
 /* The next entry other than "." and "..", or NULL at the end. */
 const struct dirent64 *fs_next_entry(struct listing *l);

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "fake_fds.h"
 #include "kernel_identity.h"
 #include "log.h"
 #include "seccomp_filter.h"
@@ -47,21 +48,31 @@ static unsigned traced_kinds(void)
 /* What startup_child sends the child once it is seized: the kinds to filter, or none. */
 #define NO_FILTER (-1)
 
+/* What the child sends back: the filter's seccomp_install result (1: none wanted), and
+   whether CMD inherits a directory fd (files_inherit_directory). */
+struct child_status {
+	int rc;
+	bool inherits_dir;
+};
+
 /* Forked before fakesys installs its signal handlers and raises its fd limit, the child
    has the dispositions and limits fakesys was started with: CMD inherits those. */
 static _Noreturn void child_main(char **argv, int go_fd, int status_fd)
 {
+	/* Asked here, while fakesys sets up, of the fds CMD will have (~15 syscalls, each
+	   ~50 us in gVisor). */
+	struct child_status st = { .inherits_dir = files_inherit_directory() };
 	int want;
 	char c;
 	/* Wait until the parent has seized us: nothing may run untraced. */
 	if (read(go_fd, &want, sizeof want) != sizeof want)
 		_exit(125);
-	int rc = want == NO_FILTER ? 1 : seccomp_install((unsigned)want);
-	if (write(status_fd, &rc, sizeof rc) != sizeof rc || read(go_fd, &c, 1) != 1)
+	st.rc = want == NO_FILTER ? 1 : seccomp_install((unsigned)want);
+	if (write(status_fd, &st, sizeof st) != sizeof st || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);
 	close(status_fd);
-	if (rc == 0)
+	if (st.rc == 0)
 		syscall(SYS_faccessat, -1, "", 0); /* the probe: see probe_stop_order */
 	execvp(argv[0], argv);
 	int err = errno;
@@ -158,7 +169,7 @@ void startup_cancel(struct cmd_child *c)
 		waitpid(c->pid, NULL, 0); /* it ends at the go pipe's EOF */
 }
 
-pid_t startup_child(struct cmd_child *c)
+pid_t startup_child(struct cmd_child *c, bool *inherits_dir)
 {
 	pid_t pid = c->pid;
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
@@ -167,7 +178,6 @@ pid_t startup_child(struct cmd_child *c)
 	   mount-ns-teardown unmounts before the parent learns of the exit (mount_namespaces.c). */
 	if (tracer_cfg->fixups.child_subreaper || tracer_cfg->fixups.mount_ns_teardown)
 		opts |= PTRACE_O_TRACEEXIT;
-	int rc = -1;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
 		explain_ptrace_failure(errno);
 		kill(pid, SIGKILL);
@@ -175,8 +185,10 @@ pid_t startup_child(struct cmd_child *c)
 		return -1;
 	}
 	int want = tracer_cfg->no_seccomp ? NO_FILTER : (int)traced_kinds();
-	if (write(c->go, &want, sizeof want) != sizeof want || read(c->status, &rc, sizeof rc) != sizeof rc)
-		rc = -EPIPE;
+	struct child_status st = { .inherits_dir = true }; /* unknown: it may */
+	bool told = write(c->go, &want, sizeof want) == sizeof want && read(c->status, &st, sizeof st) == sizeof st;
+	int rc = told ? st.rc : -EPIPE;
+	*inherits_dir = st.inherits_dir;
 	tracer_use_seccomp = rc == 0;
 	if (!tracer_use_seccomp) {
 		if (!tracer_cfg->no_seccomp)

@@ -3,6 +3,7 @@
 #ifndef FAKESYS_STARTUP_H
 #define FAKESYS_STARTUP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 /* CMD's process before it is traced: forked first thing, so that the fork (~3 ms in
@@ -18,8 +19,9 @@ int startup_fork(char **argv, struct cmd_child *c);
 /* Ends a child that will not run CMD (fakesys could not set up). */
 void startup_cancel(struct cmd_child *c);
 /* Seizes c and has it install the filter and execute CMD. Returns CMD's pid, stopped
-   nowhere and traced, or -1 after a one-line message. Sets tracer_use_seccomp and
+   nowhere and traced, or -1 after a one-line message; *inherits_dir: whether CMD
+   inherits a directory fd (fake_fds.h). Sets tracer_use_seccomp and
    tracer_entry_after_seccomp. */
-pid_t startup_child(struct cmd_child *c);
+pid_t startup_child(struct cmd_child *c, bool *inherits_dir);
 
 #endif

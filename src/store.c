@@ -609,13 +609,11 @@ static bool private_store_name(const char *name)
    held the lock: root/, which the run makes after locking, or a runs/<run>. */
 static void reap_private_stores(const char *base)
 {
-	int basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	struct listing *d = basefd < 0 ? NULL : fs_open_listing(basefd, ".");
-	if (!d) {
-		if (basefd >= 0)
-			close(basefd);
+	/* Followed if a symlink ($TMPDIR may be one): the listing's fd is the base's. */
+	struct listing *d = fs_listing_of(open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!d)
 		return;
-	}
+	int basefd = fs_listing_fd(d);
 	time_t now = time(NULL);
 	const struct dirent64 *e;
 	while ((e = fs_next_entry(d))) {
@@ -648,7 +646,6 @@ static void reap_private_stores(const char *base)
 		close(fd);
 	}
 	fs_close_listing(d);
-	close(basefd);
 }
 
 /* ---- opening ------------------------------------------------------------------- */

@@ -250,19 +250,20 @@ int tracer_run(const struct tracer_config *config)
 {
 	tracer_cfg = config;
 	signals_install();
+	/* One /proc/PID/mem fd per traced address space: the limit as high as it goes. */
 	struct rlimit nofile;
-	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
 		struct rlimit raised = { nofile.rlim_max, nofile.rlim_max };
 		setrlimit(RLIMIT_NOFILE, &raised);
 	}
-	/* Learn mode sees every name, so it never skips a dirfd (redirect.c). */
-	bool may_reach_fakes = files_inherit_directory() || config->learner;
-	pid_t pid = startup_child(config->child);
+	bool inherits_dir;
+	pid_t pid = startup_child(config->child, &inherits_dir);
 	if (pid < 0)
 		return 125;
 	struct task *t = task_add(pid);
 	t->attached = t->claimed = true;
-	t->files->may_reach_fakes = may_reach_fakes;
+	/* Learn mode sees every name, so it never skips a dirfd (redirect.c). */
+	t->files->may_reach_fakes = inherits_dir || config->learner;
 	t->mm = mm_new();
 	t->fs = fs_new("/"); /* fakesys's own root, as fakesys names it */
 	stats_task_added();
