@@ -25,6 +25,14 @@ bool fs_write_all(int fd, const char *p, size_t len)
 	return true;
 }
 
+/* Opens dfd/name for reading, never through a symlink. Not with O_DIRECTORY: gVisor
+   then follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a FIFO in the way must not
+   block us. */
+static int open_no_follow(int dfd, const char *name)
+{
+	return openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+}
+
 /* Reads fd to its end, at most max bytes, and closes it. */
 static ssize_t read_all(int fd, char *buf, size_t max)
 {
@@ -51,7 +59,7 @@ static ssize_t read_all(int fd, char *buf, size_t max)
 
 ssize_t fs_read_file(int dfd, const char *name, char *buf, size_t max)
 {
-	return read_all(openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), buf, max);
+	return read_all(open_no_follow(dfd, name), buf, max);
 }
 
 ssize_t fs_read_text(const char *path, char *buf, size_t size)
@@ -97,11 +105,9 @@ ssize_t fs_read_grown(int fd, char **buf, size_t *cap, size_t max)
 	return (ssize_t)len;
 }
 
-/* Not with O_DIRECTORY: gVisor then follows a symlink despite O_NOFOLLOW. O_NONBLOCK: a
-   FIFO in the way must not block us. */
 int fs_open_dir(int dfd, const char *name)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open_no_follow(dfd, name);
 	struct stat st;
 	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
 		close(fd);
@@ -180,7 +186,7 @@ void fs_close_listing(struct listing *l)
 
 static void remove_dir(int dfd, const char *name, dev_t parent_dev)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open_no_follow(dfd, name);
 	struct statx stx;
 	if (fd < 0)
 		return;
@@ -224,7 +230,7 @@ int fs_open_subdir(int dfd, const char *name, enum subdir_mode mode)
 	   put in its place fails every use of the fd as a directory (ENOTDIR), and O_NOFOLLOW
 	   refuses a symlink. */
 	if (mode == SUBDIR_NEW && mkdirat(dfd, name, 0755) == 0)
-		return openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		return open_no_follow(dfd, name);
 	int fd = fs_open_dir(dfd, name);
 	if (fd >= 0 || mode == SUBDIR_OPEN)
 		return fd;

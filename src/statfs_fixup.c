@@ -70,6 +70,7 @@ void statfs_fixup_mount(struct task *t, const arch_regs *regs)
 	    (mem_read_string(t, addr, type, sizeof type) < 0 || !strncmp(type, "fuse", 4)))
 		fuse_mounted = true;
 }
+
 /* The magic number of a filesystem type as mountinfo names it (linux/magic.h). */
 static long fs_magic(const char *fstype)
 {
@@ -120,4 +121,3 @@ void statfs_fixup_exit(struct task *t, long *result)
 	if (mem_write_result(t, c.buf, &sf, sizeof sf) == 0 && arch_poke_result(t->tid, 0) == 0)
 		*result = 0;
 }
-
