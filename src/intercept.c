@@ -130,12 +130,16 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 	case ACTION_READLINK:
 		return 0;
 	case ACTION_READ:
-		if ((rc = provider_of(r)->read_target(store, &f, target, stable)) != 0)
+		if ((rc = provider_of(r)->read_target(store, &f, target, stable)) < 0)
+			return rc;
+		if (rc)
 			break;
 		req->action = ACTION_REAL; /* real-first rule whose real file is readable */
 		return choose_target(t, req, target, stable, scratch_buf);
 	case ACTION_DIR:
-		if (mirror_target(store, req->match.dir, t->tgid, target))
+		if ((rc = mirror_target(store, req->match.dir, t->tgid, target)) < 0)
+			return rc;
+		if (rc)
 			break;
 		req->action = ACTION_REAL; /* the real directory already lists every fake */
 		return choose_target(t, req, target, stable, scratch_buf);
@@ -155,8 +159,8 @@ static int choose_target(struct task *t, struct request *req, const char **targe
 			store_path(store, req->where.path, path);
 			*target = path;
 			*stable = false;
-		} else {
-			*target = store_value_path(store, r);
+		} else if (!(*target = store_value_path(store, r))) {
+			return -errno;
 		}
 		break;
 	}

@@ -63,9 +63,10 @@ int providers_setup(struct store *s, const struct ruleset *rs, char *err, size_t
 void provider_statfs(const struct match *m, const char *path, struct statfs *sf);
 
 /* Directories with fake entries (provider_mirror.c). Where an opener of virtual
-   directory d goes: false when the real directory already lists every fake child;
-   otherwise *path is d's mirror, refreshed to show the union. */
-bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path);
+   directory d goes: 0 when the real directory already lists every fake child;
+   otherwise 1 with *path d's mirror, refreshed to show the union, or -errno if the
+   mirror cannot be made. */
+int mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path);
 
 /* The value provider's stat and write, which real-first shares, and procfs's answer to
    stat of a file on the filesystem at path (/proc or /sys), from a store file's st. */

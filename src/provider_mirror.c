@@ -4,6 +4,7 @@
    ls, find and os.ReadDir show the union; any access through the mirror to a real entry
    is sent back to the real path (redirect.c). */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,14 +179,14 @@ static void refresh_mirror(struct store *s, const struct vdir *d, int realfd)
 	close(mirrorfd);
 }
 
-bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path)
+int mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char **path)
 {
 	char real[PATH_MAX];
 	alias_real_path(d->path, pid, real); /* /proc/self is the tracee\'s */
 	int realfd = open(real, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (realfd >= 0 && real_has_every_fake(s, d, realfd)) {
 		close(realfd);
-		return false;
+		return 0;
 	}
 	/* A directory missing for real (most of /proc/sys in gVisor) whose mirror holds
 	   only fakes needs no refresh: each open then costs one failed open, not listings. */
@@ -194,5 +195,5 @@ bool mirror_target(struct store *s, const struct vdir *d, pid_t pid, const char 
 	if (realfd >= 0)
 		close(realfd);
 	*path = store_mirror_path(s, d);
-	return true;
+	return *path ? 1 : -errno;
 }

@@ -2,6 +2,7 @@
    no run sharing the store has written the key; writes always go to the store (in
    gVisor, vm/overcommit_memory opens for writing and then fails every write with EIO, so
    a write cannot wait for the real file to fail). */
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,7 +32,7 @@ static int real_first_read_target(struct store *s, const struct fake *f, const c
 		return 0;
 	*target = store_value_path(s, f->rule);
 	*stable = true;
-	return 1;
+	return *target ? 1 : -errno;
 }
 
 /* As value, except that a real device being served says what it is. */

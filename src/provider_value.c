@@ -92,7 +92,7 @@ static int value_read_target(struct store *s, const struct fake *f, const char *
 {
 	*target = store_value_path(s, f->rule);
 	*stable = true;
-	return 1;
+	return *target ? 1 : -errno;
 }
 
 const struct provider provider_value = {

@@ -60,11 +60,13 @@ struct store {
 	struct rule_state {       /* per rule id (rules, then instances) */
 		char *value_path; /* root/<path>, NULL for RULE_DIR and patterns */
 		bool written;     /* known written (a cache: written/ is the truth) */
+		bool made;        /* its file is there (see make_value) */
 	} *rule_ids;
 	size_t nids, capids;
 	struct vdir_state {        /* per vdir id (vdirs, then instances) */
 		char *mirror_path; /* root/<path> */
 		unsigned char state; /* its provider's */
+		bool made;           /* it lists its fake children (see make_mirror) */
 	} *vdir_ids;
 	size_t ndirids, capdirids;
 	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
@@ -215,21 +217,71 @@ static int replace_file(struct store *s, int dfd, const char *leaf, const char *
 	return rc;
 }
 
-/* Writes vpath's file below dfd (root/, origin/, written/ or a run's gen/). 0 or -errno. */
-static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
+/* Writes vpath's file below dfd (root/, origin/, written/ or a run's gen/). 0 or -errno.
+   in_place: the file is known to be missing, so no reader needs a complete file handed
+   over; it is written where it goes, without the rename (a syscall, ~50 us in gVisor). */
+static int put_file_at(struct store *s, int dfd, const char *vpath, const char *data, size_t len, bool in_place)
 {
 	const char *leaf;
 	struct dir_cache *c = cache_for(s, dfd);
 	int d = open_parent(c, dfd, vpath, true, &leaf);
 	if (d < 0)
 		return -errno;
-	/* In a new store, before any tracee runs, no reader needs a complete file handed over:
-	   the file is written in place, without the rename (a syscall, ~50 us in gVisor). */
-	int rc = c && c->fresh ? create_file(d, leaf, data, len) : -EEXIST;
+	int rc = in_place ? create_file(d, leaf, data, len) : -EEXIST;
 	if (rc == -EEXIST)
 		rc = replace_file(s, d, leaf, data, len);
 	if (!c)
 		close(d);
+	return rc;
+}
+
+/* In a new store, before any tracee runs, every file made is missing before. */
+static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
+{
+	struct dir_cache *c = cache_for(s, dfd);
+	return put_file_at(s, dfd, vpath, data, len, c && c->fresh);
+}
+
+/* A private store makes a profile rule's value file, and a directory mirror with its fake
+   children, at their first use, not at its start: most runs use few of their fakes, and
+   each file and directory costs its making and its removal at exit, ~0.1 ms each on a
+   disk's /tmp mounted with discard, several syscalls of ~50 us each in gVisor. Only this
+   run uses the store, and each of its tracees reaches a value or a mirror through here,
+   so none can find one missing. A persistent store makes all of them at open (seed_value),
+   for the other runs sharing it. 0 or -errno. */
+static int make_value(struct store *s, const struct rule *r)
+{
+	struct rule_state *v = &s->rule_ids[r->id];
+	int rc = v->made ? 0 : put_file_at(s, s->rootfd, r->path, r->content, r->content_len, true);
+	v->made |= rc == 0;
+	return rc;
+}
+
+static int make_mirror(struct store *s, const struct vdir *d)
+{
+	struct vdir_state *v = &s->vdir_ids[d->id];
+	if (v->made)
+		return 0;
+	int fd = open_dir_below(s, s->rootfd, d->path, true);
+	if (fd < 0)
+		return -errno;
+	/* Its listing shows each fake child. A pattern's instances and a tree are made by
+	   their own first use and by their provider; a child directory lists its own
+	   children when it is used. */
+	int rc = 0;
+	for (size_t i = 0; i < d->nchildren && rc == 0; i++) {
+		char child[PATH_MAX];
+		if (snprintf(child, sizeof child, "%s/%s", strcmp(d->path, "/") ? d->path : "", d->children[i]) >=
+		    (int)sizeof child)
+			continue;
+		struct match m = rules_match(s->rs, child);
+		if (m.kind == MATCH_FILE && !m.rule->pattern)
+			rc = make_value(s, m.rule);
+		else if (m.kind == MATCH_DIR && !m.dir->pattern && mkdirat(fd, d->children[i], 0755) < 0 && errno != EEXIST)
+			rc = -errno;
+	}
+	close(fd);
+	v->made = rc == 0;
 	return rc;
 }
 
@@ -285,8 +337,13 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 	return rc;
 }
 
-const char *store_value_path(const struct store *s, const struct rule *r)
+const char *store_value_path(struct store *s, const struct rule *r)
 {
+	int rc = make_value(s, r);
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
 	return s->rule_ids[r->id].value_path;
 }
 
@@ -294,6 +351,7 @@ int store_replace_value(struct store *s, const struct rule *r, const char *data,
 {
 	size_t i = r->id;
 	int rc = put_file(s, s->rootfd, r->path, data, len);
+	s->rule_ids[i].made |= rc == 0;
 	if (rc == 0 && !s->rule_ids[i].written) {
 		/* The value is kept; the mark only matters to real-first, which then serves
 		   the store. Should it fail, the next write marks it. A private store's run is
@@ -321,11 +379,17 @@ bool store_was_written(struct store *s, const struct rule *r)
 
 int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
 {
-	return fstatat(AT_FDCWD, store_value_path(s, r), st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
+	const char *path = store_value_path(s, r);
+	return path && fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW) == 0 ? 0 : -errno;
 }
 
-const char *store_mirror_path(const struct store *s, const struct vdir *d)
+const char *store_mirror_path(struct store *s, const struct vdir *d)
 {
+	int rc = make_mirror(s, d);
+	if (rc < 0) {
+		errno = -rc;
+		return NULL;
+	}
 	return s->vdir_ids[d->id].mirror_path;
 }
 
@@ -341,6 +405,11 @@ const struct ruleset *store_rules(const struct store *s)
 
 int store_open_mirror(struct store *s, const struct vdir *d)
 {
+	int rc = make_mirror(s, d);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
 	return open_dir_below(s, s->rootfd, d->path, true);
 }
 
@@ -421,7 +490,7 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 	r->id = s->nids;
 	if (!(r->path = strdup(path)))
 		die_oom();
-	s->rule_ids[r->id] = (struct rule_state){ .value_path = value_path };
+	s->rule_ids[r->id] = (struct rule_state){ .value_path = value_path, .made = true };
 	/* Another run sharing the store may be seeding it too, and then writing it: seeding
 	   is checked and done under a lock, so that no run re-seeds a value just written. */
 	int ofd = origin_dir(s);
@@ -459,7 +528,7 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 		return NULL;
 	close(fd);
 	s->vdir_ids = grow_for_one(s->vdir_ids, s->ndirids, &s->capdirids, sizeof *s->vdir_ids, 16);
-	s->vdir_ids[s->ndirids] = (struct vdir_state){0};
+	s->vdir_ids[s->ndirids] = (struct vdir_state){ .made = true };
 	if (!(d = malloc(sizeof *d)) || asprintf(&s->vdir_ids[s->ndirids].mirror_path, "%s%s", s->root, path) < 0)
 		die_oom();
 	*d = (struct vdir){ .path = strdup(path), .rule = p->rule, .id = s->ndirids++ };
@@ -718,7 +787,7 @@ static bool seeded_from_profile(struct store *s, const struct rule *r)
 	if (!same)
 		return false;
 	struct stat st;
-	return stat(store_value_path(s, r), &st) == 0 && S_ISREG(st.st_mode);
+	return stat(s->rule_ids[r->id].value_path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Seeds r's value from the profile, unless it was seeded from this same value before. */
@@ -757,13 +826,11 @@ static int setup(struct store *s, char *err, size_t errlen)
 			continue;
 		if (asprintf(&s->rule_ids[i].value_path, "%s%s", s->root, r->path) < 0)
 			return failf(err, errlen, "out of memory");
-		/* A private store is new and ours alone: nothing was seeded before or is in the
-		   way, and no other run asks its origin/ or written/ (each file there costs
-		   syscalls, which are dear in gVisor, and an unlink on a disk mounted with
-		   discard). */
-		int rc = s->private ? put_file(s, s->rootfd, r->path, r->content, r->content_len) : seed_value(s, r);
+		/* A private store's are made at their first use (make_value). */
+		int rc = s->private ? 0 : seed_value(s, r);
 		if (rc < 0)
 			return failf(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(-rc));
+		s->rule_ids[i].made = !s->private;
 	}
 	for (size_t i = 0; i < rs->ndirs; i++) {
 		const char *p = rs->dirs[i].path;
@@ -771,9 +838,11 @@ static int setup(struct store *s, char *err, size_t errlen)
 			continue;
 		if (asprintf(&s->vdir_ids[i].mirror_path, "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
 			return failf(err, errlen, "out of memory");
-		/* The walk's directories stay the setup cache's: no fd of its own to close. */
-		if (open_below_cached(&s->made_dirs, s->rootfd, p, strlen(p), true) < 0)
+		/* A private store's are made at their first use (make_mirror). The walk's
+		   directories stay the setup cache's: no fd of its own to close. */
+		if (!s->private && open_below_cached(&s->made_dirs, s->rootfd, p, strlen(p), true) < 0)
 			return failf(err, errlen, "store %s: %s: %s", s->dir, p, strerror(errno));
+		s->vdir_ids[i].made = !s->private;
 	}
 	return 0;
 }

@@ -51,8 +51,9 @@ void store_ready(struct store *s);
 /* Removes a private store (a persistent one only loses this run's directory). */
 void store_close(struct store *s);
 
-/* The value file of a RULE_FILE rule: an absolute path, stable for the whole run. */
-const char *store_value_path(const struct store *s, const struct rule *r);
+/* The value file of a RULE_FILE rule: an absolute path, stable for the whole run. A
+   private store makes it at its first use: NULL with errno set if it cannot. */
+const char *store_value_path(struct store *s, const struct rule *r);
 /* Replaces r's value by data. Returns 0 or -errno (ENOSPC when the store is full). */
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len);
 /* Whether a tracee of any run sharing the store has written r. */
@@ -72,9 +73,10 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
    the store made (and the values and directories of profile rules there), or -1. */
 int store_open_instances(struct store *s, const char *dir);
 
-/* The mirror of virtual directory d (absolute, stable), and a directory fd of it
-   (created if missing), or -1 with errno set. */
-const char *store_mirror_path(const struct store *s, const struct vdir *d);
+/* The mirror of virtual directory d (absolute, stable; NULL with errno set if it cannot be
+   made), and a directory fd of it (-1 with errno set). Made at its first use in a private
+   store, with the fake children its listing shows. */
+const char *store_mirror_path(struct store *s, const struct vdir *d);
 int store_open_mirror(struct store *s, const struct vdir *d);
 /* One byte per mirror that its provider keeps for the whole run (0 at open). */
 unsigned char *store_mirror_state(struct store *s, const struct vdir *d);

@@ -428,7 +428,7 @@ static void test_mirror(void)
 	put(tpath("real/retyped"), "");
 
 	const char *m, *m2;
-	check(mirror_target(s, d, getpid(), &m), "mirror used while fake children are missing from the real dir");
+	check(mirror_target(s, d, getpid(), &m) == 1, "mirror used while fake children are missing from the real dir");
 	char p[PATH_MAX];
 #define IN_MIRROR(name) (snprintf(p, sizeof p, "%s/%s", m, name), p)
 	check(type_of(IN_MIRROR("sub")) == S_IFDIR, "placeholder of a directory is a directory");
@@ -444,7 +444,7 @@ static void test_mirror(void)
 	unlink(tpath("real/file1"));
 	unlink(tpath("real/retyped"));
 	mkdir(tpath("real/retyped"), 0755);
-	check(mirror_target(s, d, getpid(), &m2) && m2 == m, "mirror path is the same string every time");
+	check(mirror_target(s, d, getpid(), &m2) == 1 && m2 == m, "mirror path is the same string every time");
 	check(!exists(IN_MIRROR("file1")) && !exists(IN_MIRROR("gone")), "removed real entries disappear from the mirror");
 	check(type_of(IN_MIRROR("retyped")) == S_IFDIR, "placeholder follows a change of type");
 	check(!strcmp(slurp(IN_MIRROR("fakefile")), "fake\n") && count_entries(m) == 5, "fake entries are never touched");
@@ -459,11 +459,11 @@ static void test_mirror(void)
 	check(!store_to_virtual(s, "/proc/sys/kernel/panic", virt), "store_to_virtual rejects a path outside the store");
 
 	const struct vdir *missing = vdir(tpath("missing"));
-	check(mirror_target(s, missing, getpid(), &m) && count_entries(m) == 1, "mirror of a missing real dir lists only fake entries");
+	check(mirror_target(s, missing, getpid(), &m) == 1 && count_entries(m) == 1, "mirror of a missing real dir lists only fake entries");
 
 	put(tpath("real/fakefile"), "");
 	mkdir(tpath("real/fakedir"), 0755);
-	check(!mirror_target(s, d, getpid(), &m), "real dir that has every fake child is served untouched");
+	check(mirror_target(s, d, getpid(), &m) == 0, "real dir that has every fake child is served untouched");
 	store_close(s);
 #undef IN_MIRROR
 }
@@ -512,7 +512,7 @@ static int instance_write(struct store *s, const struct rule *r, const char *dat
 static size_t listed(struct store *s, const struct vdir *d)
 {
 	const char *m;
-	return mirror_target(s, d, getpid(), &m) ? count_entries(m) : 0;
+	return mirror_target(s, d, getpid(), &m) == 1 ? count_entries(m) : 0;
 }
 
 static void test_instances(void)
