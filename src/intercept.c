@@ -556,7 +556,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 			else
 				answer_stat(t, &req, &regs);
 		} else {
-			statfs_fixup_entry(t, d, &regs);
+			statfs_fixup_entry(t, d, &regs, NULL);
 			if (tracer_cfg->fixups.readonly_binds)
 				readonly_expect_statfs(t, d, &regs);
 			if (tracer_cfg->learner)
@@ -566,7 +566,7 @@ void intercept_entry(struct task *t, arch_regs regs)
 		return;
 	}
 	if (d->path_arg < 0 || !redirect_classify(t, &regs, d, tracer_cfg->rules, tracer_cfg->store, &req)) {
-		statfs_fixup_entry(t, d, &regs);
+		statfs_fixup_entry(t, d, &regs, d->path_arg >= 0 && req.named_len > 0 ? req.named : NULL);
 		if (tracer_cfg->fixups.readonly_binds)
 			readonly_expect_statfs(t, d, &regs);
 		if (tracer_cfg->learner && d->path_arg >= 0)

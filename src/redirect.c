@@ -288,11 +288,11 @@ static void note_reach(struct task *t, const struct syscall_desc *d)
 bool redirect_classify(struct task *t, const arch_regs *regs, const struct syscall_desc *d,
                        const struct ruleset *rules, const struct store *store, struct request *req)
 {
-	char path[PATH_MAX];
+	char *path = req->named;
 	req->desc = d;
 	req->error = 0;
 	req->where.path[0] = '\0'; /* none yet: learn.c looks only at a path resolved here */
-	long len = mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof path);
+	long len = req->named_len = mem_read_string(t, arch_arg(regs, d->path_arg), path, sizeof req->named);
 	/* glibc's fstat is newfstatat(fd, "", AT_EMPTY_PATH): under a profile with a tree,
 	   where fstat is traced too, a fake's fd gets the fake's answer. */
 	if (len == 0 && d->stat_kind != STAT_NONE && d->flags_where == FLAGS_AT && rules->ntrees > 0 &&

@@ -38,6 +38,8 @@ struct request {
 	pid_t subject;           /* the process a /proc/PID path names (the caller for /proc/self) */
 	int error;               /* why the call cannot be served (errno) */
 	char link[PATH_MAX];     /* ACTION_READLINK */
+	char named[PATH_MAX];    /* the path as the call passed it, read once (redirect_classify) */
+	long named_len;          /* its length; -1: unreadable or too long */
 };
 
 /* Reads the path argument and classifies the call. Returns false when the call must

@@ -34,25 +34,25 @@ static bool fuse_mounted;
    statfs would wait for the daemon while the daemon waits at a stop for fakesys. A
    traced daemon's filesystem is mounted by a traced process, and fakesys sees every
    mount(2) only while a mount fix-up traces them. */
-static bool statfs_implemented(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+static bool statfs_implemented(struct task *t, const struct syscall_desc *d, const arch_regs *regs, const char *named)
 {
-	char name[PATH_MAX], path[PATH_MAX + 64];
+	char path[PATH_MAX + 64];
 	struct statfs sf;
 	if (fuse_mounted || !fixups_trace_mounts(&tracer_cfg->fixups))
 		return false;
 	if (d->access == ACCESS_FD)
 		snprintf(path, sizeof path, "/proc/%d/fd/%d", (int)t->tid, (int)arch_arg(regs, d->dirfd_arg));
-	else if (mem_read_string(t, arch_arg(regs, d->path_arg), name, sizeof name) > 0)
-		snprintf(path, sizeof path, "/proc/%d/%s/%s", (int)t->tid, name[0] == '/' ? "root" : "cwd", name);
+	else if (named && *named)
+		snprintf(path, sizeof path, "/proc/%d/%s/%s", (int)t->tid, named[0] == '/' ? "root" : "cwd", named);
 	else
 		return false;
 	stats_tracer_call();
 	return statfs(path, &sf) == 0;
 }
 
-void statfs_fixup_entry(struct task *t, const struct syscall_desc *d, const arch_regs *regs)
+void statfs_fixup_entry(struct task *t, const struct syscall_desc *d, const arch_regs *regs, const char *named)
 {
-	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS || statfs_implemented(t, d, regs))
+	if (!tracer_cfg->fixups.statfs_enosys || d->stat_kind != STAT_STATFS || statfs_implemented(t, d, regs, named))
 		return;
 	if (!t->statfs_fix && !(t->statfs_fix = malloc(sizeof *t->statfs_fix)))
 		die_oom();
