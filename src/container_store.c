@@ -40,12 +40,13 @@ void container_store_bind_call(arch_regs *regs, uint64_t store_addr, uint64_t pl
 	arch_set_arg(regs, 4, 0);
 }
 
-bool container_store_target(struct task *t, const struct store *s, const char *target, char out[PATH_MAX])
+bool container_store_target(struct task *t, struct store *s, const char *target, char out[PATH_MAX])
 {
 	char root[PATH_MAX], place[PATH_MAX];
 	struct stat in_root, store;
-	size_t n = strlen(store_dir(s));
-	if (strncmp(target, store_dir(s), n) || (target[n] != '/' && target[n]) || redirect_task_root(t, root) < 0 ||
+	const char *dir = store_dir(s);
+	size_t n = dir ? strlen(dir) : 0;
+	if (!dir || strncmp(target, dir, n) || (target[n] != '/' && target[n]) || redirect_task_root(t, root) < 0 ||
 	    !strcmp(root, "/") || snprintf(place, sizeof place, "%s%s", root, CONTAINER_STORE) >= (int)sizeof place)
 		return false;
 	/* Through the task's own mounts on Linux; gVisor cannot walk /proc/TID/root of a
@@ -55,6 +56,6 @@ bool container_store_target(struct task *t, const struct store *s, const char *t
 	stats_tracer_call();
 	bool found = stat(own, &in_root) == 0 || (stats_tracer_call(), stat(place, &in_root) == 0);
 	stats_tracer_call();
-	return found && stat(store_dir(s), &store) == 0 && in_root.st_dev == store.st_dev &&
+	return found && stat(dir, &store) == 0 && in_root.st_dev == store.st_dev &&
 	       in_root.st_ino == store.st_ino && snprintf(out, PATH_MAX, "%s%s", CONTAINER_STORE, target + n) < PATH_MAX;
 }

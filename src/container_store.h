@@ -32,6 +32,6 @@ void container_store_mkdir_call(arch_regs *regs, uint64_t place_addr);
 void container_store_bind_call(arch_regs *regs, uint64_t store_addr, uint64_t place_addr);
 /* target (a path in the store) as t reaches it in its root, in out, where t's root is
    not fakesys's and holds the bind. false: the target is used as it is. */
-bool container_store_target(struct task *t, const struct store *s, const char *target, char out[PATH_MAX]);
+bool container_store_target(struct task *t, struct store *s, const char *target, char out[PATH_MAX]);
 
 #endif

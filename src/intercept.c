@@ -401,7 +401,8 @@ static bool bind_store_into(struct task *t, const arch_regs *regs)
 		inject_scratch(t, regs);
 		return true;
 	}
-	if (scratch_place(t, store_dir(tracer_cfg->store), true, &store_addr) < 0 ||
+	const char *store = store_dir(tracer_cfg->store);
+	if (!store || scratch_place(t, store, true, &store_addr) < 0 ||
 	    scratch_place(t, place, false, &place_addr) < 0)
 		return false;
 	arch_regs inj = *regs;

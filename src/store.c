@@ -72,10 +72,12 @@ struct store {
 	struct instances files, dirs; /* the instances of pattern rules and vdirs made so far */
 	unsigned long next_name; /* names of the files we stage in runfd */
 	bool setting_up;            /* until store_ready */
+	int made_errno;             /* why a private store's directory could not be made */
 	struct dir_cache made_dirs; /* while setting up: see walk_from */
 };
 
 static int seed_value(struct store *s, const struct rule *r);
+static int store_made(struct store *s);
 static int failf(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int failf(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -252,8 +254,14 @@ static int put_file(struct store *s, int dfd, const char *vpath, const char *dat
 static int make_value(struct store *s, const struct rule *r)
 {
 	struct rule_state *v = &s->rule_ids[r->id];
-	int rc = v->made ? 0 : put_file_at(s, s->rootfd, r->path, r->content, r->content_len, true);
-	v->made |= rc == 0;
+	if (v->made)
+		return 0;
+	int rc = store_made(s);
+	if (rc == 0 && !v->value_path && asprintf(&v->value_path, "%s%s", s->root, r->path) < 0)
+		die_oom();
+	if (rc == 0)
+		rc = put_file_at(s, s->rootfd, r->path, r->content, r->content_len, true);
+	v->made = rc == 0;
 	return rc;
 }
 
@@ -262,7 +270,12 @@ static int make_mirror(struct store *s, const struct vdir *d)
 	struct vdir_state *v = &s->vdir_ids[d->id];
 	if (v->made)
 		return 0;
-	int fd = open_dir_below(s, s->rootfd, d->path, true);
+	int fd = store_made(s);
+	if (fd < 0)
+		return fd;
+	if (!v->mirror_path && asprintf(&v->mirror_path, "%s%s", s->root, strcmp(d->path, "/") ? d->path : "") < 0)
+		die_oom();
+	fd = open_dir_below(s, s->rootfd, d->path, true);
 	if (fd < 0)
 		return -errno;
 	/* Its listing shows each fake child. A pattern's instances and a tree are made by
@@ -304,20 +317,32 @@ static int gen_dir(struct store *s)
 
 int store_put(struct store *s, const char *vpath, const char *data, size_t len)
 {
-	return put_file(s, s->rootfd, vpath, data, len);
+	int rc = store_made(s);
+	return rc < 0 ? rc : put_file(s, s->rootfd, vpath, data, len);
 }
 
 int store_open_dir(struct store *s, const char *vpath, bool create)
 {
+	int rc = store_made(s);
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
 	return open_dir_below(s, s->rootfd, vpath, create);
 }
 
-void store_path(const struct store *s, const char *vpath, char out[PATH_MAX])
+void store_path(struct store *s, const char *vpath, char out[PATH_MAX])
 {
-	snprintf(out, PATH_MAX, "%s%s", s->root, vpath);
+	if (store_made(s) < 0)
+		out[0] = '\0'; /* nothing can be there */
+	else
+		snprintf(out, PATH_MAX, "%s%s", s->root, vpath);
 }
 
-const char *store_dir(const struct store *s) { return s->dir; }
+const char *store_dir(struct store *s)
+{
+	return store_made(s) < 0 ? NULL : s->dir;
+}
 
 int store_put_generated(struct store *s, const char *vpath, pid_t pid, const char *data, size_t len,
                         char out[PATH_MAX])
@@ -325,8 +350,11 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 	char where[PATH_MAX];
 	if (snprintf(where, sizeof where, "/%d%s", (int)pid, vpath) >= (int)sizeof where)
 		return -ENAMETOOLONG;
+	int rc = store_made(s);
+	if (rc < 0)
+		return rc;
 	int gfd = gen_dir(s);
-	int rc = gfd < 0 ? -errno : put_file(s, gfd, where, data, len);
+	rc = gfd < 0 ? -errno : put_file(s, gfd, where, data, len);
 	size_t g = strlen(s->gen), w = strlen(where);
 	if (rc == 0 && g + w >= PATH_MAX)
 		rc = -ENAMETOOLONG;
@@ -350,7 +378,11 @@ const char *store_value_path(struct store *s, const struct rule *r)
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
 	size_t i = r->id;
-	int rc = put_file(s, s->rootfd, r->path, data, len);
+	int rc = store_made(s);
+	if (rc == 0 && !s->rule_ids[i].value_path && asprintf(&s->rule_ids[i].value_path, "%s%s", s->root, r->path) < 0)
+		die_oom();
+	if (rc == 0)
+		rc = put_file(s, s->rootfd, r->path, data, len);
 	s->rule_ids[i].made |= rc == 0;
 	if (rc == 0 && !s->rule_ids[i].written) {
 		/* The value is kept; the mark only matters to real-first, which then serves
@@ -426,6 +458,8 @@ static bool strip_deleted(char virt[PATH_MAX])
 
 bool store_to_virtual(const struct store *s, const char *path, char virt[PATH_MAX])
 {
+	if (!s->root)
+		return false; /* a private store not made yet: nothing lies in it */
 	size_t n = strlen(s->root);
 	if (!strncmp(path, s->root, n) && (path[n] == '/' || path[n] == '\0'))
 		return snprintf(virt, PATH_MAX, "%s", path[n] ? path + n : "/") < PATH_MAX && strip_deleted(virt);
@@ -481,6 +515,11 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 	struct rule *r = find_instance(&s->files, path, &pos);
 	if (r)
 		return r;
+	int made = store_made(s);
+	if (made < 0) {
+		errno = -made;
+		return NULL;
+	}
 	s->rule_ids = grow_for_one(s->rule_ids, s->nids, &s->capids, sizeof *s->rule_ids, 16);
 	char *value_path;
 	if (!(r = malloc(sizeof *r)) || asprintf(&value_path, "%s%s", s->root, path) < 0)
@@ -516,6 +555,11 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 	struct vdir *d = find_instance(&s->dirs, path, &pos);
 	if (d)
 		return d;
+	int made = store_made(s);
+	if (made < 0) {
+		errno = -made;
+		return NULL;
+	}
 	/* Its origin/ directory marks it as an instance for every run's listings, which show
 	   its mirror. */
 	int ofd = origin_dir(s);
@@ -810,8 +854,8 @@ static int seed_value(struct store *s, const struct rule *r)
 	return rc ? rc : put_file(s, s->originfd, r->path, r->content, r->content_len);
 }
 
-/* Creates the layout, every initial value and every directory mirror. */
-static int setup(struct store *s, char *err, size_t errlen)
+/* The run's lock and root/. */
+static int make_layout(struct store *s, char *err, size_t errlen)
 {
 	if (open_run(s) < 0 || (s->rootfd = fs_open_subdir(s->storefd, "root", s->private ? SUBDIR_NEW : SUBDIR_MAKE)) < 0)
 		return failf(err, errlen, "store %s: %s", s->dir, strerror(errno));
@@ -819,6 +863,30 @@ static int setup(struct store *s, char *err, size_t errlen)
 		s->root = NULL;
 		return failf(err, errlen, "out of memory");
 	}
+	return 0;
+}
+
+/* A private store's directory, made at its first use, as its values are (make_value):
+   a run that uses no fake makes no store, and removes none (a mkdir and a removal each
+   for the store and its root/, ~0.1 ms apiece on a disk's /tmp; ~20 syscalls in
+   gVisor, where the reaping's listing of $TMPDIR comes too). 0 or -errno; the first
+   failure is said once, as store_open said it before. */
+static int store_made(struct store *s)
+{
+	if (s->rootfd >= 0 || s->made_errno)
+		return -s->made_errno;
+	char err[512];
+	if (open_private(s, err, sizeof err) < 0 || make_layout(s, err, sizeof err) < 0) {
+		s->made_errno = errno ? errno : EIO;
+		msg("%s", err);
+	}
+	return -s->made_errno;
+}
+
+/* A persistent store's every initial value and directory mirror, for every run
+   sharing it. */
+static int seed_all(struct store *s, char *err, size_t errlen)
+{
 	const struct ruleset *rs = s->rs;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		const struct rule *r = &rs->rules[i];
@@ -826,11 +894,10 @@ static int setup(struct store *s, char *err, size_t errlen)
 			continue;
 		if (asprintf(&s->rule_ids[i].value_path, "%s%s", s->root, r->path) < 0)
 			return failf(err, errlen, "out of memory");
-		/* A private store's are made at their first use (make_value). */
-		int rc = s->private ? 0 : seed_value(s, r);
+		int rc = seed_value(s, r);
 		if (rc < 0)
 			return failf(err, errlen, "store %s: %s: %s", s->dir, r->path, strerror(-rc));
-		s->rule_ids[i].made = !s->private;
+		s->rule_ids[i].made = true;
 	}
 	for (size_t i = 0; i < rs->ndirs; i++) {
 		const char *p = rs->dirs[i].path;
@@ -838,11 +905,10 @@ static int setup(struct store *s, char *err, size_t errlen)
 			continue;
 		if (asprintf(&s->vdir_ids[i].mirror_path, "%s%s", s->root, strcmp(p, "/") ? p : "") < 0)
 			return failf(err, errlen, "out of memory");
-		/* A private store's are made at their first use (make_mirror). The walk's
-		   directories stay the setup cache's: no fd of its own to close. */
-		if (!s->private && open_below_cached(&s->made_dirs, s->rootfd, p, strlen(p), true) < 0)
+		/* The walk's directories stay the setup cache's: no fd of its own to close. */
+		if (open_below_cached(&s->made_dirs, s->rootfd, p, strlen(p), true) < 0)
 			return failf(err, errlen, "store %s: %s: %s", s->dir, p, strerror(errno));
-		s->vdir_ids[i].made = !s->private;
+		s->vdir_ids[i].made = true;
 	}
 	return 0;
 }
@@ -864,7 +930,8 @@ struct store *store_open(const char *dir, const struct ruleset *rs, char *err, s
 		store_close(s);
 		return NULL;
 	}
-	if ((dir ? open_persistent(s, dir, err, errlen) : open_private(s, err, errlen)) < 0 || setup(s, err, errlen) < 0) {
+	/* A private store is made at its first use (store_made). */
+	if (dir && (open_persistent(s, dir, err, errlen) < 0 || make_layout(s, err, errlen) < 0 || seed_all(s, err, errlen) < 0)) {
 		store_close(s);
 		return NULL;
 	}

@@ -40,8 +40,10 @@
 
 struct store;
 
-/* dir == NULL: a fresh private store under $TMPDIR (or /tmp), removed by store_close;
-   private stores left by runs that were killed are removed first.
+/* dir == NULL: a fresh private store under $TMPDIR (or /tmp), removed by store_close,
+   made at its first use (a run that uses no fake makes none); private stores left by
+   runs that were killed are removed first. Where it cannot be made, that first use
+   fails with the errno, and a message says why.
    dir != NULL: a persistent store; created 0700 if missing; refused if it is a symlink,
    not a directory, not owned by us, or group/world accessible.
    On error writes a one-line message into err. */
@@ -85,12 +87,13 @@ const struct ruleset *store_rules(const struct store *s);
 /* Files and directories at any virtual path, for providers whose fakes are not one file
    per rule (trees, generated files). store_put replaces root/<vpath> atomically, making
    its directories; store_open_dir opens root/<vpath> (made if create), never through a
-   symlink; store_path names root/<vpath>. */
+   symlink; store_path names root/<vpath> ("" if the store cannot be made). */
 int store_put(struct store *s, const char *vpath, const char *data, size_t len);
 int store_open_dir(struct store *s, const char *vpath, bool create);
-void store_path(const struct store *s, const char *vpath, char out[PATH_MAX]);
-/* The store directory: every path a call is redirected to lies beneath it. */
-const char *store_dir(const struct store *s);
+void store_path(struct store *s, const char *vpath, char out[PATH_MAX]);
+/* The store directory: every path a call is redirected to lies beneath it. NULL if it
+   cannot be made. */
+const char *store_dir(struct store *s);
 /* Replaces this run's generated file vpath for process pid by data and names it in out.
    Generated files live in the run's own directory (gen/<pid>/<vpath>), so no other run
    sees them. */

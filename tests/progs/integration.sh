@@ -524,9 +524,10 @@ group_signals() {
 	done
 
 	# Once CMD has exited, a request to end is passed on to the daemonised descendants
-	# still traced, so fakesys ends at once and removes its private store.
+	# still traced, so fakesys ends at once and removes its private store (made by the
+	# read of a fake).
 	mkdir -p "$W/td"
-	env --default-signal TMPDIR="$W/td" "$FS" "${XOPT[@]}" -- sh -c "setsid sleep 30 & echo started" \
+	env --default-signal TMPDIR="$W/td" "$FS" "${XOPT[@]}" -- sh -c "cat $K/panic >/dev/null; setsid sleep 30 & echo started" \
 		>"$W/daemon.out" 2>"$W/daemon.out.err" </dev/null &
 	BGPID=$!
 	BGPIDS+=($BGPID)
@@ -1344,13 +1345,14 @@ group_store() {
 	# A private store makes a value file (and a directory mirror) at its first use, not at
 	# its start: each costs a create and a removal, ~0.1 ms on a disk's /tmp mounted with
 	# discard and several syscalls of ~50 us in gVisor. A run that touches no fake makes
-	# none; one that stats a fake and reads another makes those two, and sees their values.
+	# none, nor the store's directory; one that stats a fake and reads another makes those
+	# two, and sees their values.
 	local lazy_made
 	# profile_value KEY: the default profile's value of sysctl KEY, as fakesys prints it.
 	profile_value() { "$FS" --print-profile default | sed -n "s/^$1 = //p"; }
 	runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
-		-e trace=openat,mknodat -o "$W/lazy0.trace" "$FS" "${XOPT[@]}" -- true
-	lazy_made=$(grep -E '^openat\(.*O_CREAT|^mknodat' "$W/lazy0.trace" | grep -o '"[^"]*"' | tr '\n' ' ')
+		-e trace=openat,mknodat,mkdir,mkdirat -o "$W/lazy0.trace" "$FS" "${XOPT[@]}" -- true
+	lazy_made=$(grep -E '^openat\(.*O_CREAT|^mknodat|^mkdir.*fakesys\.2\.' "$W/lazy0.trace" | grep -o '"[^"]*"' | tr '\n' ' ')
 	if [ "$RC" = 0 ] && [ -z "$lazy_made" ]; then pass "values-made-at-first-use: none for a run that uses none"; else
 		fail "values-made-at-first-use: none for a run that uses none" "made $(show "$lazy_made"); $(ctx)"; fi
 	runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \

@@ -174,6 +174,11 @@ static size_t count_entries(const char *dir)
 
 static void test_private(void)
 {
+	/* Made at its first use: a run that uses no fake leaves nothing in $TMPDIR. */
+	size_t before = count_entries(tpath("tmpdir"));
+	struct store *unused = open_store(NULL);
+	check(count_entries(tpath("tmpdir")) == before, "a private store that is never used is never made");
+	store_close(unused);
 	struct store *s = open_store(NULL);
 	char dir[PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", store_dir(s));
@@ -273,7 +278,8 @@ static void test_persistent(void)
 	panic->content_len = strlen(seeded);
 }
 
-/* Private stores left behind by a killed run are removed by the next run. */
+/* Private stores left behind by a killed run are removed by the next run that makes its
+   own (store_dir makes it, as a run's first use of a fake does). */
 static void test_reaping(void)
 {
 	struct store *live = open_store(NULL);
@@ -282,7 +288,7 @@ static void test_reaping(void)
 	/* A store whose run was SIGKILLed: its run directory exists, nobody holds the lock. */
 	pid_t child = fork();
 	if (child == 0) {
-		open_store(NULL);
+		store_dir(open_store(NULL));
 		kill(getpid(), SIGKILL);
 	}
 	int status;
@@ -307,6 +313,7 @@ static void test_reaping(void)
 	int older_lock = open(tpath("tmpdir/fakesys.older1/runs/r1"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	check(older_lock >= 0 && flock(older_lock, LOCK_EX) == 0, "an older run's lock is taken");
 	struct store *next = open_store(NULL);
+	store_dir(next);
 	check(!exists(dead), "the next run removes the store of the killed run");
 	check(exists(live_dir), "the store of a live run is left alone");
 	check(exists(tpath("tmpdir/fakesys.young1")), "a store too young to hold its lock is left alone");
@@ -314,6 +321,7 @@ static void test_reaping(void)
 	store_close(next);
 	close(older_lock);
 	next = open_store(NULL);
+	store_dir(next);
 	check(!exists(tpath("tmpdir/fakesys.older1")), "and removed once that run is over");
 	store_close(next);
 	store_close(live);
