@@ -111,10 +111,13 @@ static bool mount_fd_target_missed(const char *dir)
 	char link[64];
 	int fd = open(dir, O_PATH | O_CLOEXEC);
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
-	if (fd < 0 || stat(dir, &before) < 0 || !private_mounts() || mount("tmpfs", link, "tmpfs", 0, NULL) < 0)
-		return false;
-	bool missed = stat(dir, &after) == 0 && after.st_dev == before.st_dev;
-	unmount_probe(link); /* the link itself (gVisor), or the directory it names */
+	bool missed = false;
+	if (fd >= 0 && stat(dir, &before) == 0 && private_mounts() && mount("tmpfs", link, "tmpfs", 0, NULL) == 0) {
+		missed = stat(dir, &after) == 0 && after.st_dev == before.st_dev;
+		unmount_probe(link); /* the link itself (gVisor), or the directory it names */
+	}
+	if (fd >= 0)
+		close(fd); /* the probes may run in CMD's process */
 	return missed;
 }
 
@@ -198,7 +201,7 @@ static bool needs_keys_enosys(void)
 }
 
 /* Each fix-up has one probe: in fakesys itself when it changes nothing, or in_child,
-   given an empty directory, when it changes what it probes. One child runs them all,
+   given an empty directory, when it changes what it probes. One process runs them all,
    one after another: a fork each cost 0.3 ms on Linux and 5 ms in gVisor, and in a row
    they were most of fakesys's start-up. So each probe leaves its process fit for the
    next (in a mount namespace of its own, it unmounts what it mounted where that would
@@ -254,19 +257,79 @@ static bool probed_in_child(const struct fixup_probes *p, int i)
 	return p->settings[i] == FIXUP_PROBE && table[i].in_child;
 }
 
-/* The child's part: each probe in p->dir, its answer ('1' needed, '0' not) written as
-   soon as it is known, so that a probe that kills the child costs only the answers
+/* The prober's part: each probe in p->dir, its answer ('1' needed, '0' not) written as
+   soon as it is known, so that a probe that kills the prober costs only the answers
    after it (they stay off). */
-static _Noreturn void run_child_probes(const struct fixup_probes *p, int answers)
+static void run_probes(const struct fixup_probes *p)
 {
 	for (int i = 0; i < FIXUP_COUNT; i++) {
 		if (!probed_in_child(p, i))
 			continue;
 		char answer = table[i].in_child(p->dir) ? '1' : '0';
-		if (write(answers, &answer, 1) != 1)
+		if (write(p->answering, &answer, 1) != 1)
 			_exit(1);
 	}
-	_exit(0);
+}
+
+/* What fixups_probe_in_cmd says after the answers: CMD's process is as it was forked,
+   or not. */
+#define CMD_FIT 'k'
+#define CMD_CHANGED 'x'
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Whether this process sees the mounts its parent, fakesys, sees: the same namespace,
+   and no probe's mount left in it. Compared as mountinfo's text: a change made
+   meanwhile by someone else only costs a fresh fork. */
+static bool mounts_as_parent(void)
+{
+	char parent[64];
+	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
+	char *own = NULL;
+	const char *seen = mountinfo_read("/proc/self/mountinfo");
+	if (seen && !(own = strdup(seen)))
+		return false;
+	seen = own ? mountinfo_read(parent) : NULL;
+	bool same = seen && !strcmp(own, seen);
+	free(own);
+	return same;
+}
+
+/* The probes change their process: a mount namespace of its own (gVisor keeps the
+   sandbox's one), mounts on p->dir (unmounted where they would outlive it, as in
+   gVisor), the cwd (pivot-root-chroot), the root (where pivot_root works) and the
+   subreaper attribute (where it can be set). A sandbox kernel needs a fork for each
+   process (5 ms in gVisor, which then starts the child ms later), so there they run
+   in CMD's process, which is forked anyway, and this puts it back or gives it up. */
+void fixups_probe_in_cmd(const struct fixup_probes *p)
+{
+	if (!p->in_cmd)
+		return;
+	close(p->answers);
+	struct stat root, cwd, now;
+	int cwdfd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool known = cwdfd >= 0 && stat("/", &root) == 0 && fstat(cwdfd, &cwd) == 0;
+	run_probes(p); /* their answers hold even where the process cannot be put back */
+	/* A fork child's attribute is 0 (it is not inherited). */
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	bool fit = known && fchdir(cwdfd) == 0 && stat(".", &now) == 0 && same_file(&now, &cwd) &&
+	           stat("/", &now) == 0 && same_file(&now, &root) && mounts_as_parent();
+	char verdict = fit ? CMD_FIT : CMD_CHANGED;
+	if (write(p->answering, &verdict, 1) != 1 || !fit)
+		_exit(125);
+	close(p->answering);
+	close(cwdfd);
+}
+
+void fixups_cmd_forked(struct fixup_probes *p)
+{
+	if (p->in_cmd) {
+		close(p->answering);
+		p->answering = -1;
+	}
 }
 
 /* Keeps the child off fakesys's CPU where there is another: left to the scheduler, it
@@ -287,10 +350,17 @@ void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXU
 {
 	memcpy(p->settings, settings, sizeof p->settings);
 	p->pid = -1;
-	p->answers = -1;
-	bool any = false;
-	for (int i = 0; i < FIXUP_COUNT; i++)
+	p->in_cmd = false;
+	p->answers = p->answering = -1;
+	bool any = false, sandbox = false;
+	for (int i = 0; i < FIXUP_COUNT; i++) {
 		any |= probed_in_child(p, i);
+		p->needed[i] = p->settings[i] == FIXUP_PROBE && table[i].needed && table[i].needed();
+		/* Failures no Linux has (runsc 20221219): the kernel is a sandbox's. */
+		if (table[i].offset == offsetof(struct fixups, strip_no_automount) ||
+		    table[i].offset == offsetof(struct fixups, statfs_enosys))
+			sandbox |= p->needed[i] || p->settings[i] == FIXUP_ON;
+	}
 	int fds[2];
 	/* Where a mkdir costs least: a tmpfs, as /dev/shm is (a disk's /tmp took 0.1-0.5 ms,
 	   and the probes start after it). The probes mount on the directory only in a
@@ -307,38 +377,49 @@ void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXU
 		rmdir(p->dir);
 		return;
 	}
+	p->answers = fds[0];
+	p->answering = fds[1];
+	if (sandbox) {
+		p->in_cmd = true;
+		return;
+	}
 	p->pid = fork();
 	if (p->pid == 0) {
-		close(fds[0]);
-		run_child_probes(p, fds[1]);
+		close(p->answers);
+		run_probes(p);
+		_exit(0);
 	}
 	if (p->pid > 0)
 		run_beside(p->pid);
-	close(fds[1]);
-	p->answers = fds[0];
+	close(p->answering);
+	p->answering = -1;
 	if (p->pid < 0) {
 		close(p->answers);
 		rmdir(p->dir);
 	}
 }
 
-/* Whether the child said the fix-up is needed: its next answer. */
-static bool child_says(struct fixup_probes *p)
+/* Whether the prober said the fix-up is needed: its next answer. */
+static bool prober_says(struct fixup_probes *p)
 {
 	char answer;
-	return p->pid > 0 && read(p->answers, &answer, 1) == 1 && answer == '1';
+	return (p->pid > 0 || p->in_cmd) && read(p->answers, &answer, 1) == 1 && answer == '1';
 }
 
-struct fixups fixups_finish(struct fixup_probes *p)
+struct fixups fixups_finish(struct fixup_probes *p, bool *cmd_fit)
 {
 	struct fixups f = {0};
 	for (int i = 0; i < FIXUP_COUNT; i++) {
-		bool needed = false;
-		if (p->settings[i] == FIXUP_PROBE)
-			needed = table[i].in_child ? child_says(p) : table[i].needed();
+		bool needed = p->needed[i];
+		if (p->settings[i] == FIXUP_PROBE && table[i].in_child)
+			needed = prober_says(p);
 		*(bool *)((char *)&f + table[i].offset) = p->settings[i] == FIXUP_ON || needed;
 	}
-	if (p->pid > 0) {
+	char verdict = CMD_FIT;
+	if (p->in_cmd && read(p->answers, &verdict, 1) != 1)
+		verdict = CMD_CHANGED; /* it died */
+	*cmd_fit = verdict == CMD_FIT;
+	if (p->pid > 0 || p->in_cmd) {
 		close(p->answers);
 		/* Every probe is done: in gVisor each unmounted what it mounted; on Linux the
 		   child's own mounts on it go with the directory (Linux lets a mount point of

@@ -77,21 +77,33 @@ int fixup_index(const char *name);
 const char *fixup_names(void);
 /* Whether a fix-up on in f traces mount(2) (FOR_MOUNT in syscalls.h). */
 bool fixups_trace_mounts(const struct fixups *f);
-/* Probes that change what they probe run in a child (-1: it could not start, and their
-   fix-ups stay off), in the empty directory dir, and send their answers
-   through a pipe. */
+/* Probes that change what they probe run in another process, in the empty directory
+   dir, and send their answers through a pipe: a child of their own (pid; -1: it could
+   not start, and their fix-ups stay off), or, where fakesys's own probes show a sandbox
+   kernel, CMD's process before it is traced (in_cmd; see fixups_probe_in_cmd). */
 struct fixup_probes {
 	enum fixup_setting settings[FIXUP_COUNT];
+	bool needed[FIXUP_COUNT]; /* the answers of the probes fakesys runs itself */
 	pid_t pid;
-	int answers;
+	bool in_cmd;
+	int answers, answering; /* the pipe's ends: fakesys reads, the prober writes */
 	char dir[sizeof "/dev/shm/fakesys-probe-XXXXXX"];
 };
-/* Starts the child's probes, so that they run while fakesys makes its store
-   (they were most of its start-up, one after another). */
+/* Runs fakesys's own probes and starts the others, so that they run while fakesys makes
+   its store (they were most of its start-up, one after another). */
 void fixups_start(struct fixup_probes *p, const enum fixup_setting settings[FIXUP_COUNT]);
+/* In CMD's process, before it waits to be traced: runs the probes if p->in_cmd, and
+   puts back what they changed there. Returns only if the process is again as it was
+   forked (its root, cwd and mounts fakesys's, no subreaper attribute); otherwise it
+   says so to fixups_finish and exits. */
+void fixups_probe_in_cmd(const struct fixup_probes *p);
+/* In fakesys, once CMD's process is forked (or could not be): the prober's end of the
+   pipe is the child's alone. */
+void fixups_cmd_forked(struct fixup_probes *p);
 /* The fix-ups to use: each as set, or, for FIXUP_PROBE, as this kernel needs. Call it
-   once after fixups_start. The child is left to exit on its own (fakesys's waits for
-   its tracees reap it). */
-struct fixups fixups_finish(struct fixup_probes *p);
+   once after fixups_start. A probe child is left to exit on its own (fakesys's waits for
+   its tracees reap it). *cmd_fit: false if the probes ran in CMD's process and could
+   not put it back as it was: it must not run CMD. */
+struct fixups fixups_finish(struct fixup_probes *p, bool *cmd_fit);
 
 #endif

@@ -57,8 +57,10 @@ struct child_status {
 
 /* Forked before fakesys installs its signal handlers and raises its fd limit, the child
    has the dispositions and limits fakesys was started with: CMD inherits those. */
-static _Noreturn void child_main(char **argv, int go_fd, int status_fd)
+static _Noreturn void child_main(char **argv, int go_fd, int status_fd, const struct fixup_probes *probes)
 {
+	if (probes)
+		fixups_probe_in_cmd(probes);
 	/* Asked here, while fakesys sets up, of the fds CMD will have (~15 syscalls, each
 	   ~50 us in gVisor). */
 	struct child_status st = { .inherits_dir = files_inherit_directory() };
@@ -130,7 +132,7 @@ static int probe_stop_order(pid_t pid)
 	return 0;
 }
 
-int startup_fork(char **argv, struct cmd_child *c)
+int startup_fork(char **argv, struct cmd_child *c, struct fixup_probes *probes)
 {
 	int go[2], status[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
@@ -147,7 +149,7 @@ int startup_fork(char **argv, struct cmd_child *c)
 	if (c->pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		child_main(argv, go[0], status[1]);
+		child_main(argv, go[0], status[1], probes);
 	}
 	close(go[0]);
 	close(status[1]);

@@ -2680,6 +2680,18 @@ group_containers() {
 # its own for time: a run of the cases takes ~9 s in gVisor.)
 group_mountfixups() {
 	local oracle=$BIN/../oracle/mounts native x c line
+	# Where fakesys's own probes show a sandbox kernel (gVisor; forced on the host with
+	# --fixup statfs-enosys), the probes that mount, pivot and set the subreaper attribute
+	# run in CMD's process before it is traced, and put it back: CMD's cwd, root, mount
+	# namespace, mounts, limits and status lines are what the same command shows
+	# natively. On Linux the probes' namespace cannot be left, so a fresh process runs CMD.
+	local as_forked='pwd; readlink /proc/self/root /proc/self/ns/mnt; cat /proc/self/mountinfo; ulimit -a
+grep -E "^(Uid|Gid|Groups|Cpus_allowed_list|Sig(Blk|Ign)|Cap(Inh|Prm|Eff|Bnd)|NoNewPrivs|Seccomp):" /proc/self/status | grep -v "^Seccomp"'
+	runc sh -c "$as_forked"
+	native=$OUT
+	if [ "$KIND" = gvisor ]; then fsr -- sh -c "$as_forked"; else fsr --fixup statfs-enosys -- sh -c "$as_forked"; fi
+	if [ "$RC" = 0 ] && [ "$OUT" = "$native" ]; then pass "probes-leave-cmd-as-forked"; else
+		fail "probes-leave-cmd-as-forked" "natively $(show "$native"); $(ctx)"; fi
 	have_oracle "$oracle" || return
 	if [ "$KIND" = gvisor ]; then
 		mount_cases
