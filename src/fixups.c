@@ -422,9 +422,9 @@ struct fixups fixups_finish(struct fixup_probes *p, bool *cmd_fit)
 	if (p->pid > 0 || p->in_cmd) {
 		close(p->answers);
 		/* Every probe is done: in gVisor each unmounted what it mounted; on Linux the
-		   child's own mounts on it go with the directory (Linux lets a mount point of
-		   another namespace be removed). The child is not waited for: its exit takes
-		   down its namespace (1-2 ms on Linux), and the tracer's waits reap it. */
+		   prober's own mounts on it go with the directory (Linux lets a mount point of
+		   another namespace be removed). A probe child is not waited for: its exit
+		   takes down its namespace (1-2 ms on Linux), and the tracer's waits reap it. */
 		rmdir(p->dir);
 	}
 	return f;
