@@ -237,6 +237,15 @@ static int put_file_at(struct store *s, int dfd, const char *vpath, const char *
 	return rc;
 }
 
+/* For a caller that reports errors through errno: whether rc (0 or -errno) is 0, with
+   errno set if not. */
+static bool ok_or_errno(int rc)
+{
+	if (rc < 0)
+		errno = -rc;
+	return rc == 0;
+}
+
 /* In a new store, before any tracee runs, every file made is missing before. */
 static int put_file(struct store *s, int dfd, const char *vpath, const char *data, size_t len)
 {
@@ -270,18 +279,17 @@ static int make_mirror(struct store *s, const struct vdir *d)
 	struct vdir_state *v = &s->vdir_ids[d->id];
 	if (v->made)
 		return 0;
-	int fd = store_made(s);
-	if (fd < 0)
-		return fd;
+	int rc = store_made(s);
+	if (rc < 0)
+		return rc;
 	if (!v->mirror_path && asprintf(&v->mirror_path, "%s%s", s->root, strcmp(d->path, "/") ? d->path : "") < 0)
 		die_oom();
-	fd = open_dir_below(s, s->rootfd, d->path, true);
+	int fd = open_dir_below(s, s->rootfd, d->path, true);
 	if (fd < 0)
 		return -errno;
 	/* Its listing shows each fake child. A pattern's instances and a tree are made by
 	   their own first use and by their provider; a child directory lists its own
 	   children when it is used. */
-	int rc = 0;
 	for (size_t i = 0; i < d->nchildren && rc == 0; i++) {
 		char child[PATH_MAX];
 		if (snprintf(child, sizeof child, "%s/%s", strcmp(d->path, "/") ? d->path : "", d->children[i]) >=
@@ -323,12 +331,7 @@ int store_put(struct store *s, const char *vpath, const char *data, size_t len)
 
 int store_open_dir(struct store *s, const char *vpath, bool create)
 {
-	int rc = store_made(s);
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return open_dir_below(s, s->rootfd, vpath, create);
+	return ok_or_errno(store_made(s)) ? open_dir_below(s, s->rootfd, vpath, create) : -1;
 }
 
 void store_path(struct store *s, const char *vpath, char out[PATH_MAX])
@@ -367,12 +370,7 @@ int store_put_generated(struct store *s, const char *vpath, pid_t pid, const cha
 
 const char *store_value_path(struct store *s, const struct rule *r)
 {
-	int rc = make_value(s, r);
-	if (rc < 0) {
-		errno = -rc;
-		return NULL;
-	}
-	return s->rule_ids[r->id].value_path;
+	return ok_or_errno(make_value(s, r)) ? s->rule_ids[r->id].value_path : NULL;
 }
 
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
@@ -417,12 +415,7 @@ int store_stat_value(struct store *s, const struct rule *r, struct stat *st)
 
 const char *store_mirror_path(struct store *s, const struct vdir *d)
 {
-	int rc = make_mirror(s, d);
-	if (rc < 0) {
-		errno = -rc;
-		return NULL;
-	}
-	return s->vdir_ids[d->id].mirror_path;
+	return ok_or_errno(make_mirror(s, d)) ? s->vdir_ids[d->id].mirror_path : NULL;
 }
 
 unsigned char *store_mirror_state(struct store *s, const struct vdir *d)
@@ -437,12 +430,7 @@ const struct ruleset *store_rules(const struct store *s)
 
 int store_open_mirror(struct store *s, const struct vdir *d)
 {
-	int rc = make_mirror(s, d);
-	if (rc < 0) {
-		errno = -rc;
-		return -1;
-	}
-	return open_dir_below(s, s->rootfd, d->path, true);
+	return ok_or_errno(make_mirror(s, d)) ? open_dir_below(s, s->rootfd, d->path, true) : -1;
 }
 
 /* A fd on a store file that was replaced since reads back as "PATH (deleted)": it is
@@ -513,13 +501,8 @@ const struct rule *store_instance(struct store *s, const struct rule *p, const c
 {
 	size_t pos;
 	struct rule *r = find_instance(&s->files, path, &pos);
-	if (r)
+	if (r || !ok_or_errno(store_made(s)))
 		return r;
-	int made = store_made(s);
-	if (made < 0) {
-		errno = -made;
-		return NULL;
-	}
 	s->rule_ids = grow_for_one(s->rule_ids, s->nids, &s->capids, sizeof *s->rule_ids, 16);
 	char *value_path;
 	if (!(r = malloc(sizeof *r)) || asprintf(&value_path, "%s%s", s->root, path) < 0)
@@ -553,13 +536,8 @@ const struct vdir *store_instance_dir(struct store *s, const struct vdir *p, con
 {
 	size_t pos;
 	struct vdir *d = find_instance(&s->dirs, path, &pos);
-	if (d)
+	if (d || !ok_or_errno(store_made(s)))
 		return d;
-	int made = store_made(s);
-	if (made < 0) {
-		errno = -made;
-		return NULL;
-	}
 	/* Its origin/ directory marks it as an instance for every run's listings, which show
 	   its mirror. */
 	int ofd = origin_dir(s);
