@@ -161,7 +161,7 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 	struct fixup_probes probes;
 	struct cmd_child child;
 	fixups_start(&probes, fixups);
-	bool forked = startup_fork(tc->argv, &child, &probes) == 0;
+	bool forked = startup_fork(tc, &child, &probes) == 0;
 	fixups_cmd_forked(&probes);
 	struct store *store = forked ? store_open(store_dir, tc->rules, err, sizeof err) : NULL;
 	bool cmd_fit;
@@ -169,7 +169,7 @@ static int trace(struct tracer_config *tc, const char *store_dir, const enum fix
 	if (forked && !cmd_fit) {
 		/* The probes could not put CMD's process back as it was forked: a fresh one. */
 		startup_cancel(&child);
-		forked = startup_fork(tc->argv, &child, NULL) == 0;
+		forked = startup_fork(tc, &child, NULL) == 0;
 	}
 	if (!forked) {
 		store_close(store);

@@ -15,61 +15,78 @@
 #include "stats.h"
 #include "tracer_internal.h"
 
-/* The kinds of calls the filter traces beyond FOR_ALL, for these rules and fix-ups. */
-static unsigned traced_kinds(void)
+/* The kinds of calls the filter traces for these rules, FOR_ALL among them. They are
+   known before the fix-ups are, so CMD's process installs this filter while fakesys
+   probes and sets up (the kernel's attach of it alone took ~0.1 ms on Linux). */
+static unsigned rule_kinds(const struct tracer_config *tc)
 {
-	const struct ruleset *rs = tracer_cfg->rules;
+	const struct ruleset *rs = tc->rules;
 	bool generated = false, dirs = false;
 	for (size_t i = 0; i < rs->nrules; i++) {
 		generated |= rs->rules[i].generator != NULL;
 		dirs |= rs->rules[i].kind == RULE_DIR;
 	}
-	unsigned kinds = 0;
+	unsigned kinds = TRACE_FOR(FOR_ALL);
 	if (rs->ntrees > 0)
 		kinds |= TRACE_FOR(FOR_TREES);
-	if (rs->ntrees > 0 || generated || tracer_cfg->fixups.statfs_enosys || dirs ||
-	    tracer_cfg->learner)
+	if (rs->ntrees > 0 || generated || dirs || tc->learner)
 		kinds |= TRACE_FOR(FOR_STATFS);
 	if (identity_faked(rs))
 		kinds |= TRACE_FOR(FOR_UNAME);
-	if (tracer_cfg->fixups.child_subreaper)
+	return kinds;
+}
+
+/* The kinds the fix-ups add (none on Linux): a second filter, stacked on the first, so
+   that a call either one traces stops. */
+static unsigned fixup_kinds(const struct fixups *f)
+{
+	unsigned kinds = 0;
+	if (f->statfs_enosys)
+		kinds |= TRACE_FOR(FOR_STATFS);
+	if (f->child_subreaper)
 		kinds |= TRACE_FOR(FOR_SUBREAPER);
-	if (fixups_trace_mounts(&tracer_cfg->fixups))
+	if (fixups_trace_mounts(f))
 		kinds |= TRACE_FOR(FOR_MOUNT);
-	if (tracer_cfg->fixups.readonly_binds)
+	if (f->readonly_binds)
 		kinds |= TRACE_FOR(FOR_READONLY);
-	if (tracer_cfg->fixups.pipe_chown)
+	if (f->pipe_chown)
 		kinds |= TRACE_FOR(FOR_PIPE_CHOWN);
-	if (tracer_cfg->fixups.keys_enosys)
+	if (f->keys_enosys)
 		kinds |= TRACE_FOR(FOR_KEYS);
 	return kinds;
 }
 
-/* What startup_child sends the child once it is seized: the kinds to filter, or none. */
+/* The child's first filter: rule_kinds, or none (--no-seccomp). */
 #define NO_FILTER (-1)
 
-/* What the child sends back: the filter's seccomp_install result (1: none wanted), and
-   whether CMD inherits a directory fd (files_inherit_directory). */
+/* What the child sends back: the first filter's seccomp_install result (1: none
+   wanted), the second's (0 if none), and whether CMD inherits a directory fd
+   (files_inherit_directory). */
 struct child_status {
-	int rc;
+	int rc, fixups_rc;
 	bool inherits_dir;
 };
 
 /* Forked before fakesys installs its signal handlers and raises its fd limit, the child
    has the dispositions and limits fakesys was started with: CMD inherits those. */
-static _Noreturn void child_main(char **argv, int go_fd, int status_fd, const struct fixup_probes *probes)
+static _Noreturn void child_main(char **argv, int go_fd, int status_fd, const struct fixup_probes *probes,
+                                 int filter)
 {
 	if (probes)
 		fixups_probe_in_cmd(probes);
 	/* Asked here, while fakesys sets up, of the fds CMD will have (~15 syscalls, each
 	   ~50 us in gVisor). */
 	struct child_status st = { .inherits_dir = files_inherit_directory() };
-	int want;
+	/* Until fakesys has seized us, a call the filter traces would fail with ENOSYS:
+	   the only calls before then are the read and the write of the pipes. */
+	st.rc = filter == NO_FILTER ? 1 : seccomp_install((unsigned)filter);
+	unsigned fixups;
 	char c;
 	/* Wait until the parent has seized us: nothing may run untraced. */
-	if (read(go_fd, &want, sizeof want) != sizeof want)
+	if (read(go_fd, &fixups, sizeof fixups) != sizeof fixups)
 		_exit(125);
-	st.rc = want == NO_FILTER ? 1 : seccomp_install((unsigned)want);
+	if (st.rc == 0 && fixups)
+		st.fixups_rc = seccomp_install(fixups);
 	if (write(status_fd, &st, sizeof st) != sizeof st || read(go_fd, &c, 1) != 1)
 		_exit(125);
 	close(go_fd);
@@ -132,8 +149,9 @@ static int probe_stop_order(pid_t pid)
 	return 0;
 }
 
-int startup_fork(char **argv, struct cmd_child *c, struct fixup_probes *probes)
+int startup_fork(const struct tracer_config *tc, struct cmd_child *c, struct fixup_probes *probes)
 {
+	int filter = tc->no_seccomp ? NO_FILTER : (int)rule_kinds(tc);
 	int go[2], status[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		msg("pipe: %s", strerror(errno));
@@ -149,7 +167,7 @@ int startup_fork(char **argv, struct cmd_child *c, struct fixup_probes *probes)
 	if (c->pid == 0) {
 		close(go[1]);
 		close(status[0]);
-		child_main(argv, go[0], status[1], probes);
+		child_main(tc->argv, go[0], status[1], probes, filter);
 	}
 	close(go[0]);
 	close(status[1]);
@@ -186,11 +204,17 @@ pid_t startup_child(struct cmd_child *c, bool *inherits_dir)
 		startup_cancel(c);
 		return -1;
 	}
-	int want = tracer_cfg->no_seccomp ? NO_FILTER : (int)traced_kinds();
+	unsigned fixups = tracer_cfg->no_seccomp ? 0 : fixup_kinds(&tracer_cfg->fixups) & ~rule_kinds(tracer_cfg);
 	struct child_status st = { .inherits_dir = true }; /* unknown: it may */
-	bool told = write(c->go, &want, sizeof want) == sizeof want && read(c->status, &st, sizeof st) == sizeof st;
+	bool told = write(c->go, &fixups, sizeof fixups) == sizeof fixups && read(c->status, &st, sizeof st) == sizeof st;
 	int rc = told ? st.rc : -EPIPE;
 	*inherits_dir = st.inherits_dir;
+	if (told && st.fixups_rc < 0) {
+		/* Its first filter is in place: stopping at every call instead would see each
+		   of those twice. */
+		msg("cannot install the fix-ups' seccomp filter: %s", strerror(-st.fixups_rc));
+		return -1;
+	}
 	tracer_use_seccomp = rc == 0;
 	if (!tracer_use_seccomp) {
 		if (!tracer_cfg->no_seccomp)

@@ -170,7 +170,7 @@ const struct traced_call *syscall_traced(unsigned kinds, int *count)
 	for (size_t i = 0; i < NENTRIES; i++) {
 		const struct syscall_desc *d = &table[i].desc;
 		bool for_readonly = d->readonly != RO_NONE && (kinds & TRACE_FOR(FOR_READONLY));
-		if (d->needed == FOR_ALL || (kinds & TRACE_FOR(d->needed)) || for_readonly)
+		if ((kinds & TRACE_FOR(d->needed)) || for_readonly)
 			calls[n++] = (struct traced_call){ table[i].nr, d->flags_arg, for_readonly ? 0 : d->only_flags };
 	}
 	*count = n;

@@ -121,7 +121,8 @@ int syscall_count(void);
 int syscall_index(const struct syscall_desc *d);
 const char *syscall_name(int index);
 /* The calls to trace, for the seccomp filter: nr, and when only_flags is nonzero, the
-   argument flags_arg that must hold them. kinds: the TRACE_FOR set needed beyond FOR_ALL. */
+   argument flags_arg that must hold them. kinds: the TRACE_FOR set to trace, with
+   TRACE_FOR(FOR_ALL) for the calls every rule set needs. */
 struct traced_call {
 	long nr;
 	int flags_arg;
