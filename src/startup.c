@@ -78,7 +78,7 @@ static _Noreturn void child_main(char **argv, int go_fd, int status_fd, const st
 	   ~50 us in gVisor). */
 	struct child_status st = { .inherits_dir = files_inherit_directory() };
 	/* Until fakesys has seized us, a call the filter traces would fail with ENOSYS:
-	   the only calls before then are the read and the write of the pipes. */
+	   the only call before then is the read of the go pipe. */
 	st.rc = filter == NO_FILTER ? 1 : seccomp_install((unsigned)filter);
 	unsigned fixups;
 	char c;
