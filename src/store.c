@@ -253,6 +253,16 @@ static int put_file(struct store *s, int dfd, const char *vpath, const char *dat
 	return put_file_at(s, dfd, vpath, data, len, c && c->fresh);
 }
 
+/* r's value path, root/<path>, named once the store is made. 0 or -errno. */
+static int name_value(struct store *s, const struct rule *r)
+{
+	char **path = &s->rule_ids[r->id].value_path;
+	int rc = store_made(s);
+	if (rc == 0 && !*path && asprintf(path, "%s%s", s->root, r->path) < 0)
+		die_oom();
+	return rc;
+}
+
 /* A private store makes a profile rule's value file, and a directory mirror with its fake
    children, at their first use, not at its start: most runs use few of their fakes, and
    each file and directory costs its making and its removal at exit, ~0.1 ms each on a
@@ -265,9 +275,7 @@ static int make_value(struct store *s, const struct rule *r)
 	struct rule_state *v = &s->rule_ids[r->id];
 	if (v->made)
 		return 0;
-	int rc = store_made(s);
-	if (rc == 0 && !v->value_path && asprintf(&v->value_path, "%s%s", s->root, r->path) < 0)
-		die_oom();
+	int rc = name_value(s, r);
 	if (rc == 0)
 		rc = put_file_at(s, s->rootfd, r->path, r->content, r->content_len, true);
 	v->made = rc == 0;
@@ -376,9 +384,7 @@ const char *store_value_path(struct store *s, const struct rule *r)
 int store_replace_value(struct store *s, const struct rule *r, const char *data, size_t len)
 {
 	size_t i = r->id;
-	int rc = store_made(s);
-	if (rc == 0 && !s->rule_ids[i].value_path && asprintf(&s->rule_ids[i].value_path, "%s%s", s->root, r->path) < 0)
-		die_oom();
+	int rc = name_value(s, r);
 	if (rc == 0)
 		rc = put_file(s, s->rootfd, r->path, data, len);
 	s->rule_ids[i].made |= rc == 0;
