@@ -175,6 +175,14 @@ static bool needs_pipe_chown(void)
 	return needed;
 }
 
+/* The mounts fakesys, the prober's parent, sees (mountinfo_read). */
+static const char *parent_mountinfo(void)
+{
+	char parent[64];
+	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
+	return mountinfo_read(parent);
+}
+
 /* A mount made in a mount namespace of one's own shows in fakesys's namespace too: the
    namespace is not one of its own, and the mount outlives the process that made it
    (gVisor: unshare leaves the caller in the sandbox's one namespace). Asked of fakesys's
@@ -182,12 +190,10 @@ static bool needs_pipe_chown(void)
    probe to mount: the later ones unmount only if it says so. */
 static bool mount_outlives_namespace(const char *dir)
 {
-	char parent[64];
 	struct mount_entry m;
-	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
 	if (!private_mounts() || mount("tmpfs", dir, "tmpfs", 0, NULL) < 0)
 		return false;
-	const char *seen = mountinfo_read(parent);
+	const char *seen = parent_mountinfo();
 	bool shared = mount_point_is(seen, dir, &m);
 	mounts_go_with_namespace = seen && !shared; /* unknown: unmount */
 	unmount_probe(dir);
@@ -286,13 +292,11 @@ static bool same_file(const struct stat *a, const struct stat *b)
    meanwhile by someone else only costs a fresh fork. */
 static bool mounts_as_parent(void)
 {
-	char parent[64];
-	snprintf(parent, sizeof parent, "/proc/%d/mountinfo", (int)getppid());
 	char *own = NULL;
 	const char *seen = mountinfo_read("/proc/self/mountinfo");
 	if (seen && !(own = strdup(seen)))
 		return false;
-	seen = own ? mountinfo_read(parent) : NULL;
+	seen = own ? parent_mountinfo() : NULL;
 	bool same = seen && !strcmp(own, seen);
 	free(own);
 	return same;
