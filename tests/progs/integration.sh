@@ -1335,8 +1335,15 @@ group_store() {
 	# a directory, and an empty file is a mknod alone. strace
 	# follows fakesys alone, in a TMPDIR of its own (no other store to reap).
 	mkdir -p "$W/lean-tmp"
-	runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
-		-e trace=openat,mkdirat,mknodat,renameat,fcntl -o "$W/lean.trace" "$FS" "${XOPT[@]}" -p cgroups -- true
+	# fakesys_straced TRACE CALLS ARGS...: fakesys ARGS under strace -e trace=CALLS, into
+	# $W/TRACE.
+	fakesys_straced() {
+		local trace=$1 calls=$2
+		shift 2
+		runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
+			-e trace="$calls" -o "$W/$trace" "$FS" "${XOPT[@]}" "$@"
+	}
+	fakesys_straced lean.trace openat,mkdirat,mknodat,renameat,fcntl -p cgroups -- true
 	local lean_waste lean_mknods
 	lean_waste=$(grep -E '^openat\([0-9]+, .* = -1 ENOENT|^renameat|F_DUPFD' "$W/lean.trace" | head -n 3)
 	lean_mknods=$(grep -c '^mknodat(.* = 0$' "$W/lean.trace")
@@ -1350,15 +1357,16 @@ group_store() {
 	local lazy_made
 	# profile_value KEY: the default profile's value of sysctl KEY, as fakesys prints it.
 	profile_value() { "$FS" --print-profile default | sed -n "s/^$1 = //p"; }
-	runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
-		-e trace=openat,mknodat,mkdir,mkdirat -o "$W/lazy0.trace" "$FS" "${XOPT[@]}" -- true
-	lazy_made=$(grep -E '^openat\(.*O_CREAT|^mknodat|^mkdir.*fakesys\.2\.' "$W/lazy0.trace" | grep -o '"[^"]*"' | tr '\n' ' ')
+	# made_names TRACE: the names of the files and store directories it shows made.
+	made_names() {
+		grep -E '^openat\(.*O_CREAT|^mknodat|^mkdir.*fakesys\.2\.' "$W/$1" | grep -o '"[^"]*"' | tr '\n' ' '
+	}
+	fakesys_straced lazy0.trace openat,mknodat,mkdir,mkdirat -- true
+	lazy_made=$(made_names lazy0.trace)
 	if [ "$RC" = 0 ] && [ -z "$lazy_made" ]; then pass "values-made-at-first-use: none for a run that uses none"; else
 		fail "values-made-at-first-use: none for a run that uses none" "made $(show "$lazy_made"); $(ctx)"; fi
-	runc env TMPDIR="$W/lean-tmp" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -qq \
-		-e trace=openat,mknodat -o "$W/lazy1.trace" "$FS" "${XOPT[@]}" -- \
-		sh -c "stat -c %F $K/keys/root_maxkeys && cat $K/keys/root_maxkeys $K/panic"
-	lazy_made=$(grep -E '^openat\(.*O_CREAT|^mknodat' "$W/lazy1.trace" | grep -o '"[^"]*"' | tr '\n' ' ')
+	fakesys_straced lazy1.trace openat,mknodat -- sh -c "stat -c %F $K/keys/root_maxkeys && cat $K/keys/root_maxkeys $K/panic"
+	lazy_made=$(made_names lazy1.trace)
 	if [ "$RC" = 0 ] && [ "$lazy_made" = '"root_maxkeys" "panic" ' ] &&
 		[ "$OUT" = "$(printf 'regular empty file\n%s\n%s' "$(profile_value kernel.keys.root_maxkeys)" "$(profile_value kernel.panic)")" ]; then
 		pass "values-made-at-first-use: the two a run uses"
